@@ -1,0 +1,129 @@
+/**
+ * The .anet lexicon.
+ *
+ * Order matters: chevrotain tries patterns in array order and takes the first match, so
+ *  1. trivia (whitespace, comments) come first and are skipped;
+ *  2. multi-character operators come before their one-character prefixes (`->` before `-`,
+ *     `**` before `*`, `//` would be a comment, so integer division is spelt `div`);
+ *  3. numbers come before identifiers; `Cross` (the `x` in `3x224x224`) is a custom matcher placed
+ *     before `Identifier` so that it wins only where a dimension separator can stand;
+ *  4. keywords come before `Identifier` and name it as their `longer_alt`, so `inputs` or `models`
+ *     stay identifiers while `input` and `model` are keywords.
+ *
+ * Layer kinds (`conv`, `relu`, …) are deliberately *not* keywords: they are looked up in the layer
+ * table (src/layers/), so a new layer kind never touches the grammar.
+ */
+import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+
+export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+export const LineComment = createToken({ name: "LineComment", pattern: /(?:\/\/|#)[^\n\r]*/, group: "comments" });
+export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: "comments", line_breaks: true });
+
+export const Arrow = createToken({ name: "Arrow", pattern: /->|→/, label: "'->'" });
+export const Power = createToken({ name: "Power", pattern: /\*\*/, label: "'**'" });
+export const Star = createToken({ name: "Star", pattern: /\*/, label: "'*'" });
+export const Slash = createToken({ name: "Slash", pattern: /\//, label: "'/'" });
+export const Percent = createToken({ name: "Percent", pattern: /%/, label: "'%'" });
+export const Plus = createToken({ name: "Plus", pattern: /\+/, label: "'+'" });
+export const Minus = createToken({ name: "Minus", pattern: /-/, label: "'-'" });
+export const LParen = createToken({ name: "LParen", pattern: /\(/, label: "'('" });
+export const RParen = createToken({ name: "RParen", pattern: /\)/, label: "')'" });
+export const LBracket = createToken({ name: "LBracket", pattern: /\[/, label: "'['" });
+export const RBracket = createToken({ name: "RBracket", pattern: /]/, label: "']'" });
+export const LBrace = createToken({ name: "LBrace", pattern: /{/, label: "'{'" });
+export const RBrace = createToken({ name: "RBrace", pattern: /}/, label: "'}'" });
+export const Comma = createToken({ name: "Comma", pattern: /,/, label: "','" });
+export const Semicolon = createToken({ name: "Semicolon", pattern: /;/, label: "';'" });
+export const Colon = createToken({ name: "Colon", pattern: /:/, label: "':'" });
+export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='" });
+
+export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\n\r]|\\.)*"/, label: "a string" });
+// Decimal only: 48, 0.5, 2e-4, 1_000. A leading sign is the unary minus operator.
+export const NumberLiteral = createToken({
+  name: "NumberLiteral",
+  pattern: /(?:\d[\d_]*(?:\.\d[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?/,
+  label: "a number",
+});
+
+/**
+ * `x` (or `×`) between dimensions. A custom matcher because `x` is also a fine identifier: it is a
+ * separator only when it directly follows a digit or `)` (`3x224x224`, `(c)x(h)`), or stands alone
+ * between two operands on one line (`3 x size x size`).
+ */
+function matchCross(text: string, offset: number): RegExpExecArray | null {
+  const ch = text[offset];
+  if (ch === "×") return execResult("×");
+  if (ch !== "x") return null;
+  const prev = offset > 0 ? text[offset - 1]! : "";
+  if (/[0-9)]/.test(prev)) return execResult("x");
+  const next = text[offset + 1] ?? "";
+  if (prev !== " " && prev !== "\t") return null;
+  if (next !== " " && next !== "\t") return null;
+  // Stand-alone `x`: the text before it on this line must end an operand, the text after must start one.
+  const before = text.slice(text.lastIndexOf("\n", offset) + 1, offset).trimEnd();
+  const after = text.slice(offset + 1).trimStart();
+  const endsOperand = /(?:[0-9)]|[A-Za-z0-9_]*[A-Za-z_][A-Za-z0-9_]*)$/.test(before) && !/(?:^|\W)(?:param|model|block|allow)$/.test(before);
+  const startsOperand = /^[0-9(A-Za-z_]/.test(after) && !/^[A-Za-z_]\w*\s*[:=]/.test(after);
+  return endsOperand && startsOperand ? execResult("x") : null;
+}
+
+function execResult(match: string): RegExpExecArray {
+  const result = [match] as unknown as RegExpExecArray;
+  return result;
+}
+
+export const Cross = createToken({
+  name: "Cross",
+  pattern: { exec: matchCross },
+  start_chars_hint: ["x", "×"],
+  line_breaks: false,
+  label: "'x'",
+});
+
+export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: "a name" });
+
+function keyword(word: string): TokenType {
+  return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'` });
+}
+export const Model = keyword("model");
+export const Param = keyword("param");
+export const Input = keyword("input");
+export const Block = keyword("block");
+export const Allow = keyword("allow");
+
+export const keywords: TokenType[] = [Model, Param, Input, Block, Allow];
+
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  LineComment,
+  BlockComment,
+  Arrow,
+  Power,
+  Star,
+  Slash,
+  Percent,
+  Plus,
+  Minus,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LBrace,
+  RBrace,
+  Comma,
+  Semicolon,
+  Colon,
+  Equals,
+  StringLiteral,
+  NumberLiteral,
+  Cross,
+  ...keywords,
+  Identifier,
+];
+
+export const AnetLexer = new Lexer(allTokens, {
+  positionTracking: "full",
+  ensureOptimizations: false,
+});
+
+export type { IToken };

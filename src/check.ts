@@ -1,0 +1,138 @@
+/**
+ * Stage 3: the shape check. Walks the resolved layers from the input, applying each kind's shape
+ * rule, counting params and MACs, and attaching the arithmetic to every finding. Warnings a layer
+ * acknowledges with `allow` are marked as such; allows that match nothing are reported.
+ */
+import { DiagnosticBag, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { allowableByName } from "./diagnostics/catalogue.js";
+import { formatShape, type CheckContext, type Shape } from "./layers/kind.js";
+import type { ResolvedLayer, ResolvedModel } from "./resolve.js";
+import { formatRanges, scanInputs, sizeLabel, suggestionAxes } from "./inputs.js";
+
+export interface CheckedLayer {
+  name: string;
+  kind: string;
+  block?: string;
+  input: Shape;
+  output: Shape;
+  params: bigint;
+  macs: bigint;
+  settings: string;
+  resolved: ResolvedLayer;
+}
+
+export interface CheckedModel {
+  model: ResolvedModel;
+  /** Layers checked so far: all of them unless a shape error stopped the walk. */
+  layers: CheckedLayer[];
+  complete: boolean;
+  input: Shape;
+  output?: Shape;
+  totals: { params: bigint; macs: bigint };
+}
+
+export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
+  const input: Shape = { rank: "chw", c: model.input.c, h: model.input.h, w: model.input.w };
+  const layers: CheckedLayer[] = [];
+  let shape: Shape | undefined = input;
+  let producer: string | undefined;
+  let producerExpression: string | undefined;
+  let seenSpatial = false;
+  const shapeErrors: Diagnostic[] = [];
+
+  for (const layer of model.layers) {
+    const local = new DiagnosticBag();
+    const node = layer.node;
+    const ctx: CheckContext = {
+      name: layer.name,
+      sources: layer.sources,
+      span: node.span,
+      kindSpan: node.layerKindSpan,
+      bag: local,
+      isFirstSpatial: !seenSpatial,
+      ...(producer ? { producer } : {}),
+      ...(producerExpression ? { producerExpression } : {}),
+    };
+    const output: Shape | undefined = shape && layer.kind.infer(layer.args, shape, ctx);
+    acknowledge(layer, local.items, bag);
+    shapeErrors.push(...local.items.filter((d) => d.severity === "error"));
+    if (!shape || !output) {
+      shape = undefined;
+      break;
+    }
+    if (layer.kind.window) seenSpatial = true;
+    layers.push({
+      name: layer.name,
+      kind: layer.kind.kind,
+      ...(layer.block ? { block: layer.block } : {}),
+      input: shape,
+      output,
+      params: layer.kind.params(layer.args, shape, output),
+      macs: layer.kind.macs(layer.args, shape, output),
+      settings: layer.kind.describe(layer.args),
+      resolved: layer,
+    });
+    if (layer.kind.kind === "flatten" && shape.rank === "chw") {
+      producer = `flatten of ${producer ?? "the input"}: ${shape.c}×${shape.h}×${shape.w} = ${shape.c * shape.h * shape.w}`;
+      producerExpression = `${shape.c}*${shape.h}*${shape.w}`;
+    } else if (output.rank !== shape.rank || output.rank === "chw" || layer.kind.kind === "dense") {
+      producer = `${layer.name} (${layer.kind.kind}, output ${formatShape(output)})`;
+      producerExpression = undefined;
+    }
+    shape = output;
+  }
+  explainInputSizes(model, shapeErrors);
+  const totals = layers.reduce((t, l) => ({ params: t.params + l.params, macs: t.macs + l.macs }), { params: 0n, macs: 0n });
+  return { model, layers, complete: shape !== undefined, input, ...(shape ? { output: shape } : {}), totals };
+}
+
+/** Moves a layer's warnings into the bag, marking those its `allow` clauses acknowledge. */
+function acknowledge(layer: ResolvedLayer, found: Diagnostic[], bag: DiagnosticBag): void {
+  const used = new Set<string>();
+  for (const d of found) {
+    const allow = layer.allows.find((a) => allowableByName.get(a.code)?.code === d.code);
+    if (allow && d.severity === "warning") {
+      d.acknowledged = allow.reason;
+      used.add(allow.code);
+    }
+    bag.push(d);
+  }
+  for (const a of layer.allows) {
+    if (!used.has(a.code) && allowableByName.has(a.code)) {
+      bag.add("W0302", `${layer.name}: \`allow ${a.code}\` acknowledges nothing`, {
+        span: a.span,
+        label: `this layer raises no ${a.code} warning`,
+        help: "remove the clause",
+      });
+    }
+  }
+}
+
+/** Input-size findings get the sizes that would work, found by scanning candidate inputs. */
+function explainInputSizes(model: ResolvedModel, errors: Diagnostic[]): void {
+  const target = errors.find((d) => d.code === "E0202" || d.code === "E0201");
+  if (!target) return;
+  for (const axis of suggestionAxes(model)) {
+    const scan = scanInputs(model, axis);
+    const what = axis === "both" ? "input" : axis === "h" ? "input height" : "input width";
+    if (scan.smallestFit === undefined) {
+      target.notes.push(`no ${what} up to 4096 gives every layer a non-empty output`);
+      continue;
+    }
+    const fitsAll = `the smallest ${what} for which every layer's output is non-empty is ${scan.smallestFit} (${sizeLabel(model, axis, scan.smallestFit)})`;
+    const declared = model.layers.find((l) => l.kind.kind === "dense" && l.args["in"] !== undefined);
+    if (!declared) {
+      target.notes.push(fitsAll);
+      continue;
+    }
+    const expr = declared.sources["in"]?.text ?? String(declared.args["in"]);
+    const ranges =
+      scan.validRanges.length > 0
+        ? `${what}s ${formatRanges(scan.validRanges)} match the declared ${expr} of ${declared.name}`
+        : `no ${what} up to 4096 matches the declared ${expr} of ${declared.name}; change the in-features`;
+    if (target.code === "E0202") {
+      target.notes.push(fitsAll);
+      target.help = ranges;
+    } else target.notes.push(ranges);
+  }
+}

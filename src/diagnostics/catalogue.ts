@@ -1,0 +1,62 @@
+/**
+ * Every diagnostic alexc can report, under a stable code. Codes never change meaning and are never
+ * reused; tools and `allow` clauses may rely on them. A new diagnostic is one entry here plus the
+ * place that reports it (see docs/architecture.md).
+ *
+ *   E00xx  reading the file (lexing, parsing)
+ *   E01xx  names, values and arguments (resolve)
+ *   E02xx  shapes (check)
+ *   W03xx  warnings
+ */
+export type Severity = "error" | "warning";
+
+export interface CatalogueEntry {
+  code: string;
+  /** Short kebab-case name; warnings are acknowledged in a spec by this name (`allow inexact "…"`). */
+  name: string;
+  severity: Severity;
+  title: string;
+}
+
+const entries = [
+  { code: "E0001", name: "unexpected-character", severity: "error", title: "A character that cannot start any token" },
+  { code: "E0002", name: "syntax", severity: "error", title: "The text does not follow the .anet grammar" },
+  { code: "E0003", name: "io", severity: "error", title: "A file could not be read or written" },
+
+  { code: "E0101", name: "unknown-name", severity: "error", title: "A name that is not a declared parameter" },
+  { code: "E0102", name: "duplicate-param", severity: "error", title: "A parameter declared twice" },
+  { code: "E0103", name: "unknown-layer", severity: "error", title: "A layer kind alexc does not know" },
+  { code: "E0104", name: "unknown-argument", severity: "error", title: "An argument the layer kind does not take" },
+  { code: "E0105", name: "missing-argument", severity: "error", title: "A required layer argument is missing" },
+  { code: "E0106", name: "bad-argument", severity: "error", title: "An argument of the wrong form" },
+  { code: "E0107", name: "duplicate-name", severity: "error", title: "Two layers or blocks with the same name" },
+  { code: "E0108", name: "duplicate-argument", severity: "error", title: "An argument given twice" },
+  { code: "E0109", name: "division-by-zero", severity: "error", title: "Division or remainder by zero in an expression" },
+  { code: "E0110", name: "not-an-integer", severity: "error", title: "A size that is not a whole number" },
+  { code: "E0111", name: "out-of-range", severity: "error", title: "A value outside the range the setting allows" },
+  { code: "E0112", name: "bad-input", severity: "error", title: "The model's input is missing or malformed" },
+  { code: "E0113", name: "unknown-setting", severity: "error", title: "A section or setting alexc does not know" },
+  { code: "E0114", name: "bad-override", severity: "error", title: "A --set override that does not fit the spec" },
+  { code: "E0115", name: "unknown-function", severity: "error", title: "A function that expressions do not offer" },
+  { code: "E0116", name: "unknown-allow", severity: "error", title: "An `allow` clause naming no known warning" },
+
+  { code: "E0201", name: "dense-in-mismatch", severity: "error", title: "Declared dense in-features differ from the size that reaches the layer" },
+  { code: "E0202", name: "empty-output", severity: "error", title: "A layer's kernel is larger than its padded input, so its output is empty" },
+  { code: "E0203", name: "rank-mismatch", severity: "error", title: "A layer gets a flat vector where it needs a feature map, or the reverse" },
+
+  { code: "W0301", name: "inexact", severity: "warning", title: "A window does not tile its padded input exactly: rows or columns are dropped" },
+  { code: "W0302", name: "unused-allow", severity: "warning", title: "An `allow` clause that acknowledges nothing" },
+] as const satisfies readonly CatalogueEntry[];
+
+export type Code = (typeof entries)[number]["code"];
+
+export const catalogue: ReadonlyMap<string, CatalogueEntry> = new Map(entries.map((e) => [e.code, e]));
+
+export function entry(code: Code): CatalogueEntry {
+  return catalogue.get(code)!;
+}
+
+/** Warnings a spec may acknowledge with `allow <name> "reason"`. */
+export const allowableByName: ReadonlyMap<string, CatalogueEntry> = new Map(
+  entries.filter((e) => e.severity === "warning" && e.code !== "W0302").map((e) => [e.name, e]),
+);

@@ -1,0 +1,101 @@
+import type { Span } from "../ast.js";
+import { entry, type Code, type Severity } from "./catalogue.js";
+
+export interface RelatedSpan {
+  span: Span;
+  message: string;
+}
+
+/**
+ * One finding. `message` is the headline; `label` is printed under the caret; `notes` carry the
+ * derivation (the arithmetic that led here); `help` is the fix where one exists.
+ */
+export interface Diagnostic {
+  code: Code;
+  severity: Severity;
+  message: string;
+  span?: Span;
+  label?: string;
+  notes: string[];
+  help?: string;
+  related: RelatedSpan[];
+  /** Set when an `allow` clause in the spec acknowledges this warning: its reason. */
+  acknowledged?: string;
+}
+
+export interface DiagnosticInit {
+  span?: Span | undefined;
+  label?: string;
+  notes?: string[];
+  help?: string;
+  related?: RelatedSpan[];
+}
+
+export function diag(code: Code, message: string, init: DiagnosticInit = {}): Diagnostic {
+  const d: Diagnostic = { code, severity: entry(code).severity, message, notes: init.notes ?? [], related: init.related ?? [] };
+  if (init.span) d.span = init.span;
+  if (init.label !== undefined) d.label = init.label;
+  if (init.help !== undefined) d.help = init.help;
+  return d;
+}
+
+/** A collector so each stage can report many findings in one pass instead of stopping at the first. */
+export class DiagnosticBag {
+  readonly items: Diagnostic[] = [];
+
+  add(code: Code, message: string, init?: DiagnosticInit): Diagnostic {
+    const d = diag(code, message, init);
+    this.items.push(d);
+    return d;
+  }
+
+  push(...ds: Diagnostic[]): void {
+    this.items.push(...ds);
+  }
+
+  get hasErrors(): boolean {
+    return this.items.some((d) => d.severity === "error");
+  }
+}
+
+export function isBlocking(d: Diagnostic): boolean {
+  return d.severity === "error";
+}
+
+/** Order: by position, errors before warnings at the same place, then by code. Stable output. */
+export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  return [...ds].sort(
+    (a, b) =>
+      (a.span?.start ?? -1) - (b.span?.start ?? -1) ||
+      (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) ||
+      a.code.localeCompare(b.code),
+  );
+}
+
+/** Levenshtein distance, for did-you-mean suggestions. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = prev[j]!;
+      prev[j] = Math.min(above + 1, prev[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return prev[b.length]!;
+}
+
+export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+}

@@ -1,0 +1,56 @@
+/**
+ * Text rendering of diagnostics, rustc-style: headline with code, file:line:col, the source line
+ * with a caret under the offending text, then the derivation (notes) and the fix (help).
+ */
+import type { SourceFile } from "../source.js";
+import type { Diagnostic } from "./diagnostic.js";
+
+export interface Style {
+  error(s: string): string;
+  warning(s: string): string;
+  note(s: string): string;
+  bold(s: string): string;
+  dim(s: string): string;
+}
+
+const ansi = (open: string) => (s: string) => `\u001b[${open}m${s}\u001b[0m`;
+export const colour: Style = { error: ansi("1;31"), warning: ansi("1;33"), note: ansi("1;36"), bold: ansi("1"), dim: ansi("2") };
+export const plain: Style = { error: (s) => s, warning: (s) => s, note: (s) => s, bold: (s) => s, dim: (s) => s };
+
+/** NO_COLOR (any value) turns colour off, FORCE_COLOR (not "0") turns it on, else colour on a TTY. */
+export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
+  if (env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== "") return plain;
+  if (env["FORCE_COLOR"] !== undefined) return env["FORCE_COLOR"] === "0" ? plain : colour;
+  return stream.isTTY ? colour : plain;
+}
+
+export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, style: Style = plain): string {
+  const sev = d.acknowledged !== undefined ? "warning (acknowledged)" : d.severity;
+  const paint = d.severity === "error" ? style.error : style.warning;
+  const lines = [`${paint(`${sev}[${d.code}]`)}${style.bold(`: ${d.message}`)}`];
+  if (file && d.span) {
+    const start = file.position(d.span.start);
+    const end = file.position(Math.max(d.span.start, d.span.end - 1));
+    const gutter = String(end.line).length;
+    const pad = " ".repeat(gutter);
+    lines.push(`${pad}${style.note("-->")} ${file.path}:${start.line}:${start.column}`);
+    lines.push(`${pad} ${style.note("|")}`);
+    const text = file.lineText(start.line);
+    lines.push(`${style.note(String(start.line).padStart(gutter))} ${style.note("|")} ${text}`);
+    // Multi-line spans are underlined to the end of their first line.
+    const width = end.line === start.line ? Math.max(1, end.column - start.column + 1) : Math.max(1, text.length - start.column + 1);
+    const caret = `${" ".repeat(start.column - 1)}${"^".repeat(width)}`;
+    lines.push(`${pad} ${style.note("|")} ${paint(caret)}${d.label ? ` ${paint(d.label)}` : ""}`);
+    for (const r of d.related) {
+      const p = file.position(r.span.start);
+      lines.push(`${pad} ${style.note("|")} ${style.dim(`${r.message}: ${file.path}:${p.line}:${p.column}`)}`);
+    }
+  } else if (file) {
+    lines.push(`  ${style.note("-->")} ${file.path}`);
+  }
+  const gutter = file && d.span ? " ".repeat(String(file.position(d.span.end).line).length) : " ";
+  for (const n of d.notes) lines.push(`${gutter} ${style.note("=")} ${style.bold("note")}: ${n}`);
+  if (d.help) lines.push(`${gutter} ${style.note("=")} ${style.bold("help")}: ${d.help}`);
+  if (d.acknowledged !== undefined) lines.push(`${gutter} ${style.note("=")} ${style.bold("allowed")}: ${d.acknowledged}`);
+  return lines.join("\n");
+}

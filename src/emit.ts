@@ -1,0 +1,49 @@
+/**
+ * Stage 5: IR → file contents, through Handlebars used for code rather than HTML: an isolated
+ * instance, no HTML escaping (values are made safe when the IR is built), strict mode so a missing
+ * field is an error rather than an empty string, and only the helpers registered here.
+ */
+import Handlebars from "handlebars";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { CheckedModel } from "./check.js";
+import type { Diagnostic } from "./diagnostics/diagnostic.js";
+import { buildIr, type ModelIR } from "./ir.js";
+import type { SourceFile } from "./source.js";
+
+const hbs = Handlebars.create();
+const helpers = {
+  json: (v: unknown) => JSON.stringify(v),
+  join: (items: string[]) => items.join(", "),
+};
+for (const [name, fn] of Object.entries(helpers)) hbs.registerHelper(name, fn);
+
+const templateDir = fileURLToPath(new URL("../../templates/", import.meta.url));
+const compiled = new Map<string, Handlebars.TemplateDelegate<ModelIR>>();
+
+function template(name: string): Handlebars.TemplateDelegate<ModelIR> {
+  let t = compiled.get(name);
+  if (!t) {
+    const source = readFileSync(`${templateDir}${name}.hbs`, "utf8");
+    t = hbs.compile<ModelIR>(source, { noEscape: true, strict: true, knownHelpersOnly: true, knownHelpers: Object.fromEntries(Object.keys(helpers).map((h) => [h, true])) });
+    compiled.set(name, t);
+  }
+  return t;
+}
+
+export const OUTPUT_FILES = ["model.ts", "train.ts"] as const;
+
+export interface Emitted {
+  /** Folder under the output root: the model's name. */
+  dir: string;
+  files: Map<string, string>;
+  diagnostics: Diagnostic[];
+}
+
+/** Renders every output file. `\n` line ends only and no dates or absolute paths: bytes are stable. */
+export function emitModel(checked: CheckedModel, file: SourceFile): Emitted {
+  const { ir, diagnostics } = buildIr(checked, file.path.split("\\").join("/"), file.text);
+  const files = new Map<string, string>();
+  if (ir) for (const name of OUTPUT_FILES) files.set(name, template(name)(ir).replace(/\r\n?/g, "\n"));
+  return { dir: checked.model.name, files, diagnostics };
+}

@@ -1,0 +1,144 @@
+/**
+ * Stage 4: checked model → IR, the only thing templates see. Everything the generated code needs is
+ * decided here (tfjs layer calls, initialiser numbers, training settings, provenance), and every
+ * piece of user text is made safe for its place: names are validated identifiers or JSON strings,
+ * comment text cannot close or escape its comment.
+ */
+import { createHash } from "node:crypto";
+import type { CheckedModel } from "./check.js";
+import { formatShape, type InitCall } from "./layers/kind.js";
+import { LoweringError } from "./layers/pool.js";
+import { initializersFor } from "./init.js";
+import { groupThousands } from "./report.js";
+import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { VERSION } from "./version.js";
+
+export interface IrCall {
+  /** tfjs layer name, unique in the model. */
+  name: string;
+  factory: string;
+  /** The config object's entries as TypeScript source, e.g. `filters: 48`. */
+  entries: string[];
+}
+
+export interface IrLayer {
+  comment: string;
+  calls: IrCall[];
+}
+
+export interface ModelIR {
+  header: { specPath: string; specHash: string; compilerVersion: string };
+  modelName: string;
+  summary: string;
+  /** tfjs order: H, W, C. */
+  inputShape: [number, number, number];
+  inputChw: string;
+  numClasses: number;
+  layers: IrLayer[];
+  train: { optimizer: string; loss: string; labelSmoothing: number; batch: number; epochs: number; describe: string };
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** Text for a `//` comment: one line, no control or line-separator characters. */
+export function commentText(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ").replace(/\*\//g, "*\\/");
+}
+
+/** A TypeScript literal for plain data. Keys must be identifiers; strings go through JSON.stringify. */
+export function literal(value: unknown): string {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`non-finite number ${value} in generated code`);
+    return Object.is(value, -0) ? "0" : JSON.stringify(value);
+  }
+  if (typeof value === "string" || typeof value === "boolean") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(literal).join(", ")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]) => `${key(k)}: ${literal(v)}`);
+    return entries.length ? `{ ${entries.join(", ")} }` : "{}";
+  }
+  throw new Error(`cannot emit ${String(value)} as a literal`);
+}
+
+function key(k: string): string {
+  if (!IDENTIFIER.test(k)) throw new Error(`'${k}' is not a safe property name`);
+  return k;
+}
+
+function initializer(call: InitCall): string {
+  key(call.fn);
+  return `tf.initializers.${call.fn}(${Object.keys(call.args).length ? literal(call.args) : ""})`;
+}
+
+export function specHash(text: string): string {
+  return createHash("sha256").update(`alexc ${VERSION}\n`).update(text.replace(/\r\n?/g, "\n")).digest("hex");
+}
+
+export function buildIr(checked: CheckedModel, specPath: string, specText: string): { ir?: ModelIR; diagnostics: Diagnostic[] } {
+  const { model } = checked;
+  const init = initializersFor(model.init);
+  const diagnostics: Diagnostic[] = [];
+  const layers: IrLayer[] = [];
+  for (const l of checked.layers) {
+    try {
+      const steps = l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init });
+      const settings = l.settings ? ` ${l.settings}` : "";
+      const inits = steps.flatMap((s) => Object.entries(s.initializers ?? {}).map(([k, v]) => `${k.replace("Initializer", "")} ${v.describe}`));
+      layers.push({
+        comment: commentText(
+          `${l.name}: ${l.kind}${settings} | ${formatShape(l.input)} -> ${formatShape(l.output)}` +
+            (l.params > 0n ? ` | ${groupThousands(l.params)} params` : "") +
+            (inits.length ? ` | ${inits.join(", ")}` : ""),
+        ),
+        calls: steps.map((s) => {
+          key(s.factory);
+          const entries = [`name: ${JSON.stringify(l.name + s.suffix)}`, ...Object.entries(s.config).map(([k, v]) => `${key(k)}: ${literal(v)}`)];
+          for (const [k, v] of Object.entries(s.initializers ?? {})) entries.push(`${key(k)}: ${initializer(v)}`);
+          return { name: l.name + s.suffix, factory: s.factory, entries };
+        }),
+      });
+    } catch (e) {
+      if (!(e instanceof LoweringError)) throw e;
+      diagnostics.push(diag("E0106", `${l.name} cannot be lowered to TensorFlow.js: ${e.message}`, { span: l.resolved.node.span }));
+    }
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  const out = checked.output!;
+  const { optimizer, loss } = model.train;
+  const optimizerCall = trainOptimizer(optimizer.fn, optimizer.args as Record<string, number>);
+  return {
+    diagnostics,
+    ir: {
+      header: { specPath, specHash: specHash(specText), compilerVersion: VERSION },
+      modelName: model.name,
+      summary: commentText(
+        `${model.name}: input ${formatShape(checked.input)} (C×H×W), output ${formatShape(out)}, ` +
+          `${groupThousands(checked.totals.params)} params, ${groupThousands(checked.totals.macs)} MACs`,
+      ),
+      inputShape: [model.input.h, model.input.w, model.input.c],
+      inputChw: `${model.input.c}x${model.input.h}x${model.input.w}`,
+      numClasses: out.rank === "flat" ? out.n : out.c * out.h * out.w,
+      layers,
+      train: {
+        optimizer: optimizerCall,
+        loss: loss.fn,
+        labelSmoothing: loss.args["label_smoothing"] as number,
+        batch: model.train.batch,
+        epochs: model.train.epochs,
+        describe: commentText(`${optimizer.fn}(${Object.entries(optimizer.args).map(([k, v]) => `${k}=${v}`).join(", ")}), ${loss.fn}, batch ${model.train.batch}, ${model.train.epochs} epochs`),
+      },
+    },
+  };
+}
+
+/** PyTorch optimizer settings → the tfjs optimizer with the same update rule. */
+function trainOptimizer(fn: string, a: Record<string, number>): string {
+  switch (fn) {
+    case "sgd":
+      return a["momentum"] ? `tf.train.momentum(${literal(a["lr"])}, ${literal(a["momentum"])})` : `tf.train.sgd(${literal(a["lr"])})`;
+    case "rmsprop":
+      return `tf.train.rmsprop(${literal(a["lr"])}, ${literal(a["alpha"])}, ${literal(a["momentum"])}, ${literal(a["eps"])})`;
+    default:
+      return `tf.train.adam(${literal(a["lr"])}, ${literal(a["beta1"])}, ${literal(a["beta2"])}, ${literal(a["eps"])})`;
+  }
+}

@@ -1,0 +1,49 @@
+import type { LayerKind } from "./kind.js";
+import { needsVector } from "./ranks.js";
+
+export interface DenseArgs {
+  out: number;
+  /** Declared in-features (`dense(128*6*6 -> 2048)`); checked against what reaches the layer. */
+  in?: number;
+}
+
+/** Fully connected layer with bias, PyTorch's nn.Linear. */
+export const dense: LayerKind<DenseArgs> = {
+  kind: "dense",
+  pytorch: "Linear",
+  doc: "fully connected layer with bias: dense(out) or dense(in -> out), in-features checked",
+  args: [
+    { name: "out", type: "count", position: 0, doc: "output features; `in -> out` also declares the in-features" },
+    { name: "in", type: "count", doc: "declared input features, checked against the flattened size" },
+  ],
+  infer(a, input, ctx) {
+    const n = needsVector(input, ctx, "dense");
+    if (n === undefined) return undefined;
+    if (a.in !== undefined && a.in !== n) {
+      const written = ctx.sources["in"];
+      const declared = written && written.text !== String(a.in) ? `${written.text} = ${a.in}` : `${a.in}`;
+      ctx.bag.add("E0201", `${ctx.name} (dense) declares ${a.in} in-features, but ${n} reach it`, {
+        span: written?.span ?? ctx.span,
+        label: `declared ${declared}`,
+        notes: [ctx.producer ? `${ctx.producer} gives ${n}` : `the input has ${n} features`],
+        help: `write ${ctx.producerExpression ?? n} as the in-features, or leave them out (\`dense(${a.out})\`) to take whatever arrives`,
+      });
+    }
+    return { rank: "flat", n: a.out };
+  },
+  params: (a, input) => BigInt(input.rank === "flat" ? input.n : 0) * BigInt(a.out) + BigInt(a.out),
+  macs: (a, input) => BigInt(input.rank === "flat" ? input.n : 0) * BigInt(a.out),
+  describe: (a) => (a.in !== undefined ? `${a.in} -> ${a.out}` : `${a.out}`),
+  lower(a, input, _output, ctx) {
+    const n = input.rank === "flat" ? input.n : 0;
+    const init = ctx.init("dense", n, a.out);
+    return [
+      {
+        factory: "dense",
+        suffix: "",
+        config: { units: a.out, useBias: true },
+        initializers: { kernelInitializer: init.kernel, biasInitializer: init.bias },
+      },
+    ];
+  },
+};

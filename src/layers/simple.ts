@@ -1,0 +1,55 @@
+import type { LayerKind, Shape } from "./kind.js";
+
+type NoArgs = Record<string, never>;
+
+const identityShape = (_a: unknown, input: Shape): Shape => input;
+
+export const relu: LayerKind<NoArgs> = {
+  kind: "relu",
+  pytorch: "ReLU",
+  doc: "rectified linear unit, max(0, x)",
+  args: [],
+  infer: identityShape,
+  params: () => 0n,
+  macs: () => 0n,
+  describe: () => "",
+  lower: () => [{ factory: "reLU", suffix: "", config: {} }],
+};
+
+export interface DropoutArgs {
+  p: number;
+}
+
+export const dropout: LayerKind<DropoutArgs> = {
+  kind: "dropout",
+  pytorch: "Dropout",
+  doc: "randomly zeroes a fraction p of activations while training: dropout(p)",
+  args: [{ name: "p", type: "probability", position: 0, default: 0.5, doc: "drop probability in [0, 1)" }],
+  infer: identityShape,
+  params: () => 0n,
+  macs: () => 0n,
+  describe: (a) => `p ${a.p}`,
+  lower: (a) => [{ factory: "dropout", suffix: "", config: { rate: a.p } }],
+};
+
+/**
+ * Flattens C×H×W to C·H·W in PyTorch's order (channel-major). tfjs works channels-last, so a Permute
+ * to channels-first comes first; then a PyTorch Linear's weights load into the next dense unchanged.
+ */
+export const flatten: LayerKind<NoArgs> = {
+  kind: "flatten",
+  pytorch: "Flatten",
+  doc: "flattens a C×H×W feature map to a vector of C·H·W, in PyTorch's order",
+  args: [],
+  infer: (_a, input) => (input.rank === "chw" ? { rank: "flat", n: input.c * input.h * input.w } : input),
+  params: () => 0n,
+  macs: () => 0n,
+  describe: () => "",
+  lower: (_a, input) =>
+    input.rank === "chw"
+      ? [
+          { factory: "permute", suffix: "_chw", config: { dims: [3, 1, 2] } },
+          { factory: "flatten", suffix: "", config: {} },
+        ]
+      : [{ factory: "flatten", suffix: "", config: {} }],
+};

@@ -1,0 +1,316 @@
+/**
+ * Stage 1: text → tokens → CST → AST. Lexing and parsing both recover, so a file with several
+ * syntax errors reports all of them in one run; the AST is built only from an error-free CST.
+ */
+import type { CstNode, IToken, IRecognitionException } from "chevrotain";
+import { AnetLexer } from "../grammar/tokens.js";
+import { parser, BaseCstVisitor } from "../grammar/parser.js";
+import type { Arg, BinaryOp, BlockNode, Expr, LayerNode, SpecNode, Span, Value, AllowNode, SettingNode, SectionNode, ParamNode, InputNode, RecordEntry } from "./ast.js";
+import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
+
+export interface ParseResult {
+  ast?: SpecNode;
+  diagnostics: Diagnostic[];
+  /** Comment tokens, kept for tools that re-print the source. */
+  comments: IToken[];
+}
+
+export function parse(text: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = AnetLexer.tokenize(text);
+  for (const e of lexed.errors) {
+    const ch = text.slice(e.offset, e.offset + e.length);
+    diagnostics.push(
+      diag("E0001", `unexpected character ${describeChars(ch)}`, {
+        span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
+        label: "not part of any .anet token",
+      }),
+    );
+  }
+  parser.input = lexed.tokens;
+  const cst = parser.spec();
+  // Recovery can cascade: after one error the rest of its line often fails too. Keep the first
+  // error of each line, which is the one a person has to fix.
+  let lastLine = -1;
+  for (const e of parser.errors) {
+    const d = syntaxDiagnostic(e, text);
+    const line = lineOf(text, d.span!.start);
+    if (line !== lastLine) diagnostics.push(d);
+    lastLine = line;
+  }
+  const comments = (lexed.groups["comments"] as IToken[] | undefined) ?? [];
+  if (diagnostics.length > 0) return { diagnostics, comments };
+  return { ast: astBuilder.visit(cst) as SpecNode, diagnostics, comments };
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
+}
+
+function describeChars(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  const hex = `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
+  return /[\p{L}\p{N}\p{P}\p{S}]/u.test(ch) ? `'${ch}' (${hex})` : hex;
+}
+
+function syntaxDiagnostic(e: IRecognitionException, text: string): Diagnostic {
+  const token = e.token;
+  const atEnd = token.tokenType?.name === "EOF" || Number.isNaN(token.startOffset);
+  const span: Span = atEnd
+    ? { start: text.length, end: text.length }
+    : { start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+  return diag("E0002", e.message, { span, label: atEnd ? "file ends here" : "unexpected here" });
+}
+
+// ---------------------------------------------------------------------------------------------
+// CST → AST
+
+type Ctx = Record<string, Array<CstNode | IToken> | undefined>;
+
+function tokenSpan(t: IToken): Span {
+  return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
+}
+
+function nodeSpan(n: CstNode): Span {
+  const loc = n.location!;
+  return { start: loc.startOffset, end: (loc.endOffset ?? loc.startOffset) + 1 };
+}
+
+function tok(ctx: Ctx, key: string, index = 0): IToken {
+  return ctx[key]![index] as IToken;
+}
+
+function node(ctx: Ctx, key: string, index = 0): CstNode {
+  return ctx[key]![index] as CstNode;
+}
+
+function nodes(ctx: Ctx, key: string): CstNode[] {
+  return (ctx[key] ?? []) as CstNode[];
+}
+
+function tokens(ctx: Ctx, key: string): IToken[] {
+  return (ctx[key] ?? []) as IToken[];
+}
+
+function unquote(image: string): string {
+  return JSON.parse(image.replace(/\\(?!["\\/bfnrtu])/g, "\\\\")) as string;
+}
+
+function numberValue(image: string): number {
+  return Number(image.replace(/_/g, ""));
+}
+
+/** Operators and operands of a left-associative chain, in source order. */
+function foldLeft(operands: Expr[], ops: IToken[]): Expr {
+  let result = operands[0]!;
+  ops.forEach((op, i) => {
+    const right = operands[i + 1]!;
+    result = { kind: "binary", op: op.image as BinaryOp, left: result, right, span: { start: result.span.start, end: right.span.end } };
+  });
+  return result;
+}
+
+/** Tokens of two alternatives land in separate arrays; merge them back into source order. */
+function inOrder(...groups: IToken[][]): IToken[] {
+  return groups.flat().sort((a, b) => a.startOffset - b.startOffset);
+}
+
+class AstBuilder extends BaseCstVisitor {
+  constructor() {
+    super();
+    this.validateVisitor();
+  }
+
+  spec(ctx: Ctx, _node: unknown, self?: CstNode): SpecNode {
+    const name = tok(ctx, "name");
+    const spec: SpecNode = {
+      name: name.image,
+      nameSpan: tokenSpan(name),
+      params: [],
+      inputs: [],
+      body: [],
+      sections: [],
+      span: { start: 0, end: 0 },
+    };
+    for (const m of nodes(ctx, "member")) this.visit(m, spec);
+    spec.span = spanOfTokens(ctx);
+    return spec;
+  }
+
+  member(ctx: Ctx, spec: SpecNode): void {
+    if (ctx["paramDecl"]) spec.params.push(this.visit(node(ctx, "paramDecl")) as ParamNode);
+    else if (ctx["inputDecl"]) spec.inputs.push(this.visit(node(ctx, "inputDecl")) as InputNode);
+    else if (ctx["blockDecl"]) spec.body.push(this.visit(node(ctx, "blockDecl")) as BlockNode);
+    else if (ctx["section"]) spec.sections.push(this.visit(node(ctx, "section")) as SectionNode);
+    else if (ctx["layer"]) spec.body.push(this.visit(node(ctx, "layer")) as LayerNode);
+  }
+
+  paramDecl(ctx: Ctx): ParamNode {
+    const name = tok(ctx, "name");
+    const type = ctx["type"] ? tok(ctx, "type") : undefined;
+    const value = this.visit(node(ctx, "value")) as Expr;
+    const p: ParamNode = { name: name.image, nameSpan: tokenSpan(name), value, span: { start: tok(ctx, "Param").startOffset, end: value.span.end } };
+    if (type) {
+      p.type = type.image;
+      p.typeSpan = tokenSpan(type);
+    }
+    return p;
+  }
+
+  inputDecl(ctx: Ctx): InputNode {
+    const value = this.visit(node(ctx, "value")) as Value;
+    return { value, span: { start: tok(ctx, "Input").startOffset, end: value.span.end } };
+  }
+
+  blockDecl(ctx: Ctx): BlockNode {
+    const name = tok(ctx, "name");
+    return {
+      kind: "block",
+      name: name.image,
+      nameSpan: tokenSpan(name),
+      layers: nodes(ctx, "layer").map((l) => this.visit(l) as LayerNode),
+      span: { start: tok(ctx, "Block").startOffset, end: tok(ctx, "RBrace").startOffset + 1 },
+    };
+  }
+
+  section(ctx: Ctx): SectionNode {
+    const name = tok(ctx, "name");
+    return {
+      name: name.image,
+      nameSpan: tokenSpan(name),
+      settings: nodes(ctx, "setting").map((s) => this.visit(s) as SettingNode),
+      span: { start: name.startOffset, end: tok(ctx, "RBrace").startOffset + 1 },
+    };
+  }
+
+  setting(ctx: Ctx): SettingNode {
+    const name = tok(ctx, "name");
+    const value = this.visit(node(ctx, "value")) as Value;
+    return { name: name.image, nameSpan: tokenSpan(name), value, span: { start: name.startOffset, end: value.span.end } };
+  }
+
+  layer(ctx: Ctx, _param: unknown): LayerNode {
+    const kind = tok(ctx, "kind");
+    const name = ctx["name"] ? tok(ctx, "name") : undefined;
+    const args = ctx["argList"] ? (this.visit(node(ctx, "argList")) as Arg[]) : [];
+    const allows = nodes(ctx, "allowClause").map((a) => this.visit(a) as AllowNode);
+    const start = name ? name.startOffset : kind.startOffset;
+    const closing = ctx["RParen"] ? tok(ctx, "RParen").startOffset + 1 : kind.startOffset + kind.image.length;
+    const end = allows.length > 0 ? allows[allows.length - 1]!.span.end : closing;
+    const layer: LayerNode = { kind: "layer", layerKind: kind.image, layerKindSpan: tokenSpan(kind), args, allows, span: { start, end } };
+    if (name) {
+      layer.name = name.image;
+      layer.nameSpan = tokenSpan(name);
+    }
+    return layer;
+  }
+
+  allowClause(ctx: Ctx): AllowNode {
+    const code = tok(ctx, "code");
+    const reason = tok(ctx, "reason");
+    return { code: code.image, codeSpan: tokenSpan(code), reason: unquote(reason.image), span: { start: tok(ctx, "Allow").startOffset, end: tokenSpan(reason).end } };
+  }
+
+  argList(ctx: Ctx): Arg[] {
+    return nodes(ctx, "arg").map((a) => this.visit(a) as Arg);
+  }
+
+  arg(ctx: Ctx): Arg {
+    const value = this.visit(node(ctx, "value")) as Value;
+    if (!ctx["name"]) return { value, span: value.span };
+    const name = tok(ctx, "name");
+    return { name: name.image, nameSpan: tokenSpan(name), value, span: { start: name.startOffset, end: value.span.end } };
+  }
+
+  value(ctx: Ctx): Value {
+    if (ctx["list"]) return this.visit(node(ctx, "list")) as Value;
+    if (ctx["record"]) return this.visit(node(ctx, "record")) as Value;
+    const first = this.visit(node(ctx, "first")) as Expr;
+    if (ctx["dims"]) {
+      const items = [first, ...nodes(ctx, "dims").map((d) => this.visit(d) as Expr)];
+      return { kind: "dims", items, span: { start: first.span.start, end: items[items.length - 1]!.span.end } };
+    }
+    if (ctx["to"]) {
+      const to = this.visit(node(ctx, "to")) as Expr;
+      return { kind: "arrow", from: first, to, span: { start: first.span.start, end: to.span.end } };
+    }
+    return first;
+  }
+
+  list(ctx: Ctx): Value {
+    return {
+      kind: "list",
+      items: nodes(ctx, "value").map((v) => this.visit(v) as Value),
+      span: { start: tok(ctx, "LBracket").startOffset, end: tok(ctx, "RBracket").startOffset + 1 },
+    };
+  }
+
+  record(ctx: Ctx): Value {
+    const keys = tokens(ctx, "key");
+    const values = nodes(ctx, "value");
+    const entries: RecordEntry[] = keys.map((k, i) => ({ key: k.image, keySpan: tokenSpan(k), value: this.visit(values[i]!) as Value }));
+    return { kind: "record", entries, span: { start: tok(ctx, "LBrace").startOffset, end: tok(ctx, "RBrace").startOffset + 1 } };
+  }
+
+  expression(ctx: Ctx): Expr {
+    return foldLeft(
+      nodes(ctx, "operands").map((o) => this.visit(o) as Expr),
+      inOrder(tokens(ctx, "ops")),
+    );
+  }
+
+  term(ctx: Ctx): Expr {
+    return foldLeft(
+      nodes(ctx, "operands").map((o) => this.visit(o) as Expr),
+      inOrder(tokens(ctx, "ops")),
+    );
+  }
+
+  unary(ctx: Ctx, _p: unknown): Expr {
+    if (ctx["power"]) return this.visit(node(ctx, "power")) as Expr;
+    const operand = this.visit(node(ctx, "unary")) as Expr;
+    return { kind: "negate", operand, span: { start: tok(ctx, "Minus").startOffset, end: operand.span.end } };
+  }
+
+  power(ctx: Ctx): Expr {
+    const base = this.visit(node(ctx, "base")) as Expr;
+    if (!ctx["exponent"]) return base;
+    const exponent = this.visit(node(ctx, "exponent")) as Expr;
+    return { kind: "binary", op: "**", left: base, right: exponent, span: { start: base.span.start, end: exponent.span.end } };
+  }
+
+  primary(ctx: Ctx): Expr {
+    if (ctx["NumberLiteral"]) {
+      const t = tok(ctx, "NumberLiteral");
+      return { kind: "number", value: numberValue(t.image), text: t.image, span: tokenSpan(t) };
+    }
+    if (ctx["StringLiteral"]) {
+      const t = tok(ctx, "StringLiteral");
+      return { kind: "string", value: unquote(t.image), span: tokenSpan(t) };
+    }
+    if (ctx["Identifier"]) {
+      const t = tok(ctx, "Identifier");
+      if (!ctx["LParen"]) return { kind: "name", name: t.image, span: tokenSpan(t) };
+      const args = ctx["argList"] ? (this.visit(node(ctx, "argList")) as Arg[]) : [];
+      return { kind: "call", callee: t.image, calleeSpan: tokenSpan(t), args, span: { start: t.startOffset, end: tok(ctx, "RParen").startOffset + 1 } };
+    }
+    const inner = this.visit(node(ctx, "expression")) as Expr;
+    // Parentheses widen the span so a caret underlines `(a + b)` as written.
+    return { ...inner, span: { start: tok(ctx, "LParen").startOffset, end: tok(ctx, "RParen").startOffset + 1 } };
+  }
+}
+
+function spanOfTokens(ctx: Ctx): Span {
+  const all = Object.values(ctx)
+    .flat()
+    .filter((x): x is IToken => !!x && "startOffset" in x && "image" in x);
+  const starts = all.map((t) => t.startOffset);
+  const ends = all.map((t) => (t.endOffset ?? t.startOffset) + 1);
+  return { start: Math.min(...starts), end: Math.max(...ends) };
+}
+
+const astBuilder = new AstBuilder();
+
+export { nodeSpan };

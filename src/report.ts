@@ -1,0 +1,77 @@
+/**
+ * What `alexc check` prints: the per-layer table with totals (text), and the versioned JSON
+ * document other tools rely on (see docs/json-format.md).
+ */
+import type { CheckedModel } from "./check.js";
+import type { CheckResult } from "./compiler.js";
+import { shapeDims, formatShape } from "./layers/kind.js";
+
+export function groupThousands(n: bigint | number): string {
+  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+export function layerTable(checked: CheckedModel): string {
+  const rows = [
+    ["layer", "kind", "settings", "output", "params", "MACs"],
+    ["input", "", "", formatShape(checked.input), "", ""],
+    ...checked.layers.map((l) => [l.name, l.kind, l.settings, formatShape(l.output), groupThousands(l.params), groupThousands(l.macs)]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const numeric = new Set([4, 5]);
+  const fmt = (r: string[]): string =>
+    r
+      .map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  const rule = widths.map((w) => "─".repeat(w)).join("  ");
+  const out = [fmt(rows[0]!), rule, ...rows.slice(1).map(fmt), rule];
+  const { params, macs } = checked.totals;
+  out.push(`total params ${groupThousands(params)}   MACs ${groupThousands(macs)}   output ${checked.output ? formatShape(checked.output) : "—"}`);
+  return out.join("\n");
+}
+
+/** JSON numbers are exact only up to 2^53; larger counts are written as decimal strings. */
+function count(n: bigint): number | string {
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
+}
+
+export const JSON_FORMAT_VERSION = 1;
+
+export function jsonFile(result: CheckResult): Record<string, unknown> {
+  const { file, checked } = result;
+  return {
+    file: file.path,
+    model: checked?.model.name ?? null,
+    diagnostics: result.diagnostics.map((d) => {
+      const start = d.span ? file.position(d.span.start) : undefined;
+      const end = d.span ? file.position(d.span.end) : undefined;
+      return {
+        code: d.code,
+        severity: d.severity,
+        message: d.message,
+        line: start?.line ?? null,
+        column: start?.column ?? null,
+        endLine: end?.line ?? null,
+        endColumn: end?.column ?? null,
+        ...(d.label ? { label: d.label } : {}),
+        notes: d.notes,
+        ...(d.help ? { help: d.help } : {}),
+        ...(d.acknowledged !== undefined ? { acknowledged: true, reason: d.acknowledged } : {}),
+      };
+    }),
+    input: checked ? shapeDims(checked.input) : null,
+    layers: (checked?.layers ?? []).map((l) => ({
+      name: l.name,
+      kind: l.kind,
+      ...(l.block ? { block: l.block } : {}),
+      output: shapeDims(l.output),
+      params: count(l.params),
+      macs: count(l.macs),
+    })),
+    totals: checked ? { params: count(checked.totals.params), macs: count(checked.totals.macs) } : null,
+  };
+}
+
+export function jsonDocument(results: CheckResult[]): string {
+  return JSON.stringify({ version: JSON_FORMAT_VERSION, files: results.map(jsonFile) }, null, 2) + "\n";
+}

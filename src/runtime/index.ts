@@ -1,0 +1,9 @@
+/**
+ * Public API of `alexc/runtime`, imported by generated training code.
+ * Importing it loads @tensorflow/tfjs-backend-wasm, which makes 'wasm' the
+ * default backend: call `await selectBackend()` before any other tf call.
+ */
+export { AlexcRuntimeError } from './errors.js';
+export { selectBackend } from './backend.js';
+export type { BackendChoice, BackendSelection } from './backend.js';
+export { registerWasmGradientKernels, unregisterWasmGradientKernels } from './wasm-kernels.js';

@@ -1,0 +1,186 @@
+/**
+ * Runtime tests: alexc's wasm convolution-gradient kernels against the cpu
+ * backend (the reference implementation), a short wasm training run with a
+ * tensor-leak check, and backend selection.
+ */
+import { createRequire } from 'node:module';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs';
+import {
+  AlexcRuntimeError, registerWasmGradientKernels, selectBackend, unregisterWasmGradientKernels,
+} from '../src/runtime/index.js';
+
+/** Max |wasm − cpu| over max |cpu|: element-wise ratios blow up near zero. */
+const REL_TOL = 1e-4;
+const quiet = (): void => {};
+
+type Shape4 = [number, number, number, number];
+type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+/** mulberry32: the same seed yields the same inputs on every backend. */
+function seeded(seed: number): (n: number) => Float32Array {
+  let s = seed;
+  const next = (): number => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32 * 2 - 1;
+  };
+  return (n) => Float32Array.from({ length: n }, next);
+}
+
+function relErr(actual: Float32Array, expected: Float32Array): number {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < expected.length; i++) {
+    scale = Math.max(scale, Math.abs(expected[i] ?? 0));
+    diff = Math.max(diff, Math.abs((actual[i] ?? NaN) - (expected[i] ?? 0)));
+  }
+  return diff / Math.max(scale, 1e-12);
+}
+
+const dataIds = (): number => tf.engine().backend.numDataIds();
+
+interface ConvCase { name: string; x: Shape4; k: Shape4; stride: number | [number, number]; pad: Pad }
+const CONV_CASES: ConvCase[] = [
+  { name: '11x11 stride 4, explicit pad [2,2]/[1,2]', x: [2, 35, 35, 3], k: [11, 11, 3, 8], stride: 4, pad: [[0, 0], [2, 2], [1, 2], [0, 0]] },
+  { name: '5x5 stride 1, pad 2', x: [2, 13, 13, 4], k: [5, 5, 4, 6], stride: 1, pad: 2 },
+  { name: "3x3 stride 2 'valid', inexact division", x: [2, 10, 10, 3], k: [3, 3, 3, 5], stride: 2, pad: 'valid' },
+  { name: "3x3 stride 2 'same' (asymmetric)", x: [2, 8, 8, 3], k: [3, 3, 3, 4], stride: 2, pad: 'same' },
+  { name: '1x1', x: [2, 6, 6, 5], k: [1, 1, 5, 7], stride: 1, pad: 'valid' },
+  { name: "3x3 stride 1 'same', non-square", x: [3, 9, 7, 4], k: [3, 3, 4, 6], stride: 1, pad: 'same' },
+  { name: 'batch 1, 1 channel, 5x5 stride 2', x: [1, 12, 12, 1], k: [5, 5, 1, 3], stride: 2, pad: 'same' },
+  { name: 'explicit pad wider than kernel (stock dx path)', x: [1, 4, 4, 2], k: [2, 2, 2, 3], stride: 1, pad: [[0, 0], [3, 0], [0, 3], [0, 0]] },
+  { name: '1x1 stride 2 (trailing inserted zeros sliced off)', x: [2, 7, 7, 3], k: [1, 1, 3, 4], stride: 2, pad: 'valid' },
+  { name: 'strides [2,1], explicit bottom pad wider than kernel', x: [1, 6, 6, 2], k: [2, 2, 2, 3], stride: [2, 1], pad: [[0, 0], [0, 3], [1, 3], [0, 0]] },
+  { name: '5x5 stride 3 (stock dx path)', x: [2, 14, 14, 3], k: [5, 5, 3, 4], stride: 3, pad: 'same' },
+  { name: 'windows that see only padding (zero dW)', x: [1, 1, 1, 2], k: [1, 1, 2, 3], stride: 5, pad: [[0, 0], [3, 0], [3, 0], [0, 0]] },
+];
+
+/** [dx, dw] of conv2d on `backend` for inputs drawn from a fixed seed. */
+async function convGrads(backend: 'cpu' | 'wasm', c: ConvCase): Promise<Float32Array[]> {
+  await selectBackend(backend, quiet);
+  const draw = seeded(1234);
+  const conv = (x: tf.Tensor, w: tf.Tensor): tf.Tensor => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(draw(tf.util.sizeFromShape(c.x)), c.x);
+    const w = tf.tensor4d(draw(tf.util.sizeFromShape(c.k)), c.k);
+    const yShape = conv(x, w).shape;
+    const dy = tf.tensor(draw(tf.util.sizeFromShape(yShape)), yShape);
+    return tf.grads(conv)([x, w], dy).map((g) => g.dataSync() as Float32Array);
+  });
+}
+
+test('selectBackend("tensorflow") refuses to fall back when no native binding is installed', async () => {
+  const resolvable = (pkg: string): boolean => {
+    try { createRequire(import.meta.url).resolve(pkg); return true; } catch { return false; }
+  };
+  if (resolvable('@tensorflow/tfjs-node-gpu') || resolvable('@tensorflow/tfjs-node')) {
+    assert.is((await selectBackend('tensorflow', quiet)).name, 'tensorflow');
+    return;
+  }
+  try {
+    await selectBackend('tensorflow', quiet);
+    assert.unreachable('should have rejected');
+  } catch (err) {
+    assert.instance(err, AlexcRuntimeError);
+    assert.match((err as Error).message, 'npm install @tensorflow/tfjs-node-gpu');
+    assert.match((err as Error).message, '@tensorflow/tfjs-node`');
+  }
+});
+
+test('selectBackend("wasm") announces itself once and is idempotent', async () => {
+  const lines: string[] = [];
+  const first = await selectBackend('wasm', (l) => lines.push(l));
+  const second = await selectBackend('wasm', (l) => lines.push(l));
+  assert.equal(first, second);
+  assert.is(first.name, 'wasm');
+  assert.is(tf.getBackend(), 'wasm');
+  assert.ok(lines.length <= 1, 'announced at most once');
+  if (lines[0] !== undefined) assert.match(lines[0], /^alexc: backend wasm \(.*Conv2DBackpropFilter.* supplied by alexc\)$/);
+  assert.equal(registerWasmGradientKernels(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+});
+
+test('ALEXC_BACKEND sets the default choice and is validated', async () => {
+  const saved = process.env['ALEXC_BACKEND'];
+  try {
+    process.env['ALEXC_BACKEND'] = 'cpu';
+    assert.is((await selectBackend(undefined, quiet)).name, 'cpu');
+    process.env['ALEXC_BACKEND'] = 'tpu';
+    try {
+      await selectBackend(undefined, quiet);
+      assert.unreachable('should have rejected');
+    } catch (err) {
+      assert.instance(err, AlexcRuntimeError);
+    }
+  } finally {
+    if (saved === undefined) delete process.env['ALEXC_BACKEND'];
+    else process.env['ALEXC_BACKEND'] = saved;
+  }
+});
+
+for (const c of CONV_CASES) {
+  test(`conv gradients on wasm match cpu: ${c.name}`, async () => {
+    const [cpuDx, cpuDw] = await convGrads('cpu', c);
+    await selectBackend('wasm', quiet);
+    const before = [tf.memory().numTensors, dataIds()];
+    const [wasmDx, wasmDw] = await convGrads('wasm', c);
+    assert.equal([tf.memory().numTensors, dataIds()], before, 'no tensors or wasm buffers leaked');
+    const errDx = relErr(wasmDx!, cpuDx!);
+    const errDw = relErr(wasmDw!, cpuDw!);
+    assert.ok(errDx < REL_TOL, `dx relative error ${errDx}`);
+    assert.ok(errDw < REL_TOL, `dW relative error ${errDw}`);
+  });
+}
+
+test('a small conv net trains on wasm: finite loss, no leak across steps', async () => {
+  await selectBackend('wasm', quiet);
+  const draw = seeded(99);
+  const model = tf.sequential({
+    layers: [
+      tf.layers.zeroPadding2d({ inputShape: [16, 16, 3], padding: [[2, 1], [1, 2]] }),
+      tf.layers.conv2d({ filters: 8, kernelSize: 5, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      // Needs an input gradient: exercises alexc's Conv2DBackpropInput.
+      tf.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.05), loss: 'categoricalCrossentropy' });
+  const xs = tf.tensor4d(draw(8 * 16 * 16 * 3), [8, 16, 16, 3]);
+  const ys = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], 'int32'), 4);
+  const kernel0 = model.layers[1]!.getWeights()[0]!.dataSync().slice() as Float32Array;
+  const counts: number[][] = [];
+  const losses: number[] = [];
+  for (let step = 0; step < 3; step++) {
+    losses.push(Number(await model.trainOnBatch(xs, ys)));
+    counts.push([tf.memory().numTensors, dataIds()]);
+  }
+  assert.ok(losses.every(Number.isFinite), `losses ${losses}`);
+  assert.equal(counts[2], counts[0], `tensor / buffer counts per step ${JSON.stringify(counts)}`);
+  assert.ok(relErr(model.layers[1]!.getWeights()[0]!.dataSync() as Float32Array, kernel0) > 0, 'first conv was updated');
+  tf.dispose([xs, ys]);
+  model.dispose();
+});
+
+test('unregisterWasmGradientKernels restores stock wasm (which cannot train a conv)', async () => {
+  await selectBackend('wasm', quiet);
+  const filterGrad = (): void => {
+    tf.tidy(() => {
+      const x = tf.ones([1, 5, 5, 2]);
+      tf.grad((w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid').sum())(tf.ones([3, 3, 2, 2]));
+    });
+  };
+  try {
+    unregisterWasmGradientKernels();
+    assert.throws(filterGrad, /Conv2DBackpropFilter/);
+    assert.ok(tf.getKernel('Conv2DBackpropInput', 'wasm') !== undefined, 'stock Conv2DBackpropInput is back');
+  } finally {
+    registerWasmGradientKernels();
+  }
+  filterGrad();
+});
+
+test.run();
