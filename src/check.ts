@@ -73,7 +73,7 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
       resolved: layer,
     });
     if (layer.kind.kind === "flatten" && shape.rank === "chw") {
-      producer = `flatten of ${producer ?? "the input"}: ${shape.c}×${shape.h}×${shape.w} = ${shape.c * shape.h * shape.w}`;
+      producer = `flatten of ${producer ?? "the input"}`;
       producerExpression = `${shape.c}*${shape.h}*${shape.w}`;
     } else if (output.rank !== shape.rank || output.rank === "chw" || layer.kind.kind === "dense") {
       producer = `${layer.name} (${layer.kind.kind}, output ${formatShape(output)})`;

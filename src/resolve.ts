@@ -137,7 +137,7 @@ function resolveInput(spec: SpecNode, scope: Scope, bag: DiagnosticBag, text: (s
 function positiveInteger(e: Expr, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string, what: string, min = 1): number | undefined {
   const value = evaluate(e, scope, bag, text);
   if (value === undefined) return undefined;
-  const shown = e.kind === "number" ? `${value}` : `${text(e.span)} = ${value}`;
+  const shown = e.kind === "number" ? `${value}` : `${text(e.span)} = ${+value.toPrecision(6)}`;
   if (!Number.isInteger(value)) {
     bag.add("E0110", `${what} must be a whole number, got ${+value.toFixed(6)}`, { span: e.span, label: shown, help: "round it explicitly: round(…), floor(…) or ceil(…)" });
     return undefined;

@@ -56,7 +56,7 @@ export function applyWindow(
       label: `output ${AXES[i]} would be ${results[i]!.out}`,
       notes: [
         `input ${sizes[0]}×${sizes[1]}${ctx.producer ? `, from ${ctx.producer}` : ""}`,
-        ...empty.map((j) => `${AXES[j]}: ${derivation(sizes[j]!, kernel[j]!, padding[j]![0], padding[j]![1], stride[j]!)}`),
+        ...axisNotes(empty, (j) => derivation(sizes[j]!, kernel[j]!, padding[j]![0], padding[j]![1], stride[j]!)),
       ],
     });
     return undefined;
@@ -77,28 +77,36 @@ function reportInexact(
   const inexact = [0, 1].filter((i) => results[i]!.dropped > 0);
   if (inexact.length === 0) return;
   const parts = inexact.map((i) => `${results[i]!.dropped} ${i === 0 ? "row" : "column"}${results[i]!.dropped === 1 ? "" : "s"}`);
-  const notes = inexact.map(
-    (i) =>
-      `${AXES[i]}: ${derivation(sizes[i]!, kernel[i]!, padding[i]![0], padding[i]![1], stride[i]!)}; ` +
-      `${sizes[i]! - kernel[i]! + padding[i]![0] + padding[i]![1]} is not a multiple of stride ${stride[i]}, so the last ${results[i]!.dropped} of the padded input ${results[i]!.dropped === 1 ? "is" : "are"} never covered`,
-  );
+  const notes = axisNotes(inexact, (i) => {
+    const span = sizes[i]! - kernel[i]! + padding[i]![0] + padding[i]![1];
+    const d = results[i]!.dropped;
+    return (
+      `${derivation(sizes[i]!, kernel[i]!, padding[i]![0], padding[i]![1], stride[i]!)}; ` +
+      `${span} is not a multiple of stride ${stride[i]}, so the last ${d} ${i === 0 ? "row" : "column"}${d === 1 ? "" : "s"} of the padded input ${d === 1 ? "is" : "are"} never covered`
+    );
+  });
   const fixes: string[] = [];
   const trimmed = padding.map((p, i) => (results[i]!.dropped > 0 && p[1] >= results[i]!.dropped ? [p[0], p[1] - results[i]!.dropped] : p)) as Padding;
   if (inexact.every((i) => padding[i]![1] >= results[i]!.dropped)) {
     fixes.push(`padding=${formatPadding(trimmed)} gives the same ${results[0]!.out}×${results[1]!.out} with nothing dropped`);
   }
-  const inputFix = inexact.map((i) => {
-    const down = sizes[i]! - results[i]!.dropped;
-    const up = sizes[i]! + stride[i]! - results[i]!.dropped;
-    return `${AXES[i]} ${down} or ${up}`;
-  });
-  fixes.push(`${ctx.isFirstSpatial ? "an input" : "an input to this layer"} of ${inputFix.join(", ")} divides exactly`);
+  const exactSizes = (i: number): string => `${sizes[i]! - results[i]!.dropped} or ${sizes[i]! + stride[i]! - results[i]!.dropped}`;
+  const sameBoth = inexact.length === 2 && exactSizes(0) === exactSizes(1);
+  const inputFix = sameBoth ? exactSizes(0) : inexact.map((i) => `${AXES[i]} ${exactSizes(i)}`).join(", ");
+  fixes.push(`${ctx.isFirstSpatial ? "an input" : "an input to this layer"} of ${inputFix} divides exactly`);
   ctx.bag.add("W0301", `${ctx.name} (${kindLabel}) drops ${parts.join(" and ")} of its padded input`, {
     span: ctx.span,
     label: `output ${results[0]!.out}×${results[1]!.out}, floored`,
     notes,
     help: `${fixes.join("; or ")}; or acknowledge it with \`allow inexact "reason"\` after the layer`,
   });
+}
+
+/** One note per axis, or a single "height and width" note when both axes read the same. */
+function axisNotes(axes: number[], text: (axis: number) => string): string[] {
+  const lines = axes.map((i) => text(i));
+  if (axes.length === 2 && lines[0] === lines[1]!.replace(/column/g, "row")) return [`height and width: ${lines[0]!.replace(/ rows? /, (m) => m.replace("row", "row/column"))}`];
+  return axes.map((i, k) => `${AXES[i]}: ${lines[k]}`);
 }
 
 export function formatPadding(p: Padding): string {
