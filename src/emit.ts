@@ -5,11 +5,12 @@
  */
 import Handlebars from "handlebars";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { CheckedModel } from "./check.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { buildIr, type ModelIR } from "./ir.js";
 import type { SourceFile } from "./source.js";
+import { PACKAGE_ROOT } from "./package-root.js";
 
 const hbs = Handlebars.create();
 const helpers = {
@@ -18,13 +19,13 @@ const helpers = {
 };
 for (const [name, fn] of Object.entries(helpers)) hbs.registerHelper(name, fn);
 
-const templateDir = fileURLToPath(new URL("../../templates/", import.meta.url));
+const templateDir = join(PACKAGE_ROOT, "templates");
 const compiled = new Map<string, Handlebars.TemplateDelegate<ModelIR>>();
 
 function template(name: string): Handlebars.TemplateDelegate<ModelIR> {
   let t = compiled.get(name);
   if (!t) {
-    const source = readFileSync(`${templateDir}${name}.hbs`, "utf8");
+    const source = readFileSync(join(templateDir, `${name}.hbs`), "utf8");
     t = hbs.compile<ModelIR>(source, { noEscape: true, strict: true, knownHelpersOnly: true, knownHelpers: Object.fromEntries(Object.keys(helpers).map((h) => [h, true])) });
     compiled.set(name, t);
   }

@@ -31,7 +31,8 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<numb
   const batch = Number(option(args, "batch", String(TRAINING.batch)));
   await selectBackend(option(args, "backend", process.env["ALEXC_BACKEND"] ?? "auto") as BackendChoice);
   const model = buildModel();
-  model.compile({ optimizer: TRAINING.optimizer(), loss });
+  const optimizer = TRAINING.optimizer();
+  model.compile({ optimizer, loss });
   const losses: number[] = [];
   for (let step = 1; step <= steps; step++) {
     const [x, y] = tf.tidy(() => [
@@ -45,6 +46,7 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<numb
     console.log(`step ${step}/${steps}  loss ${value.toFixed(4)}  ${((batch * 1000) / (Date.now() - started)).toFixed(1)} images/s`);
   }
   model.dispose();
+  optimizer.dispose();
   return losses;
 }
 
