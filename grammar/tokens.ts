@@ -46,26 +46,24 @@ export const NumberLiteral = createToken({
 });
 
 /**
- * `x` (or `×`) between dimensions. A custom matcher because `x` is also a fine identifier: it is a
- * separator only when it directly follows a digit or `)` (`3x224x224`, `(c)x(h)`), or stands alone
- * between two operands on one line (`3 x size x size`).
+ * `x` (or `×`) between dimensions. A custom matcher because `x` is also a fine name: it separates
+ * dimensions only right after an operand on the same line (a number, a name or `)`), and, when
+ * written with spaces (`3 x size`), only when an operand follows.
  */
-function matchCross(text: string, offset: number): RegExpExecArray | null {
+function matchCross(text: string, offset: number, matched: IToken[]): RegExpExecArray | null {
   const ch = text[offset];
-  if (ch === "×") return execResult("×");
-  if (ch !== "x") return null;
-  const prev = offset > 0 ? text[offset - 1]! : "";
-  if (/[0-9)]/.test(prev)) return execResult("x");
-  const next = text[offset + 1] ?? "";
-  if (prev !== " " && prev !== "\t") return null;
-  if (next !== " " && next !== "\t") return null;
-  // Stand-alone `x`: the text before it on this line must end an operand, the text after must start one.
-  const before = text.slice(text.lastIndexOf("\n", offset) + 1, offset).trimEnd();
-  const after = text.slice(offset + 1).trimStart();
-  const endsOperand = /(?:[0-9)]|[A-Za-z0-9_]*[A-Za-z_][A-Za-z0-9_]*)$/.test(before) && !/(?:^|\W)(?:param|model|block|allow)$/.test(before);
-  const startsOperand = /^[0-9(A-Za-z_]/.test(after) && !/^[A-Za-z_]\w*\s*[:=]/.test(after);
-  return endsOperand && startsOperand ? execResult("x") : null;
+  if (ch !== "x" && ch !== "×") return null;
+  const last = matched[matched.length - 1];
+  if (!last || !OPERAND_ENDS.has(last.tokenType.name)) return null;
+  const between = text.slice((last.endOffset ?? last.startOffset) + 1, offset);
+  if (ch === "×") return /^[ \t]*$/.test(between) ? execResult("×") : null;
+  if (between === "") return last.tokenType.name === "Identifier" ? null : execResult("x");
+  if (!/^[ \t]+$/.test(between)) return null;
+  const after = text.slice(offset + 1);
+  return /^[ \t]+[0-9(A-Za-z_]/.test(after) && !/^[ \t]+[A-Za-z_]\w*[ \t]*[:=]/.test(after) ? execResult("x") : null;
 }
+
+const OPERAND_ENDS = new Set(["NumberLiteral", "Identifier", "RParen"]);
 
 function execResult(match: string): RegExpExecArray {
   const result = [match] as unknown as RegExpExecArray;
