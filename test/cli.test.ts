@@ -1,0 +1,133 @@
+/** The real CLI, as users and CI run it: exit codes, the table, JSON, overrides, help, errors. */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "./support.js";
+
+const seedShapes = ["48×55×55", "48×27×27", "128×27×27", "128×13×13", "192×13×13", "192×13×13", "128×13×13", "128×6×6", "4608", "2048", "2048", "1000"];
+
+test("check specs/alexnet.anet: exit 0, the seed's shapes, totals and the conv1 warning", () => {
+  const r = runCli(["check", "specs/alexnet.anet"]);
+  assert.is(r.status, 0, r.stderr);
+  let at = 0;
+  for (const shape of seedShapes) {
+    const found = r.stdout.indexOf(` ${shape} `, at);
+    assert.ok(found >= at, `shape ${shape} in order`);
+    at = found + 1;
+  }
+  assert.match(r.stdout, /total params 16,630,440 {3}MACs 311,191,824 {3}output 1000/);
+  assert.match(r.stderr, /warning\[W0301\]: features\.0 \(conv\) drops 1 row and 1 column/);
+  assert.match(r.stderr, /--> specs\/alexnet\.anet:9:5/);
+  assert.match(r.stderr, /1 spec: 0 errors, 1 warning/);
+});
+
+const totals: Array<[string[], string]> = [
+  [["specs/alexnet.anet", "--set", "num_classes=5"], "14,591,685"],
+  [["specs/alexnet-table.anet"], "62,378,344"],
+  [["specs/alexnet-table.anet", "-s", "num_classes=1000"], "62,378,344"],
+];
+for (const [args, params] of totals) {
+  test(`check ${args.join(" ")} → ${params} params`, () => {
+    const r = runCli(["check", ...args]);
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`total params ${params}`));
+  });
+}
+
+test("--deny-warnings fails on the open warning", () => {
+  assert.is(runCli(["check", "specs/alexnet.anet", "--deny-warnings"]).status, 1);
+  assert.is(runCli(["check", "specs/alexnet-table.anet", "--deny-warnings"]).status, 0);
+});
+
+test("--format json: the versioned document", () => {
+  const r = runCli(["check", "specs/alexnet.anet", "--format", "json"]);
+  assert.is(r.status, 0);
+  const doc = JSON.parse(r.stdout);
+  assert.is(doc.version, 1);
+  const file = doc.files[0];
+  assert.is(file.file, "specs/alexnet.anet");
+  assert.equal(file.totals, { params: 16630440, macs: 311191824 });
+  assert.equal(file.layers[0], { name: "features.0", kind: "conv", block: "features", output: [48, 55, 55], params: 17472, macs: 52707600 });
+  assert.equal(file.layers.at(-1).output, [1000]);
+  const w = file.diagnostics[0];
+  assert.equal([w.code, w.severity, w.line, w.column, w.endLine], ["W0301", "warning", 9, 5, 9]);
+  assert.is(r.stderr, "");
+});
+
+test("the 128*5*5 spec: exit 1, one error at that expression naming 3200 and 4608", () => {
+  const r = runCli(["check", "test/fixtures/diagnostics/dense-in-mismatch.anet", "--format", "json"]);
+  assert.is(r.status, 1);
+  const errors = JSON.parse(r.stdout).files[0].diagnostics.filter((d: { severity: string }) => d.severity === "error");
+  assert.is(errors.length, 1);
+  assert.equal([errors[0].code, errors[0].line, errors[0].column, errors[0].endColumn], ["E0201", 28, 11, 18]);
+  assert.match(errors[0].message, /3200/);
+  assert.match(errors[0].message, /4608/);
+});
+
+test("input 3x32x32: exit 1 at the last maxpool, naming 63 and 223–254", () => {
+  const r = runCli(["check", "test/fixtures/diagnostics/input-too-small.anet"]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /error\[E0202\]: features\.12 \(maxpool\) has an empty output/);
+  assert.match(r.stderr, /input-too-small\.anet:21:5/);
+  assert.match(r.stderr, /is 63 \(3x63x63\)/);
+  assert.match(r.stderr, /inputs 223–254 match the declared 128\*6\*6/);
+});
+
+test("three syntax errors: all reported, exit 1, no stack trace", () => {
+  const r = runCli(["check", "test/fixtures/diagnostics/three-syntax-errors.anet"]);
+  assert.is(r.status, 1);
+  assert.is(r.stderr.match(/error\[E0002\]/g)?.length, 3);
+  assert.not.match(r.stderr, /\n\s+at /);
+});
+
+test("--set with an unknown name: exit 1 with a did-you-mean", () => {
+  const r = runCli(["check", "specs/alexnet.anet", "--set", "num_clases=5"]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /unknown parameter 'num_clases'/);
+  assert.match(r.stderr, /did you mean 'num_classes'\?/);
+});
+
+const usage: Array<[string, string[], RegExp]> = [
+  ["a missing file", ["check", "nope.anet"], /nope\.anet: no such file/],
+  ["a directory", ["check", "specs"], /is a directory/],
+  ["a malformed --set", ["check", "specs/alexnet.anet", "--set", "num_classes"], /expected name=value/],
+  ["a non-numeric --set", ["check", "specs/alexnet.anet", "--set", "num_classes=many"], /is not a number/],
+  ["an unknown command", ["frobnicate"], /unknown command/],
+  ["an unknown format", ["check", "specs/alexnet.anet", "--format", "xml"], /invalid/],
+  ["no files", ["check"], /missing required argument/],
+];
+for (const [what, args, message] of usage) {
+  test(`usage error, exit 2: ${what}`, () => {
+    const r = runCli(args);
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.not.match(r.stderr, /\n\s+at /);
+  });
+}
+
+test("--help on every command shows an example", () => {
+  for (const cmd of ["check", "compile"]) {
+    const r = runCli([cmd, "--help"]);
+    assert.is(r.status, 0);
+    assert.match(r.stdout, new RegExp(`Examples:\\n  \\$ alexc ${cmd}`));
+  }
+  assert.match(runCli(["--help"]).stdout, /check \[options\] <files\.\.\.>/);
+});
+
+test("several files in one run: each checked, one summary, exit 1 if any fails", () => {
+  const dir = mkdtempSync(join(tmpdir(), "alexc-cli-"));
+  try {
+    const bad = join(dir, "bad.anet");
+    writeFileSync(bad, "model bad { input 3x8x8\n conv(8, kernel=9) }\n");
+    const r = runCli(["check", "specs/alexnet-table.anet", bad]);
+    assert.is(r.status, 1);
+    assert.match(r.stderr, /2 specs: 1 error, 0 warnings/);
+    assert.match(r.stdout, /specs\/alexnet-table\.anet/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
