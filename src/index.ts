@@ -1,0 +1,22 @@
+/**
+ * The alexc API: the same pipeline the CLI runs.
+ *
+ *   const result = checkSource("specs/alexnet.anet", text, { overrides: [{ name: "num_classes", value: 5, origin: "api" }] });
+ *   if (result.checked?.complete) {
+ *     const out = emitModel(result.checked, result.file);
+ *     writeOutputs("generated", out.dir, out.files);
+ *   }
+ */
+export { checkSource, errorCount, openWarningCount, type CheckResult, type CheckOptions } from "./compiler.js";
+export type { CheckedModel, CheckedLayer } from "./check.js";
+export type { ResolvedModel, ResolvedLayer, Override } from "./resolve.js";
+export type { Diagnostic } from "./diagnostics/diagnostic.js";
+export { catalogue, type CatalogueEntry } from "./diagnostics/catalogue.js";
+export { renderDiagnostic, styleFor } from "./diagnostics/render.js";
+export { layerKinds } from "./layers/index.js";
+export type { LayerKind, Shape } from "./layers/kind.js";
+export { jsonDocument, layerTable } from "./report.js";
+export { emitModel, type Emitted } from "./emit.js";
+export { writeOutputs } from "./write.js";
+export { scanInputs } from "./inputs.js";
+export { VERSION } from "./version.js";
