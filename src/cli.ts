@@ -8,7 +8,7 @@ import { Command, CommanderError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { checkSource, errorCount, openWarningCount, type CheckResult } from "./compiler.js";
 import { renderDiagnostic, styleFor } from "./diagnostics/render.js";
-import { jsonDocument, layerTable } from "./report.js";
+import { groupThousands, jsonDocument, layerTable } from "./report.js";
 import { parseOverride, OverrideSyntaxError } from "./overrides.js";
 import type { Override } from "./resolve.js";
 import { VERSION } from "./version.js";
@@ -38,11 +38,16 @@ function printDiagnostics(results: CheckResult[]): void {
 }
 
 function summary(results: CheckResult[]): string {
+  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
+  return `${plural(results.length, "spec")}: ${counts(results)}`;
+}
+
+function counts(results: CheckResult[]): string {
   const errors = results.reduce((n, r) => n + errorCount(r.diagnostics), 0);
   const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === "warning" && d.acknowledged === undefined).length, 0);
   const acknowledged = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.acknowledged !== undefined).length, 0);
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
-  return `${plural(results.length, "spec")}: ${plural(errors, "error")}, ${plural(warnings, "warning")}${acknowledged ? `, ${acknowledged} acknowledged` : ""}`;
+  return `${plural(errors, "error")}, ${plural(warnings, "warning")}${acknowledged ? `, ${acknowledged} acknowledged` : ""}`;
 }
 
 function failed(results: CheckResult[], denyWarnings: boolean): boolean {
@@ -126,6 +131,8 @@ deterministically, so committed output can be compared with a fresh compile.`,
       }
       const written = writeOutputs(opts.out, emitted.dir, emitted.files);
       for (const w of written) process.stdout.write(`wrote ${w}\n`);
+      const { params, macs } = result.checked.totals;
+      process.stderr.write(`${result.checked.model.name}: ${groupThousands(params)} params, ${groupThousands(macs)} MACs; ${counts([result])}\n`);
       process.exitCode = EXIT_OK;
     });
 

@@ -102,8 +102,16 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
       diagnostics.push(diag("E0106", `${l.name} cannot be lowered to TensorFlow.js: ${e.message}`, { span: l.resolved.node.span }));
     }
   }
-  if (diagnostics.length > 0) return { diagnostics };
   const out = checked.output!;
+  if (out.rank !== "flat") {
+    diagnostics.push(
+      diag("E0203", `${model.name} ends in a ${formatShape(out)} feature map, but cross_entropy training needs a vector of class scores`, {
+        span: model.layers.at(-1)?.node.span,
+        help: "end the model with `flatten` and `dense(num_classes)`",
+      }),
+    );
+  }
+  if (diagnostics.length > 0) return { diagnostics };
   const { optimizer, loss } = model.train;
   const optimizerCall = trainOptimizer(optimizer.fn, optimizer.args as Record<string, number>);
   return {

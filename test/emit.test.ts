@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkSource } from "../src/compiler.js";
@@ -57,6 +57,20 @@ test("the CLI writes atomically into <out>/<model>/ and refuses specs with error
     assert.is(refused.status, 1);
     assert.match(refused.stderr, /nothing written/);
     assert.throws(() => readdirSync(join(dir, "refused")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("compile refuses a model whose output is not a vector of class scores", () => {
+  const dir = mkdtempSync(join(tmpdir(), "alexc-emit-"));
+  try {
+    const spec = join(dir, "maps.anet");
+    writeFileSync(spec, "model maps { input 3x8x8\n conv(4, kernel=3) }\n");
+    const r = runCli(["compile", spec, "-o", join(dir, "out")]);
+    assert.is(r.status, 1);
+    assert.match(r.stderr, /error\[E0203\]: maps ends in a 4×6×6 feature map/);
+    assert.throws(() => readdirSync(join(dir, "out")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -16,7 +16,7 @@ export function buildModel(): tf.LayersModel {
   let x: tf.SymbolicTensor = input;
 
   // conv1: conv 96, kernel 11, stride 4, padding [1, 2] | 3×224×224 -> 96×55×55 | 34,944 params | kernel kaiming_normal(fan_out=11616, relu): N(0, 0.01312²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv1_pad", padding: [[1, 2], [1, 2]] }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.zeroPadding2d({ name: "conv1.pad", padding: [[1, 2], [1, 2]] }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.conv2d({ name: "conv1", filters: 96, kernelSize: [11, 11], strides: [4, 4], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01312159702703695 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
   // features.1: relu | 96×55×55 -> 96×55×55
@@ -26,7 +26,7 @@ export function buildModel(): tf.LayersModel {
   x = tf.layers.maxPooling2d({ name: "pool1", poolSize: [3, 3], strides: [2, 2], padding: "valid" }).apply(x) as tf.SymbolicTensor;
 
   // conv2: conv 256, kernel 5, stride 1, padding 2 | 96×27×27 -> 256×27×27 | 614,656 params | kernel kaiming_normal(fan_out=6400, relu): N(0, 0.01768²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv2_pad", padding: [[2, 2], [2, 2]] }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.zeroPadding2d({ name: "conv2.pad", padding: [[2, 2], [2, 2]] }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.conv2d({ name: "conv2", filters: 256, kernelSize: [5, 5], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.017677669529663688 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
   // features.4: relu | 256×27×27 -> 256×27×27
@@ -36,21 +36,21 @@ export function buildModel(): tf.LayersModel {
   x = tf.layers.maxPooling2d({ name: "pool2", poolSize: [3, 3], strides: [2, 2], padding: "valid" }).apply(x) as tf.SymbolicTensor;
 
   // conv3: conv 384, kernel 3, stride 1, padding 1 | 256×13×13 -> 384×13×13 | 885,120 params | kernel kaiming_normal(fan_out=3456, relu): N(0, 0.02406²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv3_pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.zeroPadding2d({ name: "conv3.pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.conv2d({ name: "conv3", filters: 384, kernelSize: [3, 3], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.024056261216234408 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
   // features.7: relu | 384×13×13 -> 384×13×13
   x = tf.layers.reLU({ name: "features.7" }).apply(x) as tf.SymbolicTensor;
 
   // conv4: conv 384, kernel 3, stride 1, padding 1 | 384×13×13 -> 384×13×13 | 1,327,488 params | kernel kaiming_normal(fan_out=3456, relu): N(0, 0.02406²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv4_pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.zeroPadding2d({ name: "conv4.pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.conv2d({ name: "conv4", filters: 384, kernelSize: [3, 3], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.024056261216234408 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
   // features.9: relu | 384×13×13 -> 384×13×13
   x = tf.layers.reLU({ name: "features.9" }).apply(x) as tf.SymbolicTensor;
 
   // conv5: conv 256, kernel 3, stride 1, padding 1 | 384×13×13 -> 256×13×13 | 884,992 params | kernel kaiming_normal(fan_out=2304, relu): N(0, 0.02946²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv5_pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.zeroPadding2d({ name: "conv5.pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.conv2d({ name: "conv5", filters: 256, kernelSize: [3, 3], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.029462782549439483 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
   // features.11: relu | 256×13×13 -> 256×13×13
@@ -60,7 +60,7 @@ export function buildModel(): tf.LayersModel {
   x = tf.layers.maxPooling2d({ name: "pool5", poolSize: [3, 3], strides: [2, 2], padding: "valid" }).apply(x) as tf.SymbolicTensor;
 
   // flatten: flatten | 256×6×6 -> 9216
-  x = tf.layers.permute({ name: "flatten_chw", dims: [3, 1, 2] }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.permute({ name: "flatten.chw", dims: [3, 1, 2] }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
 
   // classifier.0: dropout p 0.5 | 9216 -> 9216

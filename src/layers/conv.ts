@@ -44,7 +44,7 @@ export const conv: LayerKind<ConvArgs> = {
     const area = a.kernel[0] * a.kernel[1];
     const init = ctx.init("conv", cin * area, a.out * area);
     const layers = [];
-    if (a.padding.flat().some((p) => p > 0)) layers.push({ factory: "zeroPadding2d", suffix: "_pad", config: { padding: a.padding } });
+    if (a.padding.flat().some((p) => p > 0)) layers.push({ factory: "zeroPadding2d", suffix: ".pad", config: { padding: a.padding } });
     layers.push({
       factory: "conv2d",
       suffix: "",

@@ -75,7 +75,10 @@ export interface LoweringContext {
 /** One tfjs layer call in the generated model, e.g. tf.layers.conv2d({...}). */
 export interface TfjsLayer {
   factory: string;
-  /** Suffix added to the spec layer's name for helper layers (padding, permute); "" for the main one. */
+  /**
+   * Suffix added to the spec layer's name for helper layers (".pad", ".chw"); "" for the main one.
+   * It starts with a dot, which spec names cannot contain, so it never collides with another layer.
+   */
   suffix: string;
   config: Record<string, unknown>;
   initializers?: Record<string, InitCall>;

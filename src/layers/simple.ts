@@ -48,7 +48,7 @@ export const flatten: LayerKind<NoArgs> = {
   lower: (_a, input) =>
     input.rank === "chw"
       ? [
-          { factory: "permute", suffix: "_chw", config: { dims: [3, 1, 2] } },
+          { factory: "permute", suffix: ".chw", config: { dims: [3, 1, 2] } },
           { factory: "flatten", suffix: "", config: {} },
         ]
       : [{ factory: "flatten", suffix: "", config: {} }],
