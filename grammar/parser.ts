@@ -4,11 +4,13 @@
  * full location tracking gives every CST node the span the AST and diagnostics need.
  *
  *   spec      := 'model' NAME '{' member* '}'
- *   member    := param | input | block | section | layer        (each optionally followed by ';')
- *   param     := 'param' NAME (':' TYPE)? '=' expr
+ *   member    := param | input | block | variant | section | layer   (each optionally followed by ';')
+ *   param     := 'param' NAME (':' TYPE)? '=' expr ('where' bound (',' bound)*)?
+ *   bound     := ('>=' | '>' | '<=' | '<') expr                   param width = 1 where > 0, <= 4
+ *   variant   := 'variant' NAME '{' (input | NAME '=' value)* '}'  variant cifar { input 3x32x32 }
  *   input     := 'input' value                                   e.g. input 3x224x224
  *   block     := 'block' NAME '{' layer* '}'
- *   section   := NAME '{' (NAME '=' value)* '}'                  init { … }, train { … }
+ *   section   := NAME '{' (NAME '=' value)* '}'                  init { … }, train { … }, matrix { … }
  *   layer     := (NAME ':')? KIND ('(' args ')')? allow*         conv1: conv(48, kernel=11)
  *   allow     := 'allow' CODE STRING                             allow inexact "reason"
  *   args      := arg (',' arg)* ','?          arg := (NAME '=')? value
@@ -38,6 +40,7 @@ class AnetParser extends CstParser {
       { ALT: () => this.SUBRULE(this.paramDecl) },
       { ALT: () => this.SUBRULE(this.inputDecl) },
       { ALT: () => this.SUBRULE(this.blockDecl) },
+      { ALT: () => this.SUBRULE(this.variantDecl) },
       { GATE: () => this.LA(2).tokenType === T.LBrace, ALT: () => this.SUBRULE(this.section) },
       { ALT: () => this.SUBRULE(this.layer) },
     ]);
@@ -53,6 +56,31 @@ class AnetParser extends CstParser {
     });
     this.CONSUME(T.Equals);
     this.SUBRULE(this.expression, { LABEL: "value" });
+    this.OPTION2(() => {
+      this.CONSUME(T.Where);
+      this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.bound) });
+    });
+  });
+
+  private bound = this.RULE("bound", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.GreaterEq, { LABEL: "op" }) },
+      { ALT: () => this.CONSUME(T.Greater, { LABEL: "op" }) },
+      { ALT: () => this.CONSUME(T.LessEq, { LABEL: "op" }) },
+      { ALT: () => this.CONSUME(T.Less, { LABEL: "op" }) },
+    ]);
+    this.SUBRULE(this.expression, { LABEL: "limit" });
+  });
+
+  private variantDecl = this.RULE("variantDecl", () => {
+    this.CONSUME(T.Variant);
+    this.CONSUME(T.Identifier, { LABEL: "name" });
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.SUBRULE(this.inputDecl) }, { ALT: () => this.SUBRULE(this.setting) }]);
+      this.OPTION(() => this.OR2([{ ALT: () => this.CONSUME(T.Semicolon) }, { ALT: () => this.CONSUME(T.Comma) }]));
+    });
+    this.CONSUME(T.RBrace);
   });
 
   private inputDecl = this.RULE("inputDecl", () => {

@@ -4,7 +4,7 @@
  * Order matters: chevrotain tries patterns in array order and takes the first match, so
  *  1. trivia (whitespace, comments) come first and are skipped;
  *  2. multi-character operators come before their one-character prefixes (`->` before `-`,
- *     `**` before `*`, `//` would be a comment, so integer division is spelt `div`);
+ *     `>=` before `>`, `**` before `*`; `//` starts a comment, so there is no `//` operator);
  *  3. numbers come before identifiers; `Cross` (the `x` in `3x224x224`) is a custom matcher placed
  *     before `Identifier` so that it wins only where a dimension separator can stand;
  *  4. keywords come before `Identifier` and name it as their `longer_alt`, so `inputs` or `models`
@@ -20,6 +20,10 @@ export const LineComment = createToken({ name: "LineComment", pattern: /(?:\/\/|
 export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: "comments", line_breaks: true });
 
 export const Arrow = createToken({ name: "Arrow", pattern: /->|→/, label: "'->'" });
+export const GreaterEq = createToken({ name: "GreaterEq", pattern: />=|≥/, label: "'>='" });
+export const LessEq = createToken({ name: "LessEq", pattern: /<=|≤/, label: "'<='" });
+export const Greater = createToken({ name: "Greater", pattern: />/, label: "'>'" });
+export const Less = createToken({ name: "Less", pattern: /</, label: "'<'" });
 export const Power = createToken({ name: "Power", pattern: /\*\*/, label: "'**'" });
 export const Star = createToken({ name: "Star", pattern: /\*/, label: "'*'" });
 export const Slash = createToken({ name: "Slash", pattern: /\//, label: "'/'" });
@@ -88,14 +92,20 @@ export const Param = keyword("param");
 export const Input = keyword("input");
 export const Block = keyword("block");
 export const Allow = keyword("allow");
+export const Variant = keyword("variant");
+export const Where = keyword("where");
 
-export const keywords: TokenType[] = [Model, Param, Input, Block, Allow];
+export const keywords: TokenType[] = [Model, Param, Input, Block, Allow, Variant, Where];
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
   LineComment,
   BlockComment,
   Arrow,
+  GreaterEq,
+  LessEq,
+  Greater,
+  Less,
   Power,
   Star,
   Slash,

@@ -70,12 +70,30 @@ export interface BlockNode {
   span: Span;
 }
 
+export type BoundOp = ">=" | ">" | "<=" | "<";
+
+export interface BoundNode {
+  op: BoundOp;
+  limit: Expr;
+  span: Span;
+}
+
 export interface ParamNode {
   name: string;
   nameSpan: Span;
   type?: string;
   typeSpan?: Span;
   value: Expr;
+  bounds: BoundNode[];
+  span: Span;
+}
+
+/** `variant flowers { num_classes = 5 }`: parameter values and optionally another input. */
+export interface VariantNode {
+  name: string;
+  nameSpan: Span;
+  settings: SettingNode[];
+  inputs: InputNode[];
   span: Span;
 }
 
@@ -106,6 +124,7 @@ export interface SpecNode {
   /** Blocks and top-level layers in source order: the network is their concatenation. */
   body: Array<BlockNode | LayerNode>;
   sections: SectionNode[];
+  variants: VariantNode[];
   span: Span;
 }
 

@@ -1,15 +1,19 @@
 /**
  * The front half of the pipeline as one call: source text → parse → resolve → check. Pure: no I/O,
- * no globals, the same input always gives the same result.
+ * no globals, the same input always gives the same result. `checkSource` checks one configuration
+ * (the base, or one variant, with overrides); `checkSpec` checks the base and every variant.
  */
 import { parse } from "./parse.js";
 import { resolve, type Override } from "./resolve.js";
 import { check, type CheckedModel } from "./check.js";
 import { SourceFile } from "./source.js";
 import { DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
+import type { SpecNode } from "./ast.js";
 
 export interface CheckOptions {
   overrides?: Override[];
+  /** A `variant` block to apply on top of the base. */
+  variant?: string;
 }
 
 export interface CheckResult {
@@ -17,17 +21,65 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   /** Present when the spec resolved; `checked.complete` tells whether every layer got a shape. */
   checked?: CheckedModel;
+  /** The variant this result is for; absent for the base model. */
+  variant?: string;
 }
 
 export function checkSource(path: string, text: string, options: CheckOptions = {}): CheckResult {
   const file = new SourceFile(path, text);
   const parsed = parse(text);
   if (!parsed.ast) return { file, diagnostics: sortDiagnostics(parsed.diagnostics) };
+  return checkParsed(file, parsed.ast, options);
+}
+
+export function checkParsed(file: SourceFile, ast: SpecNode, options: CheckOptions): CheckResult {
   const bag = new DiagnosticBag();
-  const model = resolve(parsed.ast, file, options.overrides ?? [], bag);
-  if (!model) return { file, diagnostics: sortDiagnostics(bag.items) };
+  const model = resolve(ast, file, options, bag);
+  const variant = options.variant !== undefined ? { variant: options.variant } : {};
+  if (!model) return { file, diagnostics: sortDiagnostics(bag.items), ...variant };
   const checked = check(model, bag);
-  return { file, diagnostics: sortDiagnostics(bag.items), checked };
+  return { file, diagnostics: sortDiagnostics(bag.items), checked, ...variant };
+}
+
+export interface SpecCheck {
+  file: SourceFile;
+  ast?: SpecNode;
+  /** The base model first, then each variant in source order. */
+  results: CheckResult[];
+}
+
+/**
+ * The base and every variant. A variant's diagnostics that the base has too (same code, place and
+ * message) are left out, so a problem is reported once, where it starts; the rest are tagged with
+ * the variant and, when the variant's own settings caused them, point at those settings too.
+ */
+export function checkSpec(path: string, text: string, options: { overrides?: Override[] } = {}): SpecCheck {
+  const file = new SourceFile(path, text);
+  const parsed = parse(text);
+  if (!parsed.ast) return { file, results: [{ file, diagnostics: sortDiagnostics(parsed.diagnostics) }] };
+  const ast = parsed.ast;
+  const base = checkParsed(file, ast, options);
+  const seen = new Set(base.diagnostics.map(key));
+  const results = [base];
+  for (const v of ast.variants) {
+    const r = checkParsed(file, ast, { ...options, variant: v.name });
+    r.diagnostics = r.diagnostics.filter((d) => !seen.has(key(d)));
+    for (const d of r.diagnostics) {
+      d.variant = v.name;
+      const inVariant = d.span && d.span.start >= v.span.start && d.span.end <= v.span.end;
+      if (inVariant) continue;
+      // A shape problem in a variant that sets another input: that input line is the likely cause.
+      const input = v.inputs[0];
+      const shape = d.code.startsWith("E02") || d.code.startsWith("W03");
+      d.related.push(input && shape ? { span: input.span, message: `variant ${v.name} sets this input` } : { span: v.nameSpan, message: `in variant ${v.name}, declared here` });
+    }
+    results.push(r);
+  }
+  return { file, ast, results };
+}
+
+function key(d: Diagnostic): string {
+  return `${d.code}@${d.span?.start ?? -1}:${d.span?.end ?? -1}:${d.message}`;
 }
 
 export function errorCount(ds: Diagnostic[]): number {

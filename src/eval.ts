@@ -1,37 +1,53 @@
 /**
- * Expression evaluation. Numbers are IEEE doubles; sizes must come out as whole numbers, which the
- * caller checks with `expectInteger`. Every failure is a diagnostic at the offending sub-expression,
+ * Expression evaluation, exactly, on rationals (src/rational.ts). Sizes must come out as whole
+ * numbers, which the callers check. Every failure is a diagnostic at the offending sub-expression,
  * and evaluation goes on with `undefined` so later errors are still found.
  */
 import type { BinaryOp, Expr, Span } from "./ast.js";
 import { didYouMean, type DiagnosticBag } from "./diagnostics/diagnostic.js";
+import { Rational } from "./rational.js";
 
 export interface Binding {
-  value: number;
+  value: Rational;
   span?: Span;
 }
 
 export type Scope = ReadonlyMap<string, Binding>;
 
-type MathFn = (...args: number[]) => number;
+/** Results larger than this many bits are refused: sizes never need them, and they cost time. */
+const MAX_BITS = 4096;
 
-/** Functions expressions may call. Kept small and total: every one is defined on all finite inputs. */
-export const functions: ReadonlyMap<string, { arity: number; fn: MathFn }> = new Map<string, { arity: number; fn: MathFn }>([
-  ["floor", { arity: 1, fn: Math.floor }],
-  ["ceil", { arity: 1, fn: Math.ceil }],
-  ["round", { arity: 1, fn: (x) => Math.sign(x) * Math.round(Math.abs(x)) }],
-  ["min", { arity: 2, fn: Math.min }],
-  ["max", { arity: 2, fn: Math.max }],
+type MathFn = (...args: Rational[]) => Rational;
+
+/**
+ * MobileNet's `_make_divisible(v, divisor)`: the nearest multiple of `divisor` (at least `divisor`),
+ * rounded up when rounding down would lose more than 10%. Also what YOLO's width_multiple needs.
+ */
+export function makeDivisible(v: Rational, divisor: Rational): Rational {
+  const half = divisor.div(Rational.int(2));
+  let result = v.add(half).div(divisor).floor().mul(divisor);
+  if (result.cmp(divisor) < 0) result = divisor;
+  if (result.cmp(v.mul(Rational.of(9n, 10n))) < 0) result = result.add(divisor);
+  return result;
+}
+
+/** Functions expressions may call. Kept small and total on their domain. */
+export const functions: ReadonlyMap<string, { arity: number; fn: MathFn; doc: string }> = new Map<string, { arity: number; fn: MathFn; doc: string }>([
+  ["floor", { arity: 1, fn: (x) => x.floor(), doc: "round down" }],
+  ["ceil", { arity: 1, fn: (x) => x.ceil(), doc: "round up" }],
+  ["round", { arity: 1, fn: (x) => x.round(), doc: "round half away from zero" }],
+  ["make_divisible", { arity: 2, fn: makeDivisible, doc: "MobileNet's rule: nearest multiple of d, never more than 10% down" }],
+  ["min", { arity: 2, fn: (a, b) => (a.cmp(b) <= 0 ? a : b), doc: "the smaller" }],
+  ["max", { arity: 2, fn: (a, b) => (a.cmp(b) >= 0 ? a : b), doc: "the larger" }],
 ]);
 
-export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (s: Span) => string): number | undefined {
+export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (s: Span) => string): Rational | undefined {
   switch (expr.kind) {
-    case "number":
-      if (!Number.isFinite(expr.value)) {
-        bag.add("E0111", `the number ${expr.text} is too large`, { span: expr.span, label: "not a finite number" });
-        return undefined;
-      }
-      return expr.value;
+    case "number": {
+      const value = Rational.parse(expr.text);
+      if (!value) bag.add("E0111", `the number ${expr.text} is too large`, { span: expr.span, label: "exponent out of range" });
+      return value;
+    }
     case "string":
       bag.add("E0106", "a string cannot stand where a number is expected", { span: expr.span, label: "a string" });
       return undefined;
@@ -63,26 +79,39 @@ export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (
       }
       const values = expr.args.map((a) => evaluate(a.value as Expr, scope, bag, source));
       if (values.some((v) => v === undefined)) return undefined;
-      return f.fn(...(values as number[]));
+      if (expr.callee === "make_divisible" && values[1]!.cmp(Rational.int(0)) <= 0) {
+        bag.add("E0111", "make_divisible needs a positive divisor", { span: expr.args[1]!.span });
+        return undefined;
+      }
+      return f.fn(...(values as Rational[]));
     }
     case "negate": {
       const v = evaluate(expr.operand, scope, bag, source);
-      return v === undefined ? undefined : -v;
+      return v?.neg();
     }
     case "binary": {
       const l = evaluate(expr.left, scope, bag, source);
       const r = evaluate(expr.right, scope, bag, source);
       if (l === undefined || r === undefined) return undefined;
-      if ((expr.op === "/" || expr.op === "%") && r === 0) {
-        bag.add("E0109", `${expr.op === "/" ? "division" : "remainder"} by zero`, {
-          span: expr.span,
-          label: `${source(expr.right.span)} is 0`,
-        });
+      if ((expr.op === "/" || expr.op === "%") && r.isZero) {
+        bag.add("E0109", `${expr.op === "/" ? "division" : "remainder"} by zero`, { span: expr.span, label: `${source(expr.right.span)} is 0` });
+        return undefined;
+      }
+      if (expr.op === "**" && !r.isInteger) {
+        bag.add("E0110", `the exponent must be a whole number, got ${r}`, { span: expr.right.span });
+        return undefined;
+      }
+      if (expr.op === "**" && (r.num > 4096n || r.num < -4096n || l.bits * Math.abs(Number(r.num)) > MAX_BITS * 2)) {
+        bag.add("E0111", `${source(expr.span)} is too large to compute`, { span: expr.span, label: "more than 4096 bits" });
+        return undefined;
+      }
+      if (expr.op === "**" && l.isZero && r.num < 0n) {
+        bag.add("E0109", "zero to a negative power divides by zero", { span: expr.span });
         return undefined;
       }
       const result = apply(expr.op, l, r);
-      if (!Number.isFinite(result)) {
-        bag.add("E0111", `${source(expr.span)} is too large to compute`, { span: expr.span, label: "overflows a 64-bit float" });
+      if (result.bits > MAX_BITS) {
+        bag.add("E0111", `${source(expr.span)} is too large to compute`, { span: expr.span, label: "more than 4096 bits" });
         return undefined;
       }
       return result;
@@ -94,25 +123,30 @@ function isCompound(kind: string): boolean {
   return kind === "dims" || kind === "arrow" || kind === "list" || kind === "record";
 }
 
-function apply(op: BinaryOp, l: number, r: number): number {
+function apply(op: BinaryOp, l: Rational, r: Rational): Rational {
   switch (op) {
     case "+":
-      return l + r;
+      return l.add(r);
     case "-":
-      return l - r;
+      return l.sub(r);
     case "*":
-      return l * r;
+      return l.mul(r);
     case "/":
-      return l / r;
+      return l.div(r);
     case "%":
-      return l - r * Math.floor(l / r);
+      return l.mod(r);
     case "**":
-      return l ** r;
+      return l.pow(r.num);
   }
-  return NaN;
 }
 
-/** True when the expression is more than a bare literal, so a derivation `128*6*6 = 4608` is worth printing. */
-export function isComputed(expr: Expr): boolean {
-  return expr.kind !== "number";
+/** How to turn a non-integer into a size, each rounding shown with its result. */
+export function roundingHelp(source: string, value: Rational): string {
+  const options = [
+    `round(${source}) = ${value.round()}`,
+    `floor(${source}) = ${value.floor()}`,
+    `ceil(${source}) = ${value.ceil()}`,
+    `make_divisible(${source}, 8) = ${makeDivisible(value, Rational.int(8))}`,
+  ];
+  return `round explicitly: ${options.join(", ")}`;
 }

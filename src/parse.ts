@@ -5,7 +5,7 @@
 import type { CstNode, IToken, IRecognitionException } from "chevrotain";
 import { AnetLexer } from "../grammar/tokens.js";
 import { parser, BaseCstVisitor } from "../grammar/parser.js";
-import type { Arg, BinaryOp, BlockNode, Expr, LayerNode, SpecNode, Span, Value, AllowNode, SettingNode, SectionNode, ParamNode, InputNode, RecordEntry } from "./ast.js";
+import type { Arg, BinaryOp, BlockNode, BoundNode, BoundOp, Expr, LayerNode, SpecNode, Span, Value, AllowNode, SettingNode, SectionNode, ParamNode, InputNode, RecordEntry, VariantNode } from "./ast.js";
 import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
 
 export interface ParseResult {
@@ -132,6 +132,7 @@ class AstBuilder extends BaseCstVisitor {
       inputs: [],
       body: [],
       sections: [],
+      variants: [],
       span: { start: 0, end: 0 },
     };
     for (const m of nodes(ctx, "member")) this.visit(m, spec);
@@ -143,6 +144,7 @@ class AstBuilder extends BaseCstVisitor {
     if (ctx["paramDecl"]) spec.params.push(this.visit(node(ctx, "paramDecl")) as ParamNode);
     else if (ctx["inputDecl"]) spec.inputs.push(this.visit(node(ctx, "inputDecl")) as InputNode);
     else if (ctx["blockDecl"]) spec.body.push(this.visit(node(ctx, "blockDecl")) as BlockNode);
+    else if (ctx["variantDecl"]) spec.variants.push(this.visit(node(ctx, "variantDecl")) as VariantNode);
     else if (ctx["section"]) spec.sections.push(this.visit(node(ctx, "section")) as SectionNode);
     else if (ctx["layer"]) spec.body.push(this.visit(node(ctx, "layer")) as LayerNode);
   }
@@ -151,12 +153,32 @@ class AstBuilder extends BaseCstVisitor {
     const name = tok(ctx, "name");
     const type = ctx["type"] ? tok(ctx, "type") : undefined;
     const value = this.visit(node(ctx, "value")) as Expr;
-    const p: ParamNode = { name: name.image, nameSpan: tokenSpan(name), value, span: { start: tok(ctx, "Param").startOffset, end: value.span.end } };
+    const bounds = nodes(ctx, "bound").map((b) => this.visit(b) as BoundNode);
+    const end = bounds.length > 0 ? bounds[bounds.length - 1]!.span.end : value.span.end;
+    const p: ParamNode = { name: name.image, nameSpan: tokenSpan(name), value, bounds, span: { start: tok(ctx, "Param").startOffset, end } };
     if (type) {
       p.type = type.image;
       p.typeSpan = tokenSpan(type);
     }
     return p;
+  }
+
+  bound(ctx: Ctx): BoundNode {
+    const op = tok(ctx, "op");
+    const limit = this.visit(node(ctx, "limit")) as Expr;
+    const normal: Record<string, BoundOp> = { "≥": ">=", "≤": "<=" };
+    return { op: normal[op.image] ?? (op.image as BoundOp), limit, span: { start: op.startOffset, end: limit.span.end } };
+  }
+
+  variantDecl(ctx: Ctx): VariantNode {
+    const name = tok(ctx, "name");
+    return {
+      name: name.image,
+      nameSpan: tokenSpan(name),
+      settings: nodes(ctx, "setting").map((s) => this.visit(s) as SettingNode),
+      inputs: nodes(ctx, "inputDecl").map((i) => this.visit(i) as InputNode),
+      span: { start: tok(ctx, "Variant").startOffset, end: tok(ctx, "RBrace").startOffset + 1 },
+    };
   }
 
   inputDecl(ctx: Ctx): InputNode {

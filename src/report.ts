@@ -57,6 +57,7 @@ export function jsonFile(result: CheckResult): Record<string, unknown> {
         notes: d.notes,
         ...(d.help ? { help: d.help } : {}),
         ...(d.acknowledged !== undefined ? { acknowledged: true, reason: d.acknowledged } : {}),
+        ...(d.variant !== undefined ? { variant: d.variant } : {}),
       };
     }),
     input: checked ? shapeDims(checked.input) : null,

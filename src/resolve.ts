@@ -4,10 +4,12 @@
  * `init` and `train` sections read. Reports every problem it finds; the checker runs only when
  * there is none.
  */
-import type { AllowNode, Arg, Expr, LayerNode, SpecNode, Span, Value } from "./ast.js";
+import type { AllowNode, Arg, Expr, InputNode, LayerNode, SettingNode, SpecNode, Span, Value } from "./ast.js";
 import { DiagnosticBag, didYouMean } from "./diagnostics/diagnostic.js";
 import { allowableByName } from "./diagnostics/catalogue.js";
-import { evaluate, type Binding, type Scope } from "./eval.js";
+import { evaluate, roundingHelp, type Scope } from "./eval.js";
+import { resolveParams, type Assignment, type ResolvedParam } from "./params.js";
+import { Rational } from "./rational.js";
 import { layerKinds } from "./layers/index.js";
 import type { ArgSource, ArgSpec, LayerKind } from "./layers/kind.js";
 import { readSections, type InitSettings, type TrainSettings } from "./sections.js";
@@ -23,14 +25,6 @@ export interface ResolvedLayer {
   allows: AllowNode[];
 }
 
-export interface ResolvedParam {
-  name: string;
-  type: "int" | "float";
-  value: number;
-  default: number;
-  span: Span;
-}
-
 export interface ResolvedModel {
   name: string;
   input: { c: number; h: number; w: number; span: Span };
@@ -38,87 +32,57 @@ export interface ResolvedModel {
   params: ResolvedParam[];
   init: InitSettings;
   train: TrainSettings;
+  /** The variant this model is, if not the base. */
+  variant?: string;
 }
 
 /** `--set name=value` from the command line or the API. */
 export interface Override {
   name: string;
-  value: number;
+  value: Rational;
   /** How it was written, for messages: `--set num_classes=5`. */
   origin: string;
 }
 
-export function resolve(spec: SpecNode, file: SourceFile, overrides: Override[], bag: DiagnosticBag): ResolvedModel | undefined {
+export interface ResolveOptions {
+  overrides?: Override[];
+  /** Resolve this `variant` block on top of the base. */
+  variant?: string;
+}
+
+export function resolve(spec: SpecNode, file: SourceFile, options: ResolveOptions, bag: DiagnosticBag): ResolvedModel | undefined {
   const text = (s: Span): string => file.slice(s);
-  const params = resolveParams(spec, overrides, bag, text);
-  const scope: Scope = new Map(params.map((p) => [p.name, { value: p.value, span: p.span } satisfies Binding]));
-  const input = resolveInput(spec, scope, bag, text);
+  const variant = options.variant === undefined ? undefined : spec.variants.find((v) => v.name === options.variant);
+  if (options.variant !== undefined && !variant) {
+    const guess = didYouMean(options.variant, spec.variants.map((v) => v.name));
+    bag.add("E0114", `model '${spec.name}' has no variant '${options.variant}'`, {
+      notes: [spec.variants.length ? `variants: ${spec.variants.map((v) => v.name).join(", ")}` : "the spec declares no variants"],
+      ...(guess ? { help: `did you mean '${guess}'?` } : {}),
+    });
+    return undefined;
+  }
+  const assignments: Assignment[] = [
+    ...(variant?.settings ?? []).map((s) => variantAssignment(s, variant!.name, bag)).filter((a): a is Assignment => a !== undefined),
+    ...(options.overrides ?? []).map((o) => ({ name: o.name, value: o.value, origin: o.origin })),
+  ];
+  const { params, scope } = resolveParams(spec, assignments, bag, text);
+  const input = resolveInput(variant && variant.inputs.length > 0 ? variant.inputs : spec.inputs, spec, scope, bag, text);
   const layers = resolveLayers(spec, scope, bag, text);
   const sections = readSections(spec.sections, scope, bag, text);
   if (bag.hasErrors || !input) return undefined;
-  return { name: spec.name, input, layers, params, ...sections };
+  return { name: spec.name, input, layers, params, ...sections, ...(variant ? { variant: variant.name } : {}) };
 }
 
-function resolveParams(spec: SpecNode, overrides: Override[], bag: DiagnosticBag, text: (s: Span) => string): ResolvedParam[] {
-  const params: ResolvedParam[] = [];
-  const scope = new Map<string, Binding>();
-  for (const p of spec.params) {
-    if (scope.has(p.name)) {
-      bag.add("E0102", `parameter '${p.name}' is declared twice`, {
-        span: p.nameSpan,
-        label: "declared again here",
-        related: [{ span: params.find((q) => q.name === p.name)!.span, message: "first declared here" }],
-      });
-      continue;
-    }
-    if (p.type !== undefined && p.type !== "int" && p.type !== "float") {
-      bag.add("E0106", `unknown parameter type '${p.type}'`, { span: p.typeSpan, label: "expected int or float" });
-      continue;
-    }
-    const value = evaluate(p.value, scope, bag, text);
-    if (value === undefined) continue;
-    const type = p.type === "float" || (p.type === undefined && !Number.isInteger(value)) ? "float" : "int";
-    if (type === "int" && !Number.isInteger(value)) {
-      bag.add("E0110", `int parameter '${p.name}' has the default ${value}`, { span: p.value.span, label: `${text(p.value.span)} = ${value}` });
-      continue;
-    }
-    params.push({ name: p.name, type, value, default: value, span: p.nameSpan });
-    scope.set(p.name, { value, span: p.nameSpan });
+function variantAssignment(s: SettingNode, variant: string, bag: DiagnosticBag): Assignment | undefined {
+  if (s.value.kind === "dims" || s.value.kind === "arrow" || s.value.kind === "list" || s.value.kind === "record") {
+    bag.add("E0106", `variant ${variant}: '${s.name}' takes one number`, { span: s.value.span });
+    return undefined;
   }
-  for (const o of overrides) {
-    const target = params.find((p) => p.name === o.name);
-    if (!target) {
-      const guess = didYouMean(o.name, params.map((p) => p.name));
-      const known = params.length > 0 ? `the spec declares ${params.map((p) => p.name).join(", ")}` : "the spec declares no parameters";
-      bag.add("E0114", `${o.origin}: unknown parameter '${o.name}'`, { notes: [known], ...(guess ? { help: `did you mean '${guess}'?` } : {}) });
-      continue;
-    }
-    if (target.type === "int" && !Number.isInteger(o.value)) {
-      bag.add("E0114", `${o.origin}: '${o.name}' is an int parameter, ${o.value} is not a whole number`);
-      continue;
-    }
-    target.value = o.value;
-  }
-  // Defaults may refer to earlier parameters, so overrides are applied and later defaults re-evaluated.
-  if (overrides.length > 0) reevaluate(spec, params, overrides, text);
-  return params;
+  return { name: s.name, value: s.value, origin: `variant ${variant}`, nameSpan: s.span };
 }
 
-function reevaluate(spec: SpecNode, params: ResolvedParam[], overrides: Override[], text: (s: Span) => string): void {
-  const overridden = new Set(overrides.map((o) => o.name));
-  const scope = new Map<string, Binding>();
-  const quiet = new DiagnosticBag();
-  for (const p of params) {
-    if (!overridden.has(p.name)) {
-      const node = spec.params.find((n) => n.name === p.name)!;
-      p.value = evaluate(node.value, scope, quiet, text) ?? p.value;
-    }
-    scope.set(p.name, { value: p.value });
-  }
-}
-
-function resolveInput(spec: SpecNode, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string): ResolvedModel["input"] | undefined {
-  const [first, ...rest] = spec.inputs;
+function resolveInput(inputs: InputNode[], spec: SpecNode, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string): ResolvedModel["input"] | undefined {
+  const [first, ...rest] = inputs;
   for (const extra of rest) bag.add("E0112", "the model declares its input twice", { span: extra.span, related: [{ span: first!.span, message: "first declared here" }] });
   if (!first) {
     bag.add("E0112", `model '${spec.name}' declares no input`, { span: spec.nameSpan, help: "add `input 3x224x224` (channels x height x width)" });
@@ -134,24 +98,28 @@ function resolveInput(spec: SpecNode, scope: Scope, bag: DiagnosticBag, text: (s
   return { c, h, w, span: first.span };
 }
 
+/** Sizes are whole numbers ≥ min that fit a double exactly (layer arithmetic then stays exact). */
 function positiveInteger(e: Expr, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string, what: string, min = 1): number | undefined {
   const value = evaluate(e, scope, bag, text);
   if (value === undefined) return undefined;
-  const shown = e.kind === "number" ? `${value}` : `${text(e.span)} = ${+value.toPrecision(6)}`;
-  if (!Number.isInteger(value)) {
-    bag.add("E0110", `${what} must be a whole number, got ${+value.toFixed(6)}`, { span: e.span, label: shown, help: "round it explicitly: round(…), floor(…) or ceil(…)" });
+  const shown = e.kind === "number" ? `${value}` : `${text(e.span)} = ${value}`;
+  if (!value.isInteger) {
+    bag.add("E0110", `${what} must be a whole number, got ${value}`, { span: e.span, label: shown, help: roundingHelp(text(e.span), value) });
     return undefined;
   }
-  if (value < min) {
+  if (value.cmp(Rational.int(min)) < 0) {
     bag.add("E0111", `${what} must be at least ${min}, got ${value}`, { span: e.span, label: shown });
     return undefined;
   }
-  if (!Number.isSafeInteger(value)) {
-    bag.add("E0111", `${what} ${value} is too large`, { span: e.span, label: shown });
+  if (value.cmp(Rational.int(MAX_SIZE)) > 0) {
+    bag.add("E0111", `${what} ${value} is too large (sizes go up to ${MAX_SIZE})`, { span: e.span, label: shown });
     return undefined;
   }
-  return value;
+  return value.toNumber();
 }
+
+/** 2^31 − 1: larger sizes cannot be allocated by any backend, and products of a few stay exact in bigint. */
+const MAX_SIZE = 2 ** 31 - 1;
 
 function resolveLayers(spec: SpecNode, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string): ResolvedLayer[] {
   const layers: ResolvedLayer[] = [];
@@ -302,11 +270,11 @@ function convert(spec: ArgSpec, value: Value, scope: Scope, bag: DiagnosticBag, 
       if (!isExpr(value)) return wrongForm(value, bag, `${what} takes one number`);
       const p = evaluate(value, scope, bag, text);
       if (p === undefined) return undefined;
-      if (!(p >= 0 && p < 1)) {
+      if (p.cmp(Rational.int(0)) < 0 || p.cmp(Rational.int(1)) >= 0) {
         bag.add("E0111", `${what} must be in [0, 1), got ${p}`, { span: value.span });
         return undefined;
       }
-      return p;
+      return p.toNumber();
     }
     case "window":
       return perAxis(value, scope, bag, text, what, (e, axis) =>

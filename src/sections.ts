@@ -7,6 +7,7 @@
 import type { Expr, SectionNode, Span, Value } from "./ast.js";
 import { didYouMean, type DiagnosticBag } from "./diagnostics/diagnostic.js";
 import { evaluate, type Scope } from "./eval.js";
+import { Rational } from "./rational.js";
 
 /** A function-like setting value, e.g. adam(lr=0.0002), after checking its arguments. */
 export interface Choice {
@@ -79,10 +80,12 @@ export function readSections(sections: SectionNode[], scope: Scope, bag: Diagnos
   const out = { init: { ...defaults.init }, train: { ...defaults.train } };
   const seen = new Map<string, Span>();
   for (const section of sections) {
+    // The matrix section lists parameter values to check in combination (src/variants.ts).
+    if (section.name === "matrix") continue;
     const keys = sectionKeys[section.name];
     if (!keys) {
-      const guess = didYouMean(section.name, Object.keys(sectionKeys));
-      bag.add("E0113", `unknown section '${section.name}'`, { span: section.nameSpan, help: guess ? `did you mean '${guess}'?` : "sections: init, train" });
+      const guess = didYouMean(section.name, [...Object.keys(sectionKeys), "matrix"]);
+      bag.add("E0113", `unknown section '${section.name}'`, { span: section.nameSpan, help: guess ? `did you mean '${guess}'?` : "sections: init, train, matrix" });
       continue;
     }
     if (seen.has(section.name)) {
@@ -118,11 +121,11 @@ function readCount(v: Value, scope: Scope, bag: DiagnosticBag, text: (s: Span) =
   }
   const n = evaluate(v, scope, bag, text);
   if (n === undefined) return undefined;
-  if (!Number.isInteger(n) || n < 1) {
-    bag.add(Number.isInteger(n) ? "E0111" : "E0110", `${what} must be a whole number ≥ 1, got ${n}`, { span: v.span });
+  if (!n.isInteger || n.cmp(Rational.int(1)) < 0 || n.cmp(Rational.int(2 ** 31)) > 0) {
+    bag.add(n.isInteger ? "E0111" : "E0110", `${what} must be a whole number from 1 to 2^31, got ${n}`, { span: v.span });
     return undefined;
   }
-  return n;
+  return n.toNumber();
 }
 
 function readChoice(v: Value, table: FunctionTable, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string, what: string): Choice | undefined {
@@ -169,10 +172,10 @@ function readChoice(v: Value, table: FunctionTable, scope: Scope, bag: Diagnosti
     }
     const n = evaluate(value, scope, bag, text);
     if (n === undefined) ok = false;
-    else if (kind.min !== undefined && n < kind.min) {
+    else if (kind.min !== undefined && n.cmp(Rational.fromNumber(kind.min)) < 0) {
       bag.add("E0111", `${head.name}: ${name} must be ≥ ${kind.min}, got ${n}`, { span: value.span });
       ok = false;
-    } else args[name] = n;
+    } else args[name] = n.toNumber();
   });
   return ok ? { fn: head.name, args } : undefined;
 }

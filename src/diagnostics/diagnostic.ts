@@ -21,6 +21,8 @@ export interface Diagnostic {
   related: RelatedSpan[];
   /** Set when an `allow` clause in the spec acknowledges this warning: its reason. */
   acknowledged?: string;
+  /** The variant (or matrix combination) whose check found this; absent for the base model. */
+  variant?: string;
 }
 
 export interface DiagnosticInit {

@@ -27,7 +27,8 @@ export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
 export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, style: Style = plain): string {
   const sev = d.acknowledged !== undefined ? "warning (acknowledged)" : d.severity;
   const paint = d.severity === "error" ? style.error : style.warning;
-  const lines = [`${paint(`${sev}[${d.code}]`)}${style.bold(`: ${d.message}`)}`];
+  const where = d.variant !== undefined ? `[${d.variant}] ` : "";
+  const lines = [`${paint(`${sev}[${d.code}]`)}${style.bold(`: ${where}${d.message}`)}`];
   if (file && d.span) {
     const start = file.position(d.span.start);
     const end = file.position(Math.max(d.span.start, d.span.end - 1));
