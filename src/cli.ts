@@ -10,6 +10,7 @@ import { VERSION } from "./version.js";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./commands/common.js";
 import { registerCheck } from "./commands/check.js";
 import { registerCompile } from "./commands/compile.js";
+import { registerVariants } from "./commands/variants.js";
 
 const EXIT_INTERNAL = 70;
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCheck(program);
   registerCompile(program);
+  registerVariants(program);
   return program;
 }
 

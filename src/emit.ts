@@ -46,5 +46,10 @@ export function emitModel(checked: CheckedModel, file: SourceFile): Emitted {
   const { ir, diagnostics } = buildIr(checked, file.path.split("\\").join("/"), file.text);
   const files = new Map<string, string>();
   if (ir) for (const name of OUTPUT_FILES) files.set(name, template(name)(ir).replace(/\r\n?/g, "\n"));
-  return { dir: checked.model.name, files, diagnostics };
+  return { dir: outputDir(checked), files, diagnostics };
+}
+
+/** `<model>` for the base, `<model>-<variant>` for a variant: `-` cannot occur in model names. */
+export function outputDir(checked: CheckedModel): string {
+  return checked.model.variant === undefined ? checked.model.name : `${checked.model.name}-${checked.model.variant}`;
 }

@@ -27,7 +27,7 @@ export interface IrLayer {
 }
 
 export interface ModelIR {
-  header: { specPath: string; specHash: string; compilerVersion: string };
+  header: { specPath: string; specHash: string; compilerVersion: string; variant: string; overrides: string };
   modelName: string;
   summary: string;
   /** tfjs order: H, W, C. */
@@ -117,8 +117,14 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
   return {
     diagnostics,
     ir: {
-      header: { specPath, specHash: specHash(specText), compilerVersion: VERSION },
-      modelName: model.name,
+      header: {
+        specPath,
+        specHash: specHash(specText),
+        compilerVersion: VERSION,
+        variant: model.variant === undefined ? "" : commentText(` (variant ${model.variant})`),
+        overrides: commentText(model.params.filter((p) => p.setBy?.startsWith("--set")).map((p) => `${p.setBy}`).join(" ")),
+      },
+      modelName: model.variant === undefined ? model.name : `${model.name}-${model.variant}`,
       summary: commentText(
         `${model.name}: input ${formatShape(checked.input)} (C×H×W), output ${formatShape(out)}, ` +
           `${groupThousands(checked.totals.params)} params, ${groupThousands(checked.totals.macs)} MACs`,

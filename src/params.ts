@@ -71,23 +71,22 @@ function resolveOne(p: ParamNode, assigned: Assignment | undefined, scope: Scope
     bag.add("E0110", `int parameter '${p.name}' has the default ${byDefault}`, { span: p.value.span, label: `${text(p.value.span)} = ${byDefault}`, help: roundingHelp(text(p.value.span), byDefault) });
     return undefined;
   }
+  // After a bad assignment the parameter keeps its default, so its uses do not cascade into
+  // "unknown name" errors.
   let value = byDefault;
   if (assigned) {
     const v = assigned.value instanceof Rational ? assigned.value : evaluate(assigned.value, scope, bag, text);
-    if (v === undefined) return undefined;
-    if (type === "int" && !v.isInteger) {
+    if (v !== undefined && type === "int" && !v.isInteger) {
       bag.add(assigned.nameSpan ? "E0110" : "E0114", `${assigned.origin}: '${p.name}' is an int parameter; ${v} is not a whole number`, {
         span: assigned.nameSpan,
         related: [{ span: p.nameSpan, message: `'${p.name}' is declared here` }],
       });
-      return undefined;
-    }
-    value = v;
+    } else if (v !== undefined) value = v;
   }
   const bounds: ResolvedParam["bounds"] = [];
   for (const b of p.bounds) {
     const limit = evaluate(b.limit, scope, bag, text);
-    if (limit === undefined) return undefined;
+    if (limit === undefined) continue;
     bounds.push({ op: b.op, limit });
     if (!holds(value, b.op, limit)) {
       const source = assigned ? `${assigned.origin} gives ${value}` : `the default is ${value}`;
@@ -95,7 +94,6 @@ function resolveOne(p: ParamNode, assigned: Assignment | undefined, scope: Scope
         span: assigned ? assigned.nameSpan : p.value.span,
         related: [{ span: b.span, message: `the bound is declared here` }],
       });
-      return undefined;
     }
   }
   const resolved: ResolvedParam = { name: p.name, type, value, bounds, span: p.nameSpan };

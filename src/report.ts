@@ -3,7 +3,9 @@
  * document other tools rely on (see docs/json-format.md).
  */
 import type { CheckedModel } from "./check.js";
-import type { CheckResult } from "./compiler.js";
+import { errorCount, type CheckResult } from "./compiler.js";
+import type { Diagnostic } from "./diagnostics/diagnostic.js";
+import { firstError, type MatrixRow } from "./variants.js";
 import { shapeDims, formatShape } from "./layers/kind.js";
 
 export function groupThousands(n: bigint | number): string {
@@ -37,30 +39,36 @@ function count(n: bigint): number | string {
 
 export const JSON_FORMAT_VERSION = 1;
 
-export function jsonFile(result: CheckResult): Record<string, unknown> {
-  const { file, checked } = result;
+/** One spec file as checked: the base model first, then its variants, then matrix rows. */
+export interface SpecReport {
+  results: CheckResult[];
+  matrix: MatrixRow[];
+}
+
+function jsonDiagnostic(file: CheckResult["file"], d: Diagnostic): Record<string, unknown> {
+  const start = d.span ? file.position(d.span.start) : undefined;
+  const end = d.span ? file.position(d.span.end) : undefined;
   return {
-    file: file.path,
-    model: checked?.model.name ?? null,
-    diagnostics: result.diagnostics.map((d) => {
-      const start = d.span ? file.position(d.span.start) : undefined;
-      const end = d.span ? file.position(d.span.end) : undefined;
-      return {
-        code: d.code,
-        severity: d.severity,
-        message: d.message,
-        line: start?.line ?? null,
-        column: start?.column ?? null,
-        endLine: end?.line ?? null,
-        endColumn: end?.column ?? null,
-        ...(d.label ? { label: d.label } : {}),
-        notes: d.notes,
-        ...(d.help ? { help: d.help } : {}),
-        ...(d.acknowledged !== undefined ? { acknowledged: true, reason: d.acknowledged } : {}),
-        ...(d.variant !== undefined ? { variant: d.variant } : {}),
-      };
-    }),
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    line: start?.line ?? null,
+    column: start?.column ?? null,
+    endLine: end?.line ?? null,
+    endColumn: end?.column ?? null,
+    ...(d.label ? { label: d.label } : {}),
+    notes: d.notes,
+    ...(d.help ? { help: d.help } : {}),
+    ...(d.acknowledged !== undefined ? { acknowledged: true, reason: d.acknowledged } : {}),
+    ...(d.variant !== undefined ? { variant: d.variant } : {}),
+  };
+}
+
+function jsonModel(checked: CheckedModel | undefined): Record<string, unknown> {
+  return {
     input: checked ? shapeDims(checked.input) : null,
+    output: checked?.output ? shapeDims(checked.output) : null,
+    params: checked ? Object.fromEntries(checked.model.params.map((p) => [p.name, p.value.toNumber()])) : null,
     layers: (checked?.layers ?? []).map((l) => ({
       name: l.name,
       kind: l.kind,
@@ -73,6 +81,26 @@ export function jsonFile(result: CheckResult): Record<string, unknown> {
   };
 }
 
-export function jsonDocument(results: CheckResult[]): string {
-  return JSON.stringify({ version: JSON_FORMAT_VERSION, files: results.map(jsonFile) }, null, 2) + "\n";
+export function jsonSpec(spec: SpecReport): Record<string, unknown> {
+  const [base, ...variants] = spec.results;
+  const file = base!.file;
+  const all = [...spec.results.flatMap((r) => r.diagnostics), ...spec.matrix.flatMap((m) => m.result.diagnostics)];
+  return {
+    file: file.path,
+    model: base!.checked?.model.name ?? null,
+    diagnostics: all.map((d) => jsonDiagnostic(file, d)),
+    ...jsonModel(base!.checked),
+    variants: variants.map((v) => ({ name: v.variant, ...jsonModel(v.checked) })),
+    matrix: spec.matrix.map((m) => ({
+      values: Object.fromEntries(m.overrides.map((o) => [o.name, o.value.toNumber()])),
+      valid: errorCount(m.result.diagnostics) === 0,
+      ...(firstError(m.result) ? { firstError: firstError(m.result)!.code } : {}),
+      output: m.result.checked?.output ? shapeDims(m.result.checked.output) : null,
+      totals: m.result.checked?.complete ? { params: count(m.result.checked.totals.params), macs: count(m.result.checked.totals.macs) } : null,
+    })),
+  };
+}
+
+export function jsonDocument(specs: SpecReport[]): string {
+  return JSON.stringify({ version: JSON_FORMAT_VERSION, files: specs.map(jsonSpec) }, null, 2) + "\n";
 }

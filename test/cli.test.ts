@@ -20,7 +20,7 @@ test("check specs/alexnet.anet: exit 0, the seed's shapes, totals and the conv1 
   assert.match(r.stdout, /total params 16,630,440 {3}MACs 311,191,824 {3}output 1000/);
   assert.match(r.stderr, /warning\[W0301\]: features\.0 \(conv\) drops 1 row and 1 column/);
   assert.match(r.stderr, /--> specs\/alexnet\.anet:9:5/);
-  assert.match(r.stderr, /1 spec: 0 errors, 1 warning/);
+  assert.match(r.stderr, /1 spec, 1 variant: 0 errors, 1 warning/);
 });
 
 const totals: Array<[string[], string]> = [
@@ -123,11 +123,88 @@ test("several files in one run: each checked, one summary, exit 1 if any fails",
     writeFileSync(bad, "model bad { input 3x8x8\n conv(8, kernel=9) }\n");
     const r = runCli(["check", "specs/alexnet-table.anet", bad]);
     assert.is(r.status, 1);
-    assert.match(r.stderr, /2 specs: 1 error, 0 warnings/);
+    assert.match(r.stderr, /2 specs, 2 variants, 9 matrix combinations: 1 error, 0 warnings/);
     assert.match(r.stdout, /specs\/alexnet-table\.anet/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+const overrides: Array<[string, string[], number, RegExp]> = [
+  ["an int parameter given a fraction", ["--set", "num_classes=2.5"], 1, /'num_classes' is an int parameter; 2\.5 is not a whole number/],
+  ["a value outside the declared bounds", ["--set", "num_classes=1"], 1, /'num_classes' must be >= 2; --set num_classes=1 gives 1[\s\S]*the bound is declared here: specs\/alexnet\.anet:4:39/],
+  ["the last --set wins", ["--set", "num_classes=1", "--set", "num_classes=10"], 0, /1 spec, 1 variant: 0 errors/],
+  ["exact decimals", ["--set", "num_classes=1e1"], 0, /0 errors/],
+];
+for (const [what, args, status, message] of overrides) {
+  test(`--set: ${what}`, () => {
+    const r = runCli(["check", "specs/alexnet.anet", ...args]);
+    assert.is(r.status, status, r.stderr);
+    assert.match(r.stderr, message);
+  });
+}
+
+test("a width that does not give whole channels: the error shows the value and the rounding choices", () => {
+  const r = runCli(["check", "specs/alexnet-table.anet", "--set", "width=0.3"]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /conv1: out must be a whole number, got 28\.8/);
+  assert.match(r.stderr, /round\(96 \* width\) = 29, floor\(96 \* width\) = 28, ceil\(96 \* width\) = 29, make_divisible\(96 \* width, 8\) = 32/);
+});
+
+test("check covers every variant and matrix combination of a spec", () => {
+  const r = runCli(["check", "specs/alexnet-table.anet"]);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /variant flowers \(num_classes=5, width=0\.5\): 3×224×224 -> 5, params 14,591,685/);
+  assert.match(r.stdout, /variant cifar \(num_classes=10, conv1_kernel=5, conv1_stride=1, feature_map=3\): 3×32×32 -> 10/);
+  assert.match(r.stdout, /matrix: 9 of 9 combinations check/);
+  assert.match(r.stderr, /1 spec, 2 variants, 9 matrix combinations: 0 errors, 0 warnings/);
+});
+
+test("check fails when one variant fails, naming the variant", () => {
+  const r = runCli(["check", "test/fixtures/diagnostics/variant-breaks.anet"]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /error\[E0201\]: \[tiny\] dense \(dense\) declares 2048 in-features, but 32 reach it/);
+  assert.match(r.stderr, /variant tiny sets this input: test\/fixtures\/diagnostics\/variant-breaks\.anet:20:5/);
+});
+
+test("a failing matrix combination fails check", () => {
+  const dir = mkdtempSync(join(tmpdir(), "alexc-cli-"));
+  try {
+    const spec = join(dir, "m.anet");
+    writeFileSync(spec, "model m { param size: int = 32\n input 3 x size x size\n conv(8, kernel=5)\n flatten\n dense(10)\n matrix { size = [32, 4, 8] } }\n");
+    const r = runCli(["check", spec, "--format", "json"]);
+    assert.is(r.status, 1);
+    const doc = JSON.parse(r.stdout).files[0];
+    assert.equal(doc.matrix.map((m: { valid: boolean }) => m.valid), [true, false, true]);
+    assert.is(doc.diagnostics[0].variant, "matrix size=4");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("variants: a width × num_classes matrix on the table spec prints 9 rows with params", () => {
+  const r = runCli(["variants", "specs/alexnet-table.anet", "--set", "width=0.25,0.5,1", "--set", "num_classes=5,10,1000"]);
+  assert.is(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split("\n").slice(1);
+  assert.is(rows.length, 9);
+  assert.match(r.stdout, /^0\.5 +1000 +ok +3×224×224 +1000 +16,630,440 +311,191,824$/m);
+  assert.match(r.stdout, /^1 +1000 +ok +3×224×224 +1000 +62,378,344 +1,135,256,096$/m);
+  assert.match(r.stdout, /^0\.5 +5 +ok .* 14,591,685 /m);
+});
+
+test("variants --format json; a failing row makes the exit status 1", () => {
+  const r = runCli(["variants", "specs/alexnet-table.anet", "--set", "width=0.3,0.5", "--format", "json"]);
+  assert.is(r.status, 1);
+  const rows = JSON.parse(r.stdout).rows;
+  assert.equal(rows.map((x: { valid: boolean }) => x.valid), [false, true]);
+  assert.is(rows[0].error.code, "E0110");
+  assert.is(rows[1].params, 16630440);
+});
+
+test("variants without --set uses the spec's matrix, or else its variants", () => {
+  assert.is(runCli(["variants", "specs/alexnet-table.anet"]).stdout.trim().split("\n").length, 10);
+  const r = runCli(["variants", "specs/alexnet.anet", "--format", "json"]);
+  assert.equal(JSON.parse(r.stdout).rows.map((x: { values: { variant: string }; params: number }) => [x.values.variant, x.params]), [["(base)", 16630440], ["flowers", 14591685]]);
 });
 
 test.run();

@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkSource } from "../src/compiler.js";
+import { checkSource, checkSpec } from "../src/compiler.js";
 import { renderDiagnostic } from "../src/diagnostics/render.js";
 import { FIXTURES, golden } from "./support.js";
 
@@ -16,9 +16,10 @@ const specs = readdirSync(dir).filter((f) => f.endsWith(".anet")).sort();
 for (const name of specs) {
   test(`diagnostics of ${name}`, () => {
     const path = `test/fixtures/diagnostics/${name}`;
-    const r = checkSource(path, readFileSync(join(dir, name), "utf8"));
-    assert.ok(r.diagnostics.length > 0, "a diagnostics fixture must produce diagnostics");
-    const text = r.diagnostics.map((d) => renderDiagnostic(d, r.file)).join("\n\n") + "\n";
+    const { file, results } = checkSpec(path, readFileSync(join(dir, name), "utf8"));
+    const diagnostics = results.flatMap((r) => r.diagnostics);
+    assert.ok(diagnostics.length > 0, "a diagnostics fixture must produce diagnostics");
+    const text = diagnostics.map((d) => renderDiagnostic(d, file)).join("\n\n") + "\n";
     assert.not.match(text, /at .*\(.*:\d+:\d+\)/, "no stack traces");
     golden(join(dir, name.replace(/\.anet$/, ".txt")), text);
   });

@@ -8,42 +8,82 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSource } from "../src/compiler.js";
+import { checkSpec } from "../src/compiler.js";
 import { emitModel } from "../src/emit.js";
 import { commentText, literal } from "../src/ir.js";
 import { ROOT, runCli } from "./support.js";
 
 const specs = readdirSync(join(ROOT, "specs")).filter((f) => f.endsWith(".anet")).sort();
 
-function emit(spec: string) {
+/** Every configuration of a spec (base and variants), emitted. */
+function emitAll(spec: string) {
   const path = `specs/${spec}`;
-  const r = checkSource(path, readFileSync(join(ROOT, path), "utf8"));
-  assert.ok(r.checked?.complete, `${spec} must check cleanly`);
-  return emitModel(r.checked!, r.file);
+  const { results } = checkSpec(path, readFileSync(join(ROOT, path), "utf8"));
+  return results.map((r) => {
+    assert.ok(r.checked?.complete, `${spec} ${r.variant ?? ""} must check cleanly`);
+    return emitModel(r.checked!, r.file);
+  });
 }
 
 for (const spec of specs) {
-  test(`generated/ holds a fresh compile of specs/${spec}`, () => {
-    const out = emit(spec);
-    assert.equal(out.diagnostics, []);
-    const committed = readdirSync(join(ROOT, "generated", out.dir)).filter((f) => f.endsWith(".ts")).sort();
-    assert.equal(committed, [...out.files.keys()].sort(), `generated/${out.dir} has other files than a compile writes`);
-    for (const [name, content] of out.files) {
-      assert.fixture(readFileSync(join(ROOT, "generated", out.dir, name), "utf8"), content, `generated/${out.dir}/${name} is stale: run npx alexc compile specs/${spec}`);
+  test(`generated/ holds a fresh compile of specs/${spec} and each of its variants`, () => {
+    for (const out of emitAll(spec)) {
+      assert.equal(out.diagnostics, []);
+      const committed = readdirSync(join(ROOT, "generated", out.dir)).filter((f) => f.endsWith(".ts")).sort();
+      assert.equal(committed, [...out.files.keys()].sort(), `generated/${out.dir} has other files than a compile writes`);
+      for (const [name, content] of out.files) {
+        assert.fixture(readFileSync(join(ROOT, "generated", out.dir, name), "utf8"), content, `generated/${out.dir}/${name} is stale: run npx alexc compile specs/${spec} --all-variants`);
+      }
     }
   });
 
   test(`compiling specs/${spec} twice gives identical bytes with no dates, absolute paths or CRs`, () => {
-    const a = emit(spec);
-    const b = emit(spec);
-    for (const [name, content] of a.files) {
-      assert.is(b.files.get(name), content);
-      assert.not.match(content, /\r/);
-      assert.not.match(content, new RegExp(ROOT.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
-      assert.not.match(content, /20\d\d-\d\d-\d\d/);
-    }
+    const [a, b] = [emitAll(spec), emitAll(spec)];
+    a.forEach((out, i) => {
+      for (const [name, content] of out.files) {
+        assert.is(b[i]!.files.get(name), content);
+        assert.not.match(content, /\r/);
+        assert.not.match(content, new RegExp(ROOT.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+        assert.not.match(content, /20\d\d-\d\d-\d\d/);
+      }
+    });
   });
 }
+
+test("generated/ has no folder that no spec compiles to", () => {
+  const expected = specs.flatMap((s) => emitAll(s).map((e) => e.dir)).sort();
+  const present = readdirSync(join(ROOT, "generated"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  assert.equal(present, expected);
+});
+
+test("--all-variants writes the same bytes on every run", () => {
+  const dirs = [mkdtempSync(join(tmpdir(), "alexc-a-")), mkdtempSync(join(tmpdir(), "alexc-b-"))];
+  try {
+    for (const d of dirs) assert.is(runCli(["compile", "specs/alexnet-table.anet", "--all-variants", "-o", d]).status, 0);
+    const listing = (d: string) => readdirSync(d, { recursive: true }).map(String).sort();
+    assert.equal(listing(dirs[0]!), listing(dirs[1]!));
+    assert.equal(listing(dirs[0]!), ["alexnet_table", "alexnet_table-cifar", "alexnet_table-flowers", ...["alexnet_table", "alexnet_table-cifar", "alexnet_table-flowers"].flatMap((m) => [`${m}/model.ts`, `${m}/train.ts`])].sort());
+    for (const f of listing(dirs[0]!).filter((f) => f.endsWith(".ts"))) {
+      assert.is(readFileSync(join(dirs[0]!, f), "utf8"), readFileSync(join(dirs[1]!, f), "utf8"));
+      assert.is(readFileSync(join(dirs[0]!, f), "utf8"), readFileSync(join(ROOT, "generated", f), "utf8"));
+    }
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test("--variant compiles just that variant; an unknown one is a usage error", () => {
+  const dir = mkdtempSync(join(tmpdir(), "alexc-v-"));
+  try {
+    assert.is(runCli(["compile", "specs/alexnet-table.anet", "--variant", "flowers", "-o", dir]).status, 0);
+    assert.equal(readdirSync(dir), ["alexnet_table-flowers"]);
+    const r = runCli(["compile", "specs/alexnet-table.anet", "--variant", "flower", "-o", dir]);
+    assert.is(r.status, 2);
+    assert.match(r.stderr, /no variant 'flower' \(variants: flowers, cifar\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test("the CLI writes atomically into <out>/<model>/ and refuses specs with errors", () => {
   const dir = mkdtempSync(join(tmpdir(), "alexc-emit-"));

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../src/runtime/index.js";
-import { checkSource } from "../src/compiler.js";
+import { checkSpec } from "../src/compiler.js";
+import { outputDir } from "../src/emit.js";
 import { shapeDims } from "../src/layers/kind.js";
 import { ROOT } from "./support.js";
 
@@ -35,10 +36,10 @@ test.before(async () => {
   await selectBackend("wasm", quiet);
 });
 
-for (const spec of specs) {
-  const path = `specs/${spec}`;
-  const checked = checkSource(path, readFileSync(join(ROOT, path), "utf8")).checked!;
-  const dir = join(ROOT, "generated", checked.model.name);
+const configurations = specs.flatMap((spec) => checkSpec(`specs/${spec}`, readFileSync(join(ROOT, "specs", spec), "utf8")).results.map((r) => ({ spec: r.variant ? `${spec} (${r.variant})` : spec, checked: r.checked! })));
+
+for (const { spec, checked } of configurations) {
+  const dir = join(ROOT, "generated", outputDir(checked));
 
   test(`${spec}: the generated tfjs model agrees with the checker layer by layer`, async () => {
     const mod = (await import(pathToFileURL(join(dir, "model.ts")).href)) as GeneratedModel;

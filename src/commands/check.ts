@@ -1,13 +1,15 @@
 import { Option, type Command } from "commander";
-import { checkSource, type CheckResult } from "../compiler.js";
-import { jsonDocument, layerTable } from "../report.js";
+import { formatShape } from "../layers/kind.js";
+import { formatParams } from "../params.js";
+import { groupThousands, jsonDocument, layerTable, type SpecReport } from "../report.js";
 import type { Override } from "../resolve.js";
-import { collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary } from "./common.js";
+import { firstError } from "../variants.js";
+import { allResults, checkFile, collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, specSummary } from "./common.js";
 
 export function registerCheck(program: Command): void {
   program
     .command("check")
-    .description("check every layer's shape and print the per-layer table with params and MACs")
+    .description("check every layer's shape, for the base model, every variant and every matrix combination")
     .argument("<files...>", ".anet spec files")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("-s, --set <name=value>", "override a parameter (repeatable)", collectOverride, [] as Override[])
@@ -23,21 +25,30 @@ Examples:
 Exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.`,
     )
     .action((files: string[], opts: { format: "text" | "json"; set: Override[]; denyWarnings?: boolean }) => {
-      const results = files.map((f) => checkSource(f, readSpec(f), { overrides: opts.set }));
-      if (opts.format === "json") process.stdout.write(jsonDocument(results));
-      else printText(results);
-      process.exitCode = failed(results, opts.denyWarnings === true) ? EXIT_DIAGNOSTICS : EXIT_OK;
+      const reports = files.map((f) => checkFile(f, opts.set));
+      if (opts.format === "json") process.stdout.write(jsonDocument(reports));
+      else printText(reports);
+      process.exitCode = failed(allResults(reports), opts.denyWarnings === true) ? EXIT_DIAGNOSTICS : EXIT_OK;
     });
 }
 
-function printText(results: CheckResult[]): void {
-  for (const r of results) {
-    if (!r.checked) continue;
-    if (results.length > 1) process.stdout.write(`${r.file.path}\n`);
-    const params = r.checked.model.params;
-    const values = params.length ? ` (${params.map((p) => `${p.name}=${p.value}`).join(", ")})` : "";
-    process.stdout.write(`model ${r.checked.model.name}${values}\n${layerTable(r.checked)}\n\n`);
+function printText(reports: SpecReport[]): void {
+  for (const report of reports) {
+    const [base, ...variants] = report.results;
+    if (!base?.checked) continue;
+    if (reports.length > 1) process.stdout.write(`${base.file.path}\n`);
+    const params = base.checked.model.params;
+    process.stdout.write(`model ${base.checked.model.name}${params.length ? ` (${formatParams(params)})` : ""}\n${layerTable(base.checked)}\n`);
+    for (const v of variants) {
+      const c = v.checked;
+      const set = c ? c.model.params.filter((p) => p.setBy === `variant ${v.variant}`) : [];
+      const shape = c?.complete ? `${formatShape(c.input)} -> ${formatShape(c.output!)}, params ${groupThousands(c.totals.params)}, MACs ${groupThousands(c.totals.macs)}` : "does not check (see below)";
+      process.stdout.write(`variant ${v.variant}${set.length ? ` (${formatParams(set)})` : ""}: ${shape}\n`);
+    }
+    const failing = report.matrix.filter((m) => firstError(m.result));
+    if (report.matrix.length) process.stdout.write(`matrix: ${report.matrix.length - failing.length} of ${report.matrix.length} combinations check${failing.length ? `; failing: ${failing.map((m) => m.label).join("; ")}` : ""}\n`);
+    process.stdout.write("\n");
   }
-  printDiagnostics(results);
-  process.stderr.write(summary(results) + "\n");
+  printDiagnostics(allResults(reports));
+  process.stderr.write(specSummary(reports) + "\n");
 }

@@ -1,6 +1,9 @@
 /** Shared pieces of the CLI commands: reading specs, printing diagnostics, summaries, exit codes. */
 import { readFileSync } from "node:fs";
-import { errorCount, openWarningCount, type CheckResult } from "../compiler.js";
+import { checkSpec, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
+import { DiagnosticBag } from "../diagnostics/diagnostic.js";
+import type { SpecReport } from "../report.js";
+import { matrixAxes, runMatrix } from "../variants.js";
 import { renderDiagnostic, styleFor } from "../diagnostics/render.js";
 import { parseOverride } from "../overrides.js";
 import type { Override } from "../resolve.js";
@@ -45,4 +48,30 @@ export function counts(results: CheckResult[]): string {
 
 export function failed(results: CheckResult[], denyWarnings: boolean): boolean {
   return results.some((r) => errorCount(r.diagnostics) > 0 || (denyWarnings && openWarningCount(r.diagnostics) > 0));
+}
+
+/** Checks a spec file completely: base, every variant, and every combination of its matrix. */
+export function checkFile(path: string, overrides: Override[]): SpecReport {
+  const spec = checkSpec(path, readSpec(path), { overrides });
+  if (!spec.ast) return { results: spec.results, matrix: [] };
+  const bag = new DiagnosticBag();
+  const axes = matrixAxes(spec.ast, spec.file, bag);
+  const base = spec.results[0]!;
+  base.diagnostics.push(...bag.items);
+  const seen = new Set(spec.results.flatMap((r) => r.diagnostics).map((d) => `${d.code}@${d.span?.start}:${d.message}`));
+  const matrix = runMatrix(spec.file, spec.ast, axes, overrides);
+  // Report each matrix finding once: the base already shows what every combination shares.
+  for (const row of matrix) row.result.diagnostics = row.result.diagnostics.filter((d) => !seen.has(`${d.code}@${d.span?.start}:${d.message}`) && d.severity === "error");
+  return { results: spec.results, matrix };
+}
+
+export function allResults(reports: SpecReport[]): CheckResult[] {
+  return reports.flatMap((r) => [...r.results, ...r.matrix.map((m) => m.result)]);
+}
+
+export function specSummary(reports: SpecReport[]): string {
+  const variants = reports.reduce((n, r) => n + r.results.length - 1, 0);
+  const combos = reports.reduce((n, r) => n + r.matrix.length, 0);
+  const parts = [plural(reports.length, "spec"), ...(variants ? [plural(variants, "variant")] : []), ...(combos ? [plural(combos, "matrix combination")] : [])];
+  return `${parts.join(", ")}: ${counts(allResults(reports))}`;
 }

@@ -48,6 +48,10 @@ export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, st
     }
   } else if (file) {
     lines.push(`  ${style.note("-->")} ${file.path}`);
+    for (const r of d.related) {
+      const p = file.position(r.span.start);
+      lines.push(`  ${style.note("|")} ${style.dim(`${r.message}: ${file.path}:${p.line}:${p.column}`)}`);
+    }
   }
   const gutter = file && d.span ? " ".repeat(String(file.position(d.span.end).line).length) : " ";
   for (const n of d.notes) lines.push(`${gutter} ${style.note("=")} ${style.bold("note")}: ${n}`);
