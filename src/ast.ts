@@ -59,6 +59,9 @@ export interface LayerNode {
   layerKindSpan: Span;
   args: Arg[];
   allows: AllowNode[];
+  /** The layer itself, from its name to its closing parenthesis: what diagnostics underline. */
+  headSpan: Span;
+  /** Including trailing `allow` clauses. */
   span: Span;
 }
 

@@ -46,7 +46,7 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
     const ctx: CheckContext = {
       name: layer.name,
       sources: layer.sources,
-      span: node.span,
+      span: node.headSpan,
       kindSpan: node.layerKindSpan,
       bag: local,
       isFirstSpatial: !seenSpatial,

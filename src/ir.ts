@@ -99,14 +99,14 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
       });
     } catch (e) {
       if (!(e instanceof LoweringError)) throw e;
-      diagnostics.push(diag("E0106", `${l.name} cannot be lowered to TensorFlow.js: ${e.message}`, { span: l.resolved.node.span }));
+      diagnostics.push(diag("E0106", `${l.name} cannot be lowered to TensorFlow.js: ${e.message}`, { span: l.resolved.node.headSpan }));
     }
   }
   const out = checked.output!;
   if (out.rank !== "flat") {
     diagnostics.push(
       diag("E0203", `${model.name} ends in a ${formatShape(out)} feature map, but cross_entropy training needs a vector of class scores`, {
-        span: model.layers.at(-1)?.node.span,
+        span: model.layers.at(-1)?.node.headSpan,
         help: "end the model with `flatten` and `dense(num_classes)`",
       }),
     );

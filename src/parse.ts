@@ -221,7 +221,7 @@ class AstBuilder extends BaseCstVisitor {
     const start = name ? name.startOffset : kind.startOffset;
     const closing = ctx["RParen"] ? tok(ctx, "RParen").startOffset + 1 : kind.startOffset + kind.image.length;
     const end = allows.length > 0 ? allows[allows.length - 1]!.span.end : closing;
-    const layer: LayerNode = { kind: "layer", layerKind: kind.image, layerKindSpan: tokenSpan(kind), args, allows, span: { start, end } };
+    const layer: LayerNode = { kind: "layer", layerKind: kind.image, layerKindSpan: tokenSpan(kind), args, allows, headSpan: { start, end: closing }, span: { start, end } };
     if (name) {
       layer.name = name.image;
       layer.nameSpan = tokenSpan(name);

@@ -196,7 +196,7 @@ function resolveLayer(node: LayerNode, name: string, scope: Scope, bag: Diagnost
     if (spec.default === undefined) {
       if (spec.position === undefined && spec.name === "in") continue; // optional declared size
       bag.add("E0105", `${node.layerKind} needs '${spec.name}' (${spec.doc})`, {
-        span: node.span,
+        span: node.headSpan,
         help: `e.g. ${node.layerKind}(${kind.args.filter((a) => a.default === undefined && a.name !== "in").map((a) => (a.position === 0 ? "…" : `${a.name}=…`)).join(", ")})`,
       });
       ok = false;

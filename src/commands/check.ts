@@ -1,7 +1,8 @@
 import { Option, type Command } from "commander";
 import { formatShape } from "../layers/kind.js";
 import { formatParams } from "../params.js";
-import { groupThousands, jsonDocument, layerTable, type SpecReport } from "../report.js";
+import { groupThousands, layerTable, type SpecReport } from "../report.js";
+import { FORMATS, formatReports, type Format } from "../formats/index.js";
 import type { Override } from "../resolve.js";
 import { firstError } from "../variants.js";
 import { allResults, checkFile, collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, specSummary } from "./common.js";
@@ -11,7 +12,7 @@ export function registerCheck(program: Command): void {
     .command("check")
     .description("check every layer's shape, for the base model, every variant and every matrix combination")
     .argument("<files...>", ".anet spec files")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("-f, --format <format>", "output format (docs/ci.md)").choices([...FORMATS]).default("text"))
     .option("-s, --set <name=value>", "override a parameter (repeatable)", collectOverride, [] as Override[])
     .option("--deny-warnings", "fail (exit 1) on warnings not acknowledged with `allow`")
     .addHelpText(
@@ -21,13 +22,15 @@ Examples:
   $ alexc check specs/alexnet.anet
   $ alexc check specs/alexnet.anet --set num_classes=5
   $ alexc check specs/*.anet --format json --deny-warnings
+  $ alexc check specs/ --format github          # annotations on a GitHub pull request
+  $ alexc check specs/ --format sarif > alexc.sarif
 
 Exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.`,
     )
-    .action((files: string[], opts: { format: "text" | "json"; set: Override[]; denyWarnings?: boolean }) => {
+    .action((files: string[], opts: { format: Format; set: Override[]; denyWarnings?: boolean }) => {
       const reports = files.map((f) => checkFile(f, opts.set));
-      if (opts.format === "json") process.stdout.write(jsonDocument(reports));
-      else printText(reports);
+      if (opts.format === "text") printText(reports);
+      else process.stdout.write(formatReports(opts.format, reports, opts.denyWarnings === true));
       process.exitCode = failed(allResults(reports), opts.denyWarnings === true) ? EXIT_DIAGNOSTICS : EXIT_OK;
     });
 }

@@ -1,0 +1,44 @@
+/**
+ * GitHub Actions workflow commands: one `::error` / `::warning` / `::notice` line per finding, which
+ * GitHub shows inline on the pull request's diff.
+ * https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+ */
+import type { CheckResult } from "../compiler.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+
+/** Message text: %, CR and LF are escaped so a finding stays one command. */
+function escapeData(s: string): string {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+/** Property values additionally escape the separators `:` and `,`. */
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+function command(d: Diagnostic): string {
+  if (d.acknowledged !== undefined) return "notice";
+  return d.severity === "error" ? "error" : "warning";
+}
+
+export function githubLine(result: CheckResult, d: Diagnostic): string {
+  const props = [`file=${escapeProperty(result.file.path)}`];
+  if (d.span) {
+    const start = result.file.position(d.span.start);
+    // GitHub's end column is inclusive: the last character of the span.
+    const end = result.file.position(Math.max(d.span.start, d.span.end - 1));
+    props.push(`line=${start.line}`, `col=${start.column}`, `endLine=${end.line}`, `endColumn=${end.column}`);
+  }
+  props.push(`title=${escapeProperty(`${d.code}${d.acknowledged !== undefined ? " (acknowledged)" : ""}`)}`);
+  const body = [
+    `${d.variant !== undefined ? `[${d.variant}] ` : ""}${d.message}${d.label ? `: ${d.label}` : ""}`,
+    ...d.notes.map((n) => `note: ${n}`),
+    ...(d.help ? [`help: ${d.help}`] : []),
+    ...(d.acknowledged !== undefined ? [`allowed: ${d.acknowledged}`] : []),
+  ];
+  return `::${command(d)} ${props.join(",")}::${escapeData(body.join("\n"))}`;
+}
+
+export function githubReport(results: CheckResult[]): string {
+  return results.flatMap((r) => r.diagnostics.map((d) => githubLine(r, d) + "\n")).join("");
+}
