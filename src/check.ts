@@ -76,7 +76,7 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
       producer = `flatten of ${producer ?? "the input"}`;
       producerExpression = `${shape.c}*${shape.h}*${shape.w}`;
     } else if (output.rank !== shape.rank || output.rank === "chw" || layer.kind.kind === "dense") {
-      producer = `${layer.name} (${layer.kind.kind}, output ${formatShape(output)})`;
+      producer = `${layer.name === layer.kind.kind ? layer.name : `${layer.name} (${layer.kind.kind}`}${layer.name === layer.kind.kind ? " (" : ", "}output ${formatShape(output)})`;
       producerExpression = undefined;
     }
     shape = output;
@@ -126,9 +126,10 @@ function explainInputSizes(model: ResolvedModel, errors: Diagnostic[]): void {
       continue;
     }
     const expr = declared.sources["in"]?.text ?? String(declared.args["in"]);
+    const single = scan.validRanges.length === 1 && scan.validRanges[0]![0] === scan.validRanges[0]![1];
     const ranges =
       scan.validRanges.length > 0
-        ? `${what}s ${formatRanges(scan.validRanges)} match the declared ${expr} of ${declared.name}`
+        ? `${what}${single ? "" : "s"} ${formatRanges(scan.validRanges)} match${single ? "es" : ""} the declared ${expr} of ${declared.name}`
         : `no ${what} up to 4096 matches the declared ${expr} of ${declared.name}; change the in-features`;
     if (target.code === "E0202") {
       target.notes.push(fitsAll);

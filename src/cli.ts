@@ -11,6 +11,7 @@ import { EXIT_OK, EXIT_USAGE, UsageError } from "./commands/common.js";
 import { registerCheck } from "./commands/check.js";
 import { registerCompile } from "./commands/compile.js";
 import { registerVariants } from "./commands/variants.js";
+import { registerExplain } from "./commands/explain.js";
 
 const EXIT_INTERNAL = 70;
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerCompile(program);
   registerVariants(program);
+  registerExplain(program);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import type { LayerKind } from "./kind.js";
+import { layerLabel } from "./kind.js";
 import { needsVector } from "./ranks.js";
 
 export interface DenseArgs {
@@ -22,7 +23,7 @@ export const dense: LayerKind<DenseArgs> = {
     if (a.in !== undefined && a.in !== n) {
       const written = ctx.sources["in"];
       const declared = written && written.text !== String(a.in) ? `${written.text} = ${a.in}` : `${a.in}`;
-      ctx.bag.add("E0201", `${ctx.name} (dense) declares ${a.in} in-features, but ${n} reach it`, {
+      ctx.bag.add("E0201", `${layerLabel(ctx.name, "dense")} declares ${a.in} in-features, but ${n} reach it`, {
         span: written?.span ?? ctx.span,
         label: `declared ${declared}`,
         notes: [ctx.producer ? `${ctx.producer} gives ${ctx.producerExpression ? `${ctx.producerExpression.replace(/\*/g, " × ")} = ` : ""}${n}` : `the input has ${n} features`],

@@ -113,3 +113,8 @@ export function formatShape(s: Shape): string {
 export function shapeDims(s: Shape): number[] {
   return s.rank === "chw" ? [s.c, s.h, s.w] : [s.n];
 }
+
+/** "features.0 (conv)", or just "dense" when the layer is named after its kind. */
+export function layerLabel(name: string, kind: string): string {
+  return name === kind ? name : `${name} (${kind})`;
+}

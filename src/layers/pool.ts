@@ -1,4 +1,5 @@
 import type { LayerKind, Padding } from "./kind.js";
+import { layerLabel } from "./kind.js";
 import { applyWindow, formatPadding, formatWindow } from "./window.js";
 import { needsFeatureMap } from "./ranks.js";
 
@@ -29,7 +30,7 @@ export const maxpool: LayerKind<PoolArgs> = {
     for (let i = 0; i < 2; i++) {
       const half = Math.floor(a.kernel[i]! / 2);
       if (a.padding[i]!.some((p) => p > half)) {
-        ctx.bag.add("E0111", `${ctx.name} (maxpool) pads more than half its kernel`, {
+        ctx.bag.add("E0111", `${layerLabel(ctx.name, "maxpool")} pads more than half its kernel`, {
           span: ctx.sources["padding"]?.span ?? ctx.span,
           label: `padding ${formatPadding(a.padding)} with kernel ${formatWindow(a.kernel)}`,
           notes: ["a window could then lie entirely in the padding; PyTorch rejects this too (pad should be at most half of kernel size)"],

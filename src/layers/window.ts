@@ -7,6 +7,7 @@
  * columns (W0301), each with its arithmetic written out.
  */
 import type { CheckContext, Padding } from "./kind.js";
+import { layerLabel } from "./kind.js";
 
 export interface AxisResult {
   out: number;
@@ -51,7 +52,7 @@ export function applyWindow(
   if (empty.length > 0) {
     const i = empty[0]!;
     const padded = sizes[i]! + padding[i]![0] + padding[i]![1];
-    ctx.bag.add("E0202", `${ctx.name} (${kindLabel}) has an empty output: its ${kernel[i]}-wide kernel is larger than its padded input ${padded}`, {
+    ctx.bag.add("E0202", `${layerLabel(ctx.name, kindLabel)} has an empty output: its ${kernel[i]}-wide kernel is larger than its padded input ${padded}`, {
       span: ctx.span,
       label: `output ${AXES[i]} would be ${results[i]!.out}`,
       notes: [
@@ -94,7 +95,7 @@ function reportInexact(
   const sameBoth = inexact.length === 2 && exactSizes(0) === exactSizes(1);
   const inputFix = sameBoth ? exactSizes(0) : inexact.map((i) => `${AXES[i]} ${exactSizes(i)}`).join(", ");
   fixes.push(`${ctx.isFirstSpatial ? "an input" : "an input to this layer"} of ${inputFix} divides exactly`);
-  ctx.bag.add("W0301", `${ctx.name} (${kindLabel}) drops ${parts.join(" and ")} of its padded input`, {
+  ctx.bag.add("W0301", `${layerLabel(ctx.name, kindLabel)} drops ${parts.join(" and ")} of its padded input`, {
     span: ctx.span,
     label: `output ${results[0]!.out}×${results[1]!.out}, floored`,
     notes,

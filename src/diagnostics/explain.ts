@@ -1,0 +1,98 @@
+/**
+ * `alexc explain CODE` pages and docs/diagnostics.md, both rendered from the catalogue and the
+ * explanations, with the example's real diagnostics (the compiler is run on it), so the docs show
+ * exactly what users will see.
+ */
+import { checkSpec } from "../compiler.js";
+import { catalogue, type CatalogueEntry, type Code } from "./catalogue.js";
+import { explanations } from "./explanations.js";
+import { renderDiagnostic } from "./render.js";
+
+export function findEntry(codeOrName: string): CatalogueEntry | undefined {
+  const wanted = codeOrName.trim();
+  return catalogue.get(wanted.toUpperCase()) ?? [...catalogue.values()].find((e) => e.name === wanted.toLowerCase());
+}
+
+/** The example's diagnostics of this code, rendered as the CLI prints them. */
+export function exampleOutput(code: Code): string {
+  const { file, results } = checkSpec("example.anet", explanations[code].example);
+  return results
+    .flatMap((r) => r.diagnostics)
+    .filter((d) => d.code === code)
+    .map((d) => renderDiagnostic(d, file))
+    .join("\n\n");
+}
+
+const indent = (s: string): string =>
+  s
+    .trimEnd()
+    .split("\n")
+    .map((l) => (l ? `    ${l}` : ""))
+    .join("\n");
+
+export function explainText(entry: CatalogueEntry): string {
+  const x = explanations[entry.code as Code];
+  return [
+    `${entry.code} ${entry.name} (${entry.severity}): ${entry.title}`,
+    "",
+    x.meaning,
+    "",
+    "Example:",
+    "",
+    indent(x.example),
+    "",
+    "alexc reports:",
+    "",
+    indent(exampleOutput(entry.code as Code)),
+    "",
+    `Fix: ${x.fix}`,
+    "",
+    indent(x.fixed),
+    "",
+  ].join("\n");
+}
+
+export function diagnosticsMarkdown(): string {
+  const entries = [...catalogue.values()];
+  const lines = [
+    "# Diagnostics",
+    "",
+    "<!-- Generated from src/diagnostics/catalogue.ts and explanations.ts by `npm run docs`; a test keeps it in sync. -->",
+    "",
+    "Every finding has a stable code; `alexc explain CODE` prints the same page in a terminal. Warnings can be acknowledged on a layer with `allow NAME \"reason\"`.",
+    "",
+    "| code | name | severity | meaning |",
+    "|---|---|---|---|",
+    ...entries.map((e) => `| [${e.code}](#${e.code.toLowerCase()}) | \`${e.name}\` | ${e.severity} | ${e.title} |`),
+    "",
+  ];
+  for (const e of entries) {
+    const x = explanations[e.code as Code];
+    lines.push(
+      `## ${e.code}`,
+      "",
+      `\`${e.name}\`, ${e.severity}: ${e.title}.`,
+      "",
+      x.meaning,
+      "",
+      "Example:",
+      "",
+      "```",
+      x.example.trimEnd(),
+      "```",
+      "",
+      "```console",
+      "$ alexc check example.anet",
+      exampleOutput(e.code as Code),
+      "```",
+      "",
+      `Fix: ${x.fix}`,
+      "",
+      "```",
+      x.fixed.trimEnd(),
+      "```",
+      "",
+    );
+  }
+  return lines.join("\n");
+}

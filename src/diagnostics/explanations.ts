@@ -1,0 +1,163 @@
+/**
+ * The long form of every diagnostic, for `alexc explain CODE` and docs/diagnostics.md: what it
+ * means, a minimal spec that raises it, and the fix. Tests check that each `example` really raises
+ * its code and each `fixed` spec does not, so these pages cannot drift from the compiler.
+ */
+import type { Code } from "./catalogue.js";
+
+export interface Explanation {
+  meaning: string;
+  /** A minimal spec that raises the code. */
+  example: string;
+  /** How to fix it, in words. */
+  fix: string;
+  /** The example, fixed. */
+  fixed: string;
+}
+
+const small = (body: string): string => `model m {\n  input 3x32x32\n${body}\n}\n`;
+
+export const explanations: Record<Code, Explanation> = {
+  E0001: {
+    meaning: "The file contains a character that cannot begin any .anet token: not a letter, digit, operator, bracket, quote or comment. Often a stray paste, a smart quote, or a `@`/`$` from another language.",
+    example: small("  conv(16, kernel=3) @"),
+    fix: "Delete the character, or put it in a comment (`// …`, `# …`, `/* … */`). Strings use straight double quotes.",
+    fixed: small("  conv(16, kernel=3)  // @"),
+  },
+  E0002: {
+    meaning: "The text does not follow the grammar (see grammar/diagrams.html). alexc recovers and reports every such place in one run, one per line.",
+    example: small("  conv(16, kernel=3 stride=1)"),
+    fix: "Arguments are separated by commas; layers are `kind(arguments)`; blocks and sections are closed with `}`.",
+    fixed: small("  conv(16, kernel=3, stride=1)"),
+  },
+  E0101: {
+    meaning: "An expression uses a name that is not a declared parameter. Names in expressions refer only to `param` declarations (declared earlier, for use in another parameter's default).",
+    example: small("  conv(channels, kernel=3)"),
+    fix: "Declare it (`param channels: int = 16`) or correct the spelling; the message suggests the closest declared name.",
+    fixed: "model m {\n  param channels: int = 16\n  input 3x32x32\n  conv(channels, kernel=3)\n}\n",
+  },
+  E0102: {
+    meaning: "Two `param` declarations have the same name.",
+    example: "model m {\n  param n = 1\n  param n = 2\n  input 3x32x32\n}\n",
+    fix: "Remove or rename one of them.",
+    fixed: "model m {\n  param n = 1\n  input 3x32x32\n}\n",
+  },
+  E0103: {
+    meaning: "A layer names a kind alexc does not know. Kinds: conv, relu, maxpool, dropout, flatten, dense.",
+    example: small("  convolution(16, kernel=3)"),
+    fix: "Use one of the known kinds; the message suggests the closest.",
+    fixed: small("  conv(16, kernel=3)"),
+  },
+  E0104: {
+    meaning: "A layer (or an init/train choice) is given an argument it does not take, or more unnamed arguments than it has positions for.",
+    example: small("  conv(16, kernel_size=3)"),
+    fix: "Use the argument names of the table in docs/language.md (`kernel`, not PyTorch's `kernel_size`).",
+    fixed: small("  conv(16, kernel=3)"),
+  },
+  E0105: {
+    meaning: "A required layer argument is missing: conv needs its output channels and kernel, maxpool its kernel, dense its output features.",
+    example: small("  conv(16)"),
+    fix: "Give the argument.",
+    fixed: small("  conv(16, kernel=3)"),
+  },
+  E0106: {
+    meaning: "A value has the wrong form for its place: a list where one number goes, a string in arithmetic, a record without `h` and `w`, an `allow` without a reason, or a layer that tfjs cannot express.",
+    example: small("  conv([16, 32], kernel=3)"),
+    fix: "Give one number where one number goes; use `HxW` or `{h: …, w: …}` only for window sizes and padding.",
+    fixed: small("  conv(16, kernel=3)"),
+  },
+  E0107: {
+    meaning: "Two layers (or a layer and a block) share a name. Names identify layers in reports and in the generated model, so they must be unique across the model.",
+    example: small("  c1: conv(16, kernel=3)\n  c1: conv(16, kernel=3)"),
+    fix: "Rename one, or leave names out: unnamed layers are numbered automatically.",
+    fixed: small("  c1: conv(16, kernel=3)\n  c2: conv(16, kernel=3)"),
+  },
+  E0108: {
+    meaning: "The same argument or setting is given twice, e.g. once by position and once by name.",
+    example: small("  conv(16, kernel=3, kernel=5)"),
+    fix: "Keep one.",
+    fixed: small("  conv(16, kernel=5)"),
+  },
+  E0109: {
+    meaning: "An expression divides (or takes a remainder) by zero, or raises zero to a negative power.",
+    example: "model m {\n  param groups = 0\n  input 3x32x32\n  conv(64 / groups, kernel=3)\n}\n",
+    fix: "Check the parameter values that lead to the zero; bound parameters with `where > 0`.",
+    fixed: "model m {\n  param groups = 1 where > 0\n  input 3x32x32\n  conv(64 / groups, kernel=3)\n}\n",
+  },
+  E0110: {
+    meaning:
+      "A size is not a whole number. Arithmetic in specs is exact, so `96 * 0.3` is 28.8 and never silently becomes 28. The message lists what round, floor, ceil and make_divisible(…, 8) would give.\n\nArithmetic: 96 × 0.3 = 28.8; round → 29, floor → 28, ceil → 29, make_divisible(28.8, 8) → 32.",
+    example: "model m {\n  param width = 0.3\n  input 3x32x32\n  conv(96 * width, kernel=3)\n}\n",
+    fix: "Say how to round: `round(96 * width)`, `floor(…)`, `ceil(…)`, or `make_divisible(96 * width, 8)` (MobileNet's rule).",
+    fixed: "model m {\n  param width = 0.3\n  input 3x32x32\n  conv(make_divisible(96 * width, 8), kernel=3)\n}\n",
+  },
+  E0111: {
+    meaning: "A value is outside the range its place allows: sizes and strides ≥ 1, padding ≥ 0, dropout in [0, 1), pooling padding at most half the kernel, a parameter outside its declared `where` bounds, or a number too large to compute.",
+    example: small("  conv(16, kernel=3, stride=0)"),
+    fix: "Use a value in range; the message names the range.",
+    fixed: small("  conv(16, kernel=3, stride=1)"),
+  },
+  E0112: {
+    meaning: "The model has no `input`, more than one, or one that is not channels x height x width.",
+    example: "model m {\n  conv(16, kernel=3)\n}\n",
+    fix: "Declare the input once, as C x H x W: `input 3x224x224`.",
+    fixed: small("  conv(16, kernel=3)"),
+  },
+  E0113: {
+    meaning: "A section (`init`, `train`, `matrix`) or a setting or choice inside one is unknown.",
+    example: small("  train { optimiser = adam(lr=0.001) }"),
+    fix: "Use the names of docs/language.md; the message suggests the closest.",
+    fixed: small("  train { optimizer = adam(lr=0.001) }"),
+  },
+  E0114: {
+    meaning: "A parameter assignment from `--set`, a variant or a matrix does not fit the spec: the name is not declared, or the value has the wrong type or breaks the declared bounds.",
+    example: "model m {\n  param num_classes: int = 10\n  input 3x32x32\n  flatten\n  dense(num_classes)\n  variant five { num_clases = 5 }\n}\n",
+    fix: "Use a declared parameter name (the message suggests one) and a value of its type.",
+    fixed: "model m {\n  param num_classes: int = 10\n  input 3x32x32\n  flatten\n  dense(num_classes)\n  variant five { num_classes = 5 }\n}\n",
+  },
+  E0115: {
+    meaning: "An expression calls a function that does not exist. Expressions offer floor, ceil, round, make_divisible, min and max.",
+    example: small("  conv(int(16.0), kernel=3)"),
+    fix: "Use one of the offered functions.",
+    fixed: small("  conv(round(16.0), kernel=3)"),
+  },
+  E0116: {
+    meaning: "An `allow` clause names something that is not a warning that can be acknowledged. Allowable: inexact.",
+    example: small("  conv(16, kernel=3, stride=2) allow inexcat \"floors like PyTorch\""),
+    fix: "Name the warning by its short name, e.g. `allow inexact \"reason\"`.",
+    fixed: small("  conv(16, kernel=3, stride=2) allow inexact \"floors like PyTorch\""),
+  },
+  E0201: {
+    meaning:
+      "A dense layer declares its in-features (`dense(128*6*6 -> 2048)`), and a different number reaches it. This is PyTorch's `mat1 and mat2 shapes cannot be multiplied`, found before training. The message shows which layer produced the feature map and the expression that would be right, and which input sizes would make the declared size right.\n\nArithmetic: the last feature map is C×H×W; flatten gives C·H·W, e.g. 128 × 6 × 6 = 4608 ≠ 128 × 5 × 5 = 3200.",
+    example: "model m {\n  input 3x32x32\n  conv(8, kernel=3)\n  flatten\n  dense(8*32*32 -> 10)\n}\n",
+    fix: "Write the produced size (the message gives the expression), leave the in-features out (`dense(10)`), or change the input to one of the sizes listed.",
+    fixed: "model m {\n  input 3x32x32\n  conv(8, kernel=3)\n  flatten\n  dense(8*30*30 -> 10)\n}\n",
+  },
+  E0202: {
+    meaning:
+      "A convolution or pooling window is larger than its (padded) input, so the layer's output would have no rows or columns. Usually the input image is too small for the network. The message names the layer, the size it got, the smallest input for which every layer fits and, when a dense layer declares its size, the inputs that match it.\n\nArithmetic: N = floor((W − F + P1 + P2) / S) + 1 < 1 exactly when W + P1 + P2 < F.",
+    example: "model m {\n  input 3x4x4\n  conv(8, kernel=5)\n}\n",
+    fix: "Use a larger input (the message gives the smallest that fits), a smaller kernel, more padding, or fewer downsampling layers.",
+    fixed: "model m {\n  input 3x8x8\n  conv(8, kernel=5)\n}\n",
+  },
+  E0203: {
+    meaning: "A layer gets a tensor of the wrong rank: dense needs a flat vector (flatten first), conv and maxpool need a C×H×W feature map (they must come before flatten); and training needs a flat vector of class scores at the end.",
+    example: small("  dense(10)"),
+    fix: "Insert `flatten` between the feature layers and the first dense layer.",
+    fixed: small("  flatten\n  dense(10)"),
+  },
+  W0301: {
+    meaning:
+      "A window does not tile its padded input exactly, so the last rows or columns are never covered; PyTorch, TensorFlow and Caffe all drop them silently. Harmless when intended (the seed's padding=2 conv1 floors 55.25 to 55), a bug when not. The message says how many rows and columns are dropped and which padding or input size divides exactly.\n\nArithmetic: (W − F + P1 + P2) mod S rows are dropped; e.g. (224 − 11 + 2 + 2) mod 4 = 1.",
+    example: small("  conv(16, kernel=3, stride=2)"),
+    fix: "Change the padding or the input as suggested, or acknowledge it on the layer: `conv(…) allow inexact \"reason\"`. Acknowledged warnings are still reported, marked as such, and do not fail --deny-warnings.",
+    fixed: small("  conv(16, kernel=3, stride=2, padding=[1, 0])  // (32 − 3 + 1 + 0) / 2 + 1 = 16, exact"),
+  },
+  W0302: {
+    meaning: "An `allow` clause acknowledges a warning that the layer does not raise (any more). Stale acknowledgements hide nothing today but would hide a future problem.",
+    example: small("  conv(16, kernel=3, padding=1) allow inexact \"old reason\""),
+    fix: "Remove the clause.",
+    fixed: small("  conv(16, kernel=3, padding=1)"),
+  },
+};
