@@ -12,6 +12,7 @@ import { registerCheck } from "./commands/check.js";
 import { registerCompile } from "./commands/compile.js";
 import { registerVariants } from "./commands/variants.js";
 import { registerExplain } from "./commands/explain.js";
+import { registerFmt } from "./commands/fmt.js";
 
 const EXIT_INTERNAL = 70;
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerCompile(program);
   registerVariants(program);
   registerExplain(program);
+  registerFmt(program);
   return program;
 }
 

@@ -91,7 +91,8 @@ test("--set with an unknown name: exit 1 with a did-you-mean", () => {
 
 const usage: Array<[string, string[], RegExp]> = [
   ["a missing file", ["check", "nope.anet"], /nope\.anet: no such file/],
-  ["a directory", ["check", "specs"], /is a directory/],
+  ["a directory without specs", ["check", "src"], /src: no \.anet files in this directory/],
+  ["a pattern that matches nothing", ["check", "nowhere/**/*.anet"], /no files match/],
   ["a malformed --set", ["check", "specs/alexnet.anet", "--set", "num_classes"], /expected name=value/],
   ["a non-numeric --set", ["check", "specs/alexnet.anet", "--set", "num_classes=many"], /is not a number/],
   ["an unknown command", ["frobnicate"], /unknown command/],
@@ -114,6 +115,15 @@ test("--help on every command shows an example", () => {
     assert.match(r.stdout, new RegExp(`Examples:\\n  \\$ alexc ${cmd}`));
   }
   assert.match(runCli(["--help"]).stdout, /check \[options\] <files\.\.\.>/);
+});
+
+test("directories and globs select the same specs in the same order", () => {
+  const byDir = runCli(["check", "specs/", "--format", "json"]);
+  const byGlob = runCli(["check", "specs/**/*.anet", "--format", "json"]);
+  const files = (r: { stdout: string }) => JSON.parse(r.stdout).files.map((f: { file: string }) => f.file);
+  assert.equal(files(byDir), ["specs/alexnet-table.anet", "specs/alexnet.anet"]);
+  assert.equal(files(byGlob), files(byDir));
+  assert.match(runCli(["check", "specs"]).stderr, /^2 specs, 3 variants, 9 matrix combinations: 0 errors, 1 warning$/m);
 });
 
 test("several files in one run: each checked, one summary, exit 1 if any fails", () => {
@@ -148,7 +158,7 @@ test("a width that does not give whole channels: the error shows the value and t
   const r = runCli(["check", "specs/alexnet-table.anet", "--set", "width=0.3"]);
   assert.is(r.status, 1);
   assert.match(r.stderr, /conv1: out must be a whole number, got 28\.8/);
-  assert.match(r.stderr, /round\(96 \* width\) = 29, floor\(96 \* width\) = 28, ceil\(96 \* width\) = 29, make_divisible\(96 \* width, 8\) = 32/);
+  assert.match(r.stderr, /round\(96\*width\) = 29, floor\(96\*width\) = 28, ceil\(96\*width\) = 29, make_divisible\(96\*width, 8\) = 32/);
 });
 
 test("check covers every variant and matrix combination of a spec", () => {

@@ -5,13 +5,13 @@ import { groupThousands, layerTable, type SpecReport } from "../report.js";
 import { FORMATS, formatReports, type Format } from "../formats/index.js";
 import type { Override } from "../resolve.js";
 import { firstError } from "../variants.js";
-import { allResults, checkFile, collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, specSummary } from "./common.js";
+import { allResults, checkFile, expandSpecs, collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, specSummary } from "./common.js";
 
 export function registerCheck(program: Command): void {
   program
     .command("check")
     .description("check every layer's shape, for the base model, every variant and every matrix combination")
-    .argument("<files...>", ".anet spec files")
+    .argument("<files...>", ".anet files, directories (every .anet below) or glob patterns")
     .addOption(new Option("-f, --format <format>", "output format (docs/ci.md)").choices([...FORMATS]).default("text"))
     .option("-s, --set <name=value>", "override a parameter (repeatable)", collectOverride, [] as Override[])
     .option("--deny-warnings", "fail (exit 1) on warnings not acknowledged with `allow`")
@@ -28,7 +28,7 @@ Examples:
 Exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.`,
     )
     .action((files: string[], opts: { format: Format; set: Override[]; denyWarnings?: boolean }) => {
-      const reports = files.map((f) => checkFile(f, opts.set));
+      const reports = expandSpecs(files).map((f) => checkFile(f, opts.set));
       if (opts.format === "text") printText(reports);
       else process.stdout.write(formatReports(opts.format, reports, opts.denyWarnings === true));
       process.exitCode = failed(allResults(reports), opts.denyWarnings === true) ? EXIT_DIAGNOSTICS : EXIT_OK;

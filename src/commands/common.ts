@@ -1,5 +1,7 @@
 /** Shared pieces of the CLI commands: reading specs, printing diagnostics, summaries, exit codes. */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { globSync } from "tinyglobby";
+import { isAbsolute } from "node:path";
 import { checkSpec, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
 import { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { SpecReport } from "../report.js";
@@ -74,4 +76,34 @@ export function specSummary(reports: SpecReport[]): string {
   const combos = reports.reduce((n, r) => n + r.matrix.length, 0);
   const parts = [plural(reports.length, "spec"), ...(variants ? [plural(variants, "variant")] : []), ...(combos ? [plural(combos, "matrix combination")] : [])];
   return `${parts.join(", ")}: ${counts(allResults(reports))}`;
+}
+
+const GLOB = /[*?[\]{}]/;
+
+/**
+ * Spec arguments as files: a directory means every .anet below it, a pattern is expanded by alexc
+ * itself (so `'specs/**\/*.anet'` works the same in every shell, quoted or not), a plain path is
+ * taken as is. Sorted and without duplicates, so output order is stable.
+ */
+export function expandSpecs(args: string[]): string[] {
+  const files = new Set<string>();
+  for (const arg of args) {
+    const isDir = !GLOB.test(arg) && isDirectory(arg);
+    if (isDir || GLOB.test(arg)) {
+      const pattern = isDir ? `${arg.replace(/\/+$/, "")}/**/*.anet` : arg;
+      // Absolute patterns give absolute paths, relative ones paths relative to the working directory.
+      const found = globSync(pattern, { ignore: ["**/node_modules/**"], expandDirectories: false, absolute: isAbsolute(arg) }).sort();
+      if (found.length === 0) throw new UsageError(isDir ? `${arg}: no .anet files in this directory` : `${arg}: no files match`);
+      for (const f of found) files.add(f);
+    } else files.add(arg);
+  }
+  return [...files];
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
