@@ -13,6 +13,7 @@ import { registerCompile } from "./commands/compile.js";
 import { registerVariants } from "./commands/variants.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerFmt } from "./commands/fmt.js";
+import { registerLock } from "./commands/lock.js";
 
 const EXIT_INTERNAL = 70;
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerVariants(program);
   registerExplain(program);
   registerFmt(program);
+  registerLock(program);
   return program;
 }
 

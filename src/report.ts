@@ -3,6 +3,7 @@
  * document other tools rely on (see docs/json-format.md).
  */
 import type { CheckedModel } from "./check.js";
+import type { SpecNode } from "./ast.js";
 import { errorCount, type CheckResult } from "./compiler.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { firstError, type MatrixRow } from "./variants.js";
@@ -43,6 +44,8 @@ export const JSON_FORMAT_VERSION = 1;
 export interface SpecReport {
   results: CheckResult[];
   matrix: MatrixRow[];
+  /** The syntax tree, when the file parsed. */
+  ast?: SpecNode;
 }
 
 function jsonDiagnostic(file: CheckResult["file"], d: Diagnostic): Record<string, unknown> {

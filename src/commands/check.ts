@@ -5,7 +5,9 @@ import { groupThousands, layerTable, type SpecReport } from "../report.js";
 import { FORMATS, formatReports, type Format } from "../formats/index.js";
 import type { Override } from "../resolve.js";
 import { firstError } from "../variants.js";
-import { allResults, checkFile, expandSpecs, collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, specSummary } from "./common.js";
+import { compareWithLock, LOCK_FILE } from "../lock.js";
+import { readLockFile } from "./lock.js";
+import { allResults, checkFile, expandSpecs, UsageError, collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, specSummary } from "./common.js";
 
 export function registerCheck(program: Command): void {
   program
@@ -15,6 +17,8 @@ export function registerCheck(program: Command): void {
     .addOption(new Option("-f, --format <format>", "output format (docs/ci.md)").choices([...FORMATS]).default("text"))
     .option("-s, --set <name=value>", "override a parameter (repeatable)", collectOverride, [] as Override[])
     .option("--deny-warnings", "fail (exit 1) on warnings not acknowledged with `allow`")
+    .option("--locked", `fail when a model's input, output, params or MACs differ from the lock file`)
+    .option("--lock <file>", "the lock file for --locked", LOCK_FILE)
     .addHelpText(
       "after",
       `
@@ -24,11 +28,19 @@ Examples:
   $ alexc check specs/*.anet --format json --deny-warnings
   $ alexc check specs/ --format github          # annotations on a GitHub pull request
   $ alexc check specs/ --format sarif > alexc.sarif
+  $ alexc check specs/ --locked                 # sizes must match anet.lock.json (alexc lock)
 
 Exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or I/O error.`,
     )
-    .action((files: string[], opts: { format: Format; set: Override[]; denyWarnings?: boolean }) => {
-      const reports = expandSpecs(files).map((f) => checkFile(f, opts.set));
+    .action((files: string[], opts: { format: Format; set: Override[]; denyWarnings?: boolean; locked?: boolean; lock: string }) => {
+      if (opts.locked && opts.set.length > 0) throw new UsageError("--locked compares the specs as written: it cannot be combined with --set");
+      const lock = opts.locked ? readLockFile(opts.lock) : undefined;
+      const reports = expandSpecs(files).map((f) => {
+        const report = checkFile(f, opts.set);
+        const base = report.results[0]!;
+        if (lock) base.diagnostics.push(...compareWithLock(f, report.ast, report.results, lock, opts.lock));
+        return report;
+      });
       if (opts.format === "text") printText(reports);
       else process.stdout.write(formatReports(opts.format, reports, opts.denyWarnings === true));
       process.exitCode = failed(allResults(reports), opts.denyWarnings === true) ? EXIT_DIAGNOSTICS : EXIT_OK;

@@ -56,6 +56,7 @@ export function failed(results: CheckResult[], denyWarnings: boolean): boolean {
 export function checkFile(path: string, overrides: Override[]): SpecReport {
   const spec = checkSpec(path, readSpec(path), { overrides });
   if (!spec.ast) return { results: spec.results, matrix: [] };
+  const ast = spec.ast;
   const bag = new DiagnosticBag();
   const axes = matrixAxes(spec.ast, spec.file, bag);
   const base = spec.results[0]!;
@@ -64,7 +65,7 @@ export function checkFile(path: string, overrides: Override[]): SpecReport {
   const matrix = runMatrix(spec.file, spec.ast, axes, overrides);
   // Report each matrix finding once: the base already shows what every combination shares.
   for (const row of matrix) row.result.diagnostics = row.result.diagnostics.filter((d) => !seen.has(`${d.code}@${d.span?.start}:${d.message}`) && d.severity === "error");
-  return { results: spec.results, matrix };
+  return { results: spec.results, matrix, ast };
 }
 
 export function allResults(reports: SpecReport[]): CheckResult[] {

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { relative, resolve, sep } from "node:path";
 import { checkSpec, type CheckResult } from "../compiler.js";
 import { groupThousands } from "../report.js";
 import type { Override } from "../resolve.js";
@@ -18,6 +19,7 @@ export function registerCompile(program: Command): void {
     .option("--variant <name>", "compile this variant instead of the base model (repeatable)", collectName, [] as string[])
     .option("--all-variants", "compile the base model and every variant")
     .option("--deny-warnings", "refuse to compile when warnings are not acknowledged")
+    .option("--check", "write nothing; exit 1 naming every output file that is stale, edited, missing or extra")
     .addHelpText(
       "after",
       `
@@ -26,13 +28,16 @@ Examples:
   $ alexc compile specs/alexnet.anet -o out --set num_classes=5
   $ alexc compile specs/alexnet-table.anet --variant flowers   # generated/alexnet_table-flowers/
   $ alexc compile specs/alexnet-table.anet --all-variants
+  $ alexc compile specs/alexnet.anet --check       # in CI: is generated/ up to date?
   $ npx tsx generated/alexnet/train.ts --steps 1   # one training step on a synthetic batch
 
 Nothing is written when any selected model has errors. Files are written atomically and
 byte-for-byte deterministically, so committed output can be compared with a fresh compile.`,
     )
-    .action(async (file: string, opts: { out: string; set: Override[]; variant: string[]; allVariants?: boolean; denyWarnings?: boolean }) => {
-      const spec = checkSpec(file, readSpec(file), { overrides: opts.set });
+    .action(async (file: string, opts: { out: string; set: Override[]; variant: string[]; allVariants?: boolean; denyWarnings?: boolean; check?: boolean }) => {
+      // Generated headers name the spec relative to the working directory: never an absolute path.
+      const shown = relative(process.cwd(), resolve(file)).split(sep).join("/");
+      const spec = checkSpec(shown, readSpec(file), { overrides: opts.set });
       const known = spec.ast?.variants.map((v) => v.name) ?? [];
       for (const v of opts.variant) if (spec.ast && !known.includes(v)) throw new UsageError(`${file}: no variant '${v}' (variants: ${known.join(", ") || "none"})`);
       const selected = spec.results.filter((r) => (opts.allVariants ? true : opts.variant.length ? opts.variant.includes(r.variant ?? "") : r.variant === undefined));
@@ -51,6 +56,14 @@ byte-for-byte deterministically, so committed output can be compared with a fres
         printDiagnostics(problems);
         process.stderr.write("nothing written\n");
         process.exitCode = EXIT_DIAGNOSTICS;
+        return;
+      }
+      if (opts.check) {
+        const { findDrift, describeDrift } = await import("../drift.js");
+        const drift = findDrift(opts.out, new Map(emitted.map((e) => [e.dir, e.files])), shown, opts.allVariants === true);
+        for (const d of drift) process.stdout.write(describeDrift(d) + "\n");
+        process.stderr.write(drift.length ? `${drift.length} file${drift.length === 1 ? "" : "s"} out of date: run alexc compile ${file}${opts.allVariants ? " --all-variants" : ""}\n` : `${opts.out}: up to date with ${file}\n`);
+        process.exitCode = drift.length ? EXIT_DIAGNOSTICS : EXIT_OK;
         return;
       }
       for (const [i, e] of emitted.entries()) {

@@ -7,6 +7,7 @@
  *   E01xx  names, values and arguments (resolve)
  *   E02xx  shapes (check)
  *   W03xx  warnings
+ *   E04xx  project checks (the shape lock)
  */
 export type Severity = "error" | "warning";
 
@@ -45,6 +46,8 @@ const entries = [
 
   { code: "W0301", name: "inexact", severity: "warning", title: "A window does not tile its padded input exactly: rows or columns are dropped" },
   { code: "W0302", name: "unused-allow", severity: "warning", title: "An `allow` clause that acknowledges nothing" },
+
+  { code: "E0401", name: "lock-mismatch", severity: "error", title: "A model's input, output, params or MACs differ from anet.lock.json" },
 ] as const satisfies readonly CatalogueEntry[];
 
 export type Code = (typeof entries)[number]["code"];

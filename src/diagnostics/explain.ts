@@ -7,17 +7,27 @@ import { checkSpec } from "../compiler.js";
 import { catalogue, type CatalogueEntry, type Code } from "./catalogue.js";
 import { explanations } from "./explanations.js";
 import { renderDiagnostic } from "./render.js";
+import type { Diagnostic } from "./diagnostic.js";
+import type { SourceFile } from "../source.js";
+import { compareWithLock, LOCK_FILE, parseLock } from "../lock.js";
 
 export function findEntry(codeOrName: string): CatalogueEntry | undefined {
   const wanted = codeOrName.trim();
   return catalogue.get(wanted.toUpperCase()) ?? [...catalogue.values()].find((e) => e.name === wanted.toLowerCase());
 }
 
+/** Everything `alexc check` (with --locked when the example has a lock) reports for a spec. */
+export function exampleDiagnostics(text: string, lock?: string): { file: SourceFile; diagnostics: Diagnostic[] } {
+  const { file, ast, results } = checkSpec("example.anet", text);
+  const diagnostics = results.flatMap((r) => r.diagnostics);
+  if (lock !== undefined) diagnostics.push(...compareWithLock(file.path, ast, results, parseLock(lock), LOCK_FILE));
+  return { file, diagnostics };
+}
+
 /** The example's diagnostics of this code, rendered as the CLI prints them. */
 export function exampleOutput(code: Code): string {
-  const { file, results } = checkSpec("example.anet", explanations[code].example);
-  return results
-    .flatMap((r) => r.diagnostics)
+  const { file, diagnostics } = exampleDiagnostics(explanations[code].example, explanations[code].lock);
+  return diagnostics
     .filter((d) => d.code === code)
     .map((d) => renderDiagnostic(d, file))
     .join("\n\n");
@@ -82,7 +92,7 @@ export function diagnosticsMarkdown(): string {
       "```",
       "",
       "```console",
-      "$ alexc check example.anet",
+      x.lock !== undefined ? "$ alexc check --locked example.anet" : "$ alexc check example.anet",
       exampleOutput(e.code as Code),
       "```",
       "",

@@ -13,6 +13,8 @@ export interface Explanation {
   fix: string;
   /** The example, fixed. */
   fixed: string;
+  /** For lock checks: the anet.lock.json the example is checked against (with --locked). */
+  lock?: string;
 }
 
 const small = (body: string): string => `model m {\n  input 3x32x32\n${body}\n}\n`;
@@ -153,6 +155,13 @@ export const explanations: Record<Code, Explanation> = {
     example: small("  conv(16, kernel=3, stride=2)"),
     fix: "Change the padding or the input as suggested, or acknowledge it on the layer: `conv(…) allow inexact \"reason\"`. Acknowledged warnings are still reported, marked as such, and do not fail --deny-warnings.",
     fixed: small("  conv(16, kernel=3, stride=2, padding=[1, 0])  // (32 − 3 + 1 + 0) / 2 + 1 = 16, exact"),
+  },
+  E0401: {
+    meaning: "`alexc check --locked` compares every spec and variant with anet.lock.json, written by `alexc lock`. A change to input, output, params or MACs fails the check and shows old and new, so a pull request that silently changes a model's size is caught in review (like `buf breaking`).",
+    example: "model m {\n  param classes: int = 20\n  input 3x32x32\n  flatten\n  dense(classes)\n}\n",
+    lock: JSON.stringify({ version: 1, specs: { "example.anet": { base: { input: [3, 32, 32], output: [10], params: "30730", macs: "30720" } } } }),
+    fix: "If the change is intended, run `alexc lock` and commit anet.lock.json with it; otherwise undo the change.",
+    fixed: "model m {\n  param classes: int = 10\n  input 3x32x32\n  flatten\n  dense(classes)\n}\n",
   },
   W0302: {
     meaning: "An `allow` clause acknowledges a warning that the layer does not raise (any more). Stale acknowledgements hide nothing today but would hide a future problem.",

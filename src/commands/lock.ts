@@ -1,0 +1,54 @@
+import type { Command } from "commander";
+import { existsSync, readFileSync } from "node:fs";
+import { checkSpec } from "../compiler.js";
+import { lockFor, LOCK_FILE, parseLock, serializeLock, type Lock } from "../lock.js";
+import { writeAtomic } from "../write.js";
+import { EXIT_DIAGNOSTICS, EXIT_OK, expandSpecs, failed, printDiagnostics, readSpec, UsageError } from "./common.js";
+
+export function readLockFile(path: string): Lock {
+  if (!existsSync(path)) throw new UsageError(`${path} does not exist: run alexc lock first`);
+  try {
+    return parseLock(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new UsageError(`${path}: ${(e as Error).message}`);
+  }
+}
+
+export function registerLock(program: Command): void {
+  program
+    .command("lock")
+    .description(`record every spec's and variant's input, output, params and MACs in ${LOCK_FILE}`)
+    .argument("[files...]", ".anet files, directories or glob patterns", ["specs"])
+    .option("--lock <file>", "the lock file", LOCK_FILE)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ alexc lock                      # every spec under specs/ → ${LOCK_FILE}
+  $ alexc check specs/ --locked     # in CI: fail when a model's size changes
+
+Specs with errors are not locked (exit 1); entries for other specs already in the lock are kept.`,
+    )
+    .action((args: string[], opts: { lock: string }) => {
+      const lock: Lock = existsSync(opts.lock) ? readLockFile(opts.lock) : {};
+      const files = expandSpecs(args);
+      let bad = false;
+      for (const path of files) {
+        const { results } = checkSpec(path, readSpec(path));
+        if (failed(results, false)) {
+          printDiagnostics(results);
+          bad = true;
+          continue;
+        }
+        lock[path] = lockFor(results);
+      }
+      if (bad) {
+        process.stderr.write(`${opts.lock} not written: fix the errors above\n`);
+        process.exitCode = EXIT_DIAGNOSTICS;
+        return;
+      }
+      writeAtomic(opts.lock, serializeLock(lock));
+      process.stderr.write(`wrote ${opts.lock} (${files.length} spec${files.length === 1 ? "" : "s"})\n`);
+      process.exitCode = EXIT_OK;
+    });
+}

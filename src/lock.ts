@@ -1,0 +1,101 @@
+/**
+ * The shape lock, like a package lock for model sizes: `alexc lock` records each spec's and
+ * variant's input, output, params and MACs in anet.lock.json; `alexc check --locked` fails (E0401)
+ * when a change alters any of them, showing old and new, so a pull request that silently changes a
+ * model's size is caught in review.
+ */
+import type { CheckResult } from "./compiler.js";
+import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { shapeDims } from "./layers/kind.js";
+import { groupThousands } from "./report.js";
+import type { SpecNode } from "./ast.js";
+
+export const LOCK_FILE = "anet.lock.json";
+export const LOCK_VERSION = 1;
+
+export interface LockEntry {
+  input: number[];
+  output: number[];
+  params: string;
+  macs: string;
+}
+
+/** spec path → configuration ("base" or the variant's name) → figures. */
+export type Lock = Record<string, Record<string, LockEntry>>;
+
+export function configurationName(r: CheckResult): string {
+  return r.variant ?? "base";
+}
+
+export function lockEntry(r: CheckResult): LockEntry | undefined {
+  const c = r.checked;
+  if (!c?.complete || !c.output) return undefined;
+  // Counts as decimal strings: exact at any size, and diffs in review read naturally.
+  return { input: shapeDims(c.input), output: shapeDims(c.output), params: c.totals.params.toString(), macs: c.totals.macs.toString() };
+}
+
+export function lockFor(results: CheckResult[]): Record<string, LockEntry> {
+  const out: Record<string, LockEntry> = {};
+  for (const r of results) {
+    const e = lockEntry(r);
+    if (e) out[configurationName(r)] = e;
+  }
+  return out;
+}
+
+export function serializeLock(lock: Lock): string {
+  const sorted: Lock = {};
+  for (const spec of Object.keys(lock).sort()) sorted[spec] = lock[spec]!;
+  const text = JSON.stringify({ version: LOCK_VERSION, specs: sorted }, null, 2);
+  // Shapes on one line each: [3, 224, 224] reads better in review than one number per line.
+  return text.replace(/\[\s+([\d,\s]+?)\s+\]/g, (_m, nums: string) => `[${nums.split(/,\s*/).join(", ")}]`) + "\n";
+}
+
+export function parseLock(text: string): Lock {
+  const doc = JSON.parse(text) as { version?: number; specs?: Lock };
+  if (doc.version !== LOCK_VERSION || typeof doc.specs !== "object" || doc.specs === null) throw new Error(`not an alexc lock file of version ${LOCK_VERSION}`);
+  return doc.specs;
+}
+
+function signedDelta(before: bigint, after: bigint): string {
+  const d = after - before;
+  return `${d >= 0n ? "+" : "−"}${groupThousands(d >= 0n ? d : -d)}`;
+}
+
+/** Differences between the lock and a spec's fresh results, as E0401 diagnostics. */
+export function compareWithLock(specPath: string, ast: SpecNode | undefined, results: CheckResult[], lock: Lock, lockPath: string): Diagnostic[] {
+  const locked = lock[specPath];
+  const out: Diagnostic[] = [];
+  const where = (r: CheckResult) => (r.variant === undefined ? ast?.nameSpan : ast?.variants.find((v) => v.name === r.variant)?.nameSpan);
+  if (!locked) {
+    return [diag("E0401", `${specPath} is not in ${lockPath}`, { span: ast?.nameSpan, help: `run alexc lock ${specPath} and commit ${lockPath}` })];
+  }
+  for (const r of results) {
+    const name = configurationName(r);
+    const now = lockEntry(r);
+    const before = locked[name];
+    if (!now) continue; // it does not check: its own errors say why
+    if (!before) {
+      out.push(diag("E0401", `${name === "base" ? "the base model" : `variant ${name}`} is not in ${lockPath}`, { span: where(r), help: `run alexc lock ${specPath}` }));
+      continue;
+    }
+    const changes: string[] = [];
+    if (before.input.join("x") !== now.input.join("x")) changes.push(`input ${before.input.join("×")} → ${now.input.join("×")}`);
+    if (before.output.join("x") !== now.output.join("x")) changes.push(`output ${before.output.join("×")} → ${now.output.join("×")}`);
+    if (before.params !== now.params) changes.push(`params ${groupThousands(BigInt(before.params))} → ${groupThousands(BigInt(now.params))} (${signedDelta(BigInt(before.params), BigInt(now.params))})`);
+    if (before.macs !== now.macs) changes.push(`MACs ${groupThousands(BigInt(before.macs))} → ${groupThousands(BigInt(now.macs))} (${signedDelta(BigInt(before.macs), BigInt(now.macs))})`);
+    if (changes.length) {
+      out.push(
+        diag("E0401", `${name === "base" ? specPath.replace(/^.*\//, "") : `variant ${name}`} changed from the lock: ${changes.map((c) => c.split(" ")[0]).join(", ")}`, {
+          span: where(r),
+          notes: changes,
+          help: `if the change is intended, run alexc lock ${specPath} and commit ${lockPath}`,
+        }),
+      );
+    }
+  }
+  for (const name of Object.keys(locked).sort()) {
+    if (!results.some((r) => configurationName(r) === name)) out.push(diag("E0401", `${name === "base" ? "the base model" : `variant ${name}`} is in ${lockPath} but no longer in the spec`, { span: ast?.nameSpan, help: `run alexc lock ${specPath}` }));
+  }
+  return out;
+}
