@@ -13,7 +13,7 @@ export function registerCheck(program: Command): void {
   program
     .command("check")
     .description("check every layer's shape, for the base model, every variant and every matrix combination")
-    .argument("<files...>", ".anet files, directories (every .anet below) or glob patterns")
+    .argument("[files...]", ".anet files, directories (every .anet below) or glob patterns", ["specs"])
     .addOption(new Option("-f, --format <format>", "output format (docs/ci.md)").choices([...FORMATS]).default("text"))
     .option("-s, --set <name=value>", "override a parameter (repeatable)", collectOverride, [] as Override[])
     .option("--deny-warnings", "fail (exit 1) on warnings not acknowledged with `allow`")
