@@ -115,12 +115,12 @@ test("check without files checks specs/, and says so when there is none", () => 
 });
 
 test("--help on every command shows an example", () => {
-  for (const cmd of ["check", "compile"]) {
+  for (const cmd of ["check", "compile", "variants", "fmt", "lock", "explain"]) {
     const r = runCli([cmd, "--help"]);
     assert.is(r.status, 0);
     assert.match(r.stdout, new RegExp(`Examples:\\n  \\$ alexc ${cmd}`));
   }
-  assert.match(runCli(["--help"]).stdout, /check \[options\] <files\.\.\.>/);
+  assert.match(runCli(["--help"]).stdout, /check \[options\] \[files\.\.\.\]/);
 });
 
 test("directories and globs select the same specs in the same order", () => {
