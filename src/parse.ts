@@ -27,6 +27,8 @@ export function parse(text: string): ParseResult {
       }),
     );
   }
+  const tooDeep = nestingProblem(lexed.tokens);
+  if (tooDeep) return { diagnostics: [...diagnostics, tooDeep], comments: [] };
   parser.input = lexed.tokens;
   const cst = parser.spec();
   // Recovery can cascade: after one error the rest of its line often fails too. Keep the first
@@ -41,6 +43,37 @@ export function parse(text: string): ParseResult {
   const comments = (lexed.groups["comments"] as IToken[] | undefined) ?? [];
   if (diagnostics.length > 0) return { diagnostics, comments };
   return { ast: astBuilder.visit(cst) as SpecNode, diagnostics, comments };
+}
+
+/** Limits that keep every later stage's recursion far from the stack's end. */
+export const MAX_NESTING = 256;
+export const MAX_OPERATORS = 1000;
+
+const OPEN = new Set(["LParen", "LBracket", "LBrace"]);
+const CLOSE = new Set(["RParen", "RBracket", "RBrace"]);
+const OPERATORS = new Set(["Plus", "Minus", "Star", "Slash", "Percent", "Power"]);
+
+/**
+ * The parser, the AST builder, the evaluator and the printer all recurse on nesting; hostile or
+ * generated input (10,000 parentheses, a 100,000-term sum) must get a diagnostic, not a stack
+ * overflow. Checked on the token stream before parsing.
+ */
+function nestingProblem(tokens: IToken[]): Diagnostic | undefined {
+  let depth = 0;
+  let operators = 0;
+  for (const t of tokens) {
+    const name = t.tokenType.name;
+    if (OPEN.has(name)) depth++;
+    else if (CLOSE.has(name)) depth = Math.max(0, depth - 1);
+    operators = OPERATORS.has(name) ? operators + 1 : OPEN.has(name) || CLOSE.has(name) || name === "NumberLiteral" || name === "Identifier" ? operators : 0;
+    if (depth > MAX_NESTING) {
+      return diag("E0003", `brackets nested more than ${MAX_NESTING} deep`, { span: tokenSpan(t), label: `level ${depth}`, help: "flatten the expression; no network needs this depth" });
+    }
+    if (operators > MAX_OPERATORS) {
+      return diag("E0003", `an expression with more than ${MAX_OPERATORS} operators`, { span: tokenSpan(t), label: "too long", help: "split it into parameters" });
+    }
+  }
+  return undefined;
 }
 
 function lineOf(text: string, offset: number): number {

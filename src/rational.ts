@@ -106,7 +106,12 @@ export class Rational {
 
   /** Exact decimal when short, else 6 significant digits: for messages. */
   toString(): string {
-    if (this.isInteger) return this.num.toString();
+    if (this.isInteger) {
+      const digits = this.num.toString();
+      // Astronomically large values (from noise or attacks) are shown, not printed in full.
+      const body = digits.replace("-", "");
+      return body.length <= 24 ? digits : `${digits.startsWith("-") ? "-" : ""}${body[0]}.${body.slice(1, 4)}e+${body.length - 1}`;
+    }
     let den = this.den;
     let twos = 0;
     let fives = 0;

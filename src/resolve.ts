@@ -134,9 +134,13 @@ function resolveLayers(spec: SpecNode, scope: Scope, bag: DiagnosticBag, text: (
     if (item.kind === "block") claim(item.name, item.nameSpan);
     for (const l of item.kind === "block" ? item.layers : [item]) if (l.name !== undefined) claim(l.name, l.nameSpan!);
   }
+  // The next suffix to try per base name, so naming n unnamed layers stays linear.
+  const nextSuffix = new Map<string, number>();
   const autoName = (base: string): string => {
-    let name = base;
-    for (let n = 1; taken.has(name); n++) name = `${base}_${n}`;
+    let n = nextSuffix.get(base) ?? 0;
+    let name = n === 0 ? base : `${base}_${n}`;
+    while (taken.has(name)) name = `${base}_${++n}`;
+    nextSuffix.set(base, n + 1);
     taken.set(name, { start: 0, end: 0 });
     return name;
   };

@@ -22,6 +22,7 @@ export interface CatalogueEntry {
 const entries = [
   { code: "E0001", name: "unexpected-character", severity: "error", title: "A character that cannot start any token" },
   { code: "E0002", name: "syntax", severity: "error", title: "The text does not follow the .anet grammar" },
+  { code: "E0003", name: "too-deep", severity: "error", title: "Brackets nested too deeply, or an expression too long, to compile safely" },
 
   { code: "E0101", name: "unknown-name", severity: "error", title: "A name that is not a declared parameter" },
   { code: "E0102", name: "duplicate-param", severity: "error", title: "A parameter declared twice" },

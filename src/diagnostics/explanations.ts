@@ -32,6 +32,12 @@ export const explanations: Record<Code, Explanation> = {
     fix: "Arguments are separated by commas; layers are `kind(arguments)`; blocks and sections are closed with `}`.",
     fixed: small("  conv(16, kernel=3, stride=1)"),
   },
+  E0003: {
+    meaning: "Brackets are nested more than 256 deep, or one expression has more than 1,000 operators. No network needs either; the limits keep alexc from running out of stack on generated or hostile input (it reports this instead of crashing).",
+    example: small(`  conv(${"(".repeat(300)}8${")".repeat(300)}, kernel=3)`),
+    fix: "Simplify the expression, or compute parts of it in `param` declarations.",
+    fixed: small("  conv(8, kernel=3)"),
+  },
   E0101: {
     meaning: "An expression uses a name that is not a declared parameter. Names in expressions refer only to `param` declarations (declared earlier, for use in another parameter's default).",
     example: small("  conv(channels, kernel=3)"),

@@ -28,11 +28,11 @@ export const conv: LayerKind<ConvArgs> = {
   },
   params(a, input) {
     const cin = input.rank === "chw" ? input.c : 0;
-    return BigInt(a.out) * BigInt(cin * a.kernel[0] * a.kernel[1]) + BigInt(a.out);
+    return BigInt(a.out) * BigInt(cin) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]) + BigInt(a.out);
   },
   macs(a, input, output) {
     if (input.rank !== "chw" || output.rank !== "chw") return 0n;
-    return BigInt(output.c) * BigInt(output.h) * BigInt(output.w) * BigInt(input.c) * BigInt(a.kernel[0] * a.kernel[1]);
+    return BigInt(output.c) * BigInt(output.h) * BigInt(output.w) * BigInt(input.c) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]);
   },
   window: (a) => a,
   channels: (a) => a.out,

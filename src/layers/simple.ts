@@ -41,7 +41,16 @@ export const flatten: LayerKind<NoArgs> = {
   pytorch: "Flatten",
   doc: "flattens a C×H×W feature map to a vector of C·H·W, in PyTorch's order",
   args: [],
-  infer: (_a, input) => (input.rank === "chw" ? { rank: "flat", n: input.c * input.h * input.w } : input),
+  infer(_a, input, ctx) {
+    if (input.rank !== "chw") return input;
+    const n = BigInt(input.c) * BigInt(input.h) * BigInt(input.w);
+    // Sizes stay exact doubles through the pipeline; a larger vector could not be allocated anyway.
+    if (n > BigInt(Number.MAX_SAFE_INTEGER)) {
+      ctx.bag.add("E0111", `${ctx.name}: ${input.c}×${input.h}×${input.w} = ${n} values is too large to flatten`, { span: ctx.span, label: "more than 2^53 values" });
+      return undefined;
+    }
+    return { rank: "flat", n: Number(n) };
+  },
   params: () => 0n,
   macs: () => 0n,
   describe: () => "",
