@@ -118,7 +118,7 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
     diagnostics,
     ir: {
       header: {
-        specPath,
+        specPath: commentText(specPath),
         specHash: specHash(specText),
         compilerVersion: VERSION,
         variant: model.variant === undefined ? "" : commentText(` (variant ${model.variant})`),

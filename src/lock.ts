@@ -35,17 +35,15 @@ export function lockEntry(r: CheckResult): LockEntry | undefined {
 }
 
 export function lockFor(results: CheckResult[]): Record<string, LockEntry> {
-  const out: Record<string, LockEntry> = {};
-  for (const r of results) {
+  // fromEntries defines own properties, so a variant named `__proto__` stays a plain key.
+  return Object.fromEntries(results.flatMap((r) => {
     const e = lockEntry(r);
-    if (e) out[configurationName(r)] = e;
-  }
-  return out;
+    return e ? [[configurationName(r), e] as const] : [];
+  }));
 }
 
 export function serializeLock(lock: Lock): string {
-  const sorted: Lock = {};
-  for (const spec of Object.keys(lock).sort()) sorted[spec] = lock[spec]!;
+  const sorted: Lock = Object.fromEntries(Object.keys(lock).sort().map((spec) => [spec, lock[spec]!]));
   const text = JSON.stringify({ version: LOCK_VERSION, specs: sorted }, null, 2);
   // Shapes on one line each: [3, 224, 224] reads better in review than one number per line.
   return text.replace(/\[\s+([\d,\s]+?)\s+\]/g, (_m, nums: string) => `[${nums.split(/,\s*/).join(", ")}]`) + "\n";
@@ -64,7 +62,7 @@ function signedDelta(before: bigint, after: bigint): string {
 
 /** Differences between the lock and a spec's fresh results, as E0401 diagnostics. */
 export function compareWithLock(specPath: string, ast: SpecNode | undefined, results: CheckResult[], lock: Lock, lockPath: string): Diagnostic[] {
-  const locked = lock[specPath];
+  const locked = Object.hasOwn(lock, specPath) ? lock[specPath] : undefined;
   const out: Diagnostic[] = [];
   const where = (r: CheckResult) => (r.variant === undefined ? ast?.nameSpan : ast?.variants.find((v) => v.name === r.variant)?.nameSpan);
   if (!locked) {
@@ -73,7 +71,7 @@ export function compareWithLock(specPath: string, ast: SpecNode | undefined, res
   for (const r of results) {
     const name = configurationName(r);
     const now = lockEntry(r);
-    const before = locked[name];
+    const before = Object.hasOwn(locked, name) ? locked[name] : undefined;
     if (!now) continue; // it does not check: its own errors say why
     if (!before) {
       out.push(diag("E0401", `${name === "base" ? "the base model" : `variant ${name}`} is not in ${lockPath}`, { span: where(r), help: `run alexc lock ${specPath}` }));

@@ -20,10 +20,12 @@ export function parse(text: string): ParseResult {
   const lexed = AnetLexer.tokenize(text);
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + e.length);
+    const letter = /\p{L}/u.test(ch);
     diagnostics.push(
       diag("E0001", `unexpected character ${describeChars(ch)}`, {
         span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
-        label: "not part of any .anet token",
+        label: letter ? "names use ASCII letters, digits and _" : "not part of any .anet token",
+        ...(letter ? { help: "write the name in ASCII, e.g. a transliteration; comments may use any characters" } : {}),
       }),
     );
   }

@@ -125,6 +125,14 @@ function resolveLayers(spec: SpecNode, scope: Scope, bag: DiagnosticBag, text: (
   const layers: ResolvedLayer[] = [];
   const taken = new Map<string, Span>();
   const claim = (name: string, span: Span): void => {
+    // tfjs names tensors after layers and accepts only names that start with a letter or digit.
+    if (!/^[A-Za-z0-9]/.test(name)) {
+      bag.add("E0117", `the name '${name}' cannot be used for a layer or block`, {
+        span,
+        label: "must start with a letter or digit",
+        help: `TensorFlow.js rejects tensor names that start with '${name[0]}'; try '${name.replace(/^_+/, "") || "layer"}'`,
+      });
+    }
     const before = taken.get(name);
     if (before) bag.add("E0107", `the name '${name}' is used twice`, { span, label: "used again here", related: [{ span: before, message: "first used here" }] });
     else taken.set(name, span);

@@ -40,7 +40,7 @@ Specs with errors are not locked (exit 1); entries for other specs already in th
           bad = true;
           continue;
         }
-        lock[path] = lockFor(results);
+        Object.defineProperty(lock, path, { value: lockFor(results), enumerable: true, writable: true, configurable: true });
       }
       if (bad) {
         process.stderr.write(`${opts.lock} not written: fix the errors above\n`);

@@ -135,6 +135,12 @@ export const explanations: Record<Code, Explanation> = {
     fix: "Name the warning by its short name, e.g. `allow inexact \"reason\"`.",
     fixed: small("  conv(16, kernel=3, stride=2) allow inexact \"floors like PyTorch\""),
   },
+  E0117: {
+    meaning: "A layer or block name starts with `_`. Names become TensorFlow.js layer names, and tfjs accepts only names that start with a letter or digit (it throws `Not a valid tensor name` when the model is built).",
+    example: small("  _stem: conv(16, kernel=3)"),
+    fix: "Start the name with a letter.",
+    fixed: small("  stem: conv(16, kernel=3)"),
+  },
   E0201: {
     meaning:
       "A dense layer declares its in-features (`dense(128*6*6 -> 2048)`), and a different number reaches it. This is PyTorch's `mat1 and mat2 shapes cannot be multiplied`, found before training. The message shows which layer produced the feature map and the expression that would be right, and which input sizes would make the declared size right.\n\nArithmetic: the last feature map is C×H×W; flatten gives C·H·W, e.g. 128 × 6 × 6 = 4608 ≠ 128 × 5 × 5 = 3200.",
