@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { OverrideSyntaxError } from "./overrides.js";
+import { OutputPathError } from "./write.js";
 import { VERSION } from "./version.js";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./commands/common.js";
 import { registerCheck } from "./commands/check.js";
@@ -39,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    if (e instanceof UsageError || e instanceof OverrideSyntaxError) {
+    if (e instanceof UsageError || e instanceof OverrideSyntaxError || e instanceof OutputPathError) {
       process.stderr.write(`alexc: ${e.message}\n`);
       return EXIT_USAGE;
     }

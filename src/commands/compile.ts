@@ -49,7 +49,8 @@ byte-for-byte deterministically, so committed output can be compared with a fres
       }
       // The emitter (handlebars) loads only when compiling, keeping `check` start-up small.
       const { emitModel } = await import("../emit.js");
-      const { writeOutputs } = await import("../write.js");
+      const { writeOutputs, checkOutputRoot } = await import("../write.js");
+      if (!opts.check) checkOutputRoot(opts.out);
       const emitted = selected.map((r) => emitModel(r.checked!, r.file));
       const problems: CheckResult[] = emitted.filter((e) => e.diagnostics.length > 0).map((e) => ({ file: spec.file, diagnostics: e.diagnostics }));
       if (problems.length > 0) {
