@@ -7,7 +7,7 @@ import { DiagnosticBag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { allowableByName } from "./diagnostics/catalogue.js";
 import { formatShape, type CheckContext, type Shape } from "./layers/kind.js";
 import type { ResolvedLayer, ResolvedModel } from "./resolve.js";
-import { formatRanges, scanInputs, sizeLabel, suggestionAxes } from "./inputs.js";
+import { declaredSize, formatRanges, nearestValid, scanInputs, sizeLabel, suggestionAxes } from "./inputs.js";
 
 export interface CheckedLayer {
   name: string;
@@ -126,9 +126,10 @@ function explainInputSizes(model: ResolvedModel, errors: Diagnostic[]): void {
       continue;
     }
     const expr = declared.sources["in"]?.text ?? String(declared.args["in"]);
+    const nearest = nearestValid(scan.validRanges, declaredSize(model, axis));
     const ranges =
-      scan.validRanges.length > 0
-        ? `${what}s ${formatRanges(scan.validRanges)} match the declared ${expr} of ${declared.name}`
+      nearest !== undefined
+        ? `${what}s ${formatRanges(scan.validRanges)} match the declared ${expr} of ${declared.name}; the nearest to ${declaredSize(model, axis)} is ${nearest} (${sizeLabel(model, axis, nearest)})`
         : `no ${what} up to 4096 matches the declared ${expr} of ${declared.name}; change the in-features`;
     if (target.code === "E0202") {
       target.notes.push(fitsAll);

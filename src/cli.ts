@@ -10,6 +10,11 @@ import { VERSION } from "./version.js";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./commands/common.js";
 import { registerCheck } from "./commands/check.js";
 import { registerCompile } from "./commands/compile.js";
+import { registerSummary } from "./commands/summary.js";
+import { registerInputs } from "./commands/inputs.js";
+import { registerGraph } from "./commands/graph.js";
+import { registerReport } from "./commands/report.js";
+import { registerExport } from "./commands/export.js";
 
 const EXIT_INTERNAL = 70;
 
@@ -22,6 +27,11 @@ export function buildProgram(): Command {
     .exitOverride();
   registerCheck(program);
   registerCompile(program);
+  registerSummary(program);
+  registerInputs(program);
+  registerGraph(program);
+  registerReport(program);
+  registerExport(program);
   return program;
 }
 

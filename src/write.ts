@@ -16,11 +16,13 @@ function confined(root: string, ...parts: string[]): string {
   return target;
 }
 
-export function writeAtomic(path: string, content: string): void {
+export function writeAtomic(path: string, content: string | Uint8Array): void {
   const temp = `${path}.${process.pid}.tmp`;
   const fd = openSync(temp, "w", 0o644);
   try {
-    writeSync(fd, content);
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    // A single write may be short for large buffers (weights); loop until everything is out.
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
