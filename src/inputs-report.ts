@@ -138,8 +138,8 @@ export const INPUTS_FORMAT_VERSION = 1;
 export function inputsJson(file: string, a: InputsAnalysis, diagnostics: DiagnosticCounts): Record<string, unknown> {
   return {
     file,
-    diagnostics,
     model: a.model.name,
+    diagnostics,
     input: [a.model.input.c, a.model.input.h, a.model.input.w],
     scans: a.scans.map((scan) => {
       const f = findings(a.model, scan);

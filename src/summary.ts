@@ -108,8 +108,8 @@ export function summaryJson(file: string, d: ModelDetails, diagnostics: Diagnost
   const m = d.memory;
   return {
     file,
-    diagnostics,
     model: d.checked.model.name,
+    diagnostics,
     params: Object.fromEntries(d.checked.model.params.map((p) => [p.name, p.value])),
     input: shapeDims(d.checked.input),
     layers: d.layers.map((l) => ({

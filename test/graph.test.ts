@@ -61,7 +61,9 @@ for (const [name, model] of cases) {
 
   test(`${name}: the SVG shows every layer's name, settings and the shapes between them`, async () => {
     const c = model();
-    const text = svgText(await dotToSvg(toDot(buildGraph(c))));
+    const svg = await dotToSvg(toDot(buildGraph(c)));
+    assert.is(await dotToSvg(toDot(buildGraph(model()))), svg, "the same model gives the same SVG");
+    const text = svgText(svg);
     for (const l of c.layers) {
       assert.ok(text.includes(l.name), `${l.name} in the SVG`);
       if (l.settings) assert.ok(text.includes(l.settings.replace(/ -> /g, " → ")), `settings of ${l.name}: ${l.settings}`);

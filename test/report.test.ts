@@ -40,6 +40,22 @@ test("text from the spec is escaped", () => {
   assert.match(html, /<pre class="diagnostic error">error\[E0202\]/);
 });
 
+test("a variant that does not resolve is compared by its diagnostics, and shown with them", () => {
+  const ok = checkSource("specs/alexnet.anet", specText("alexnet.anet"));
+  const bad = checkSource("specs/alexnet.anet", specText("alexnet.anet"), { overrides: [{ name: "num_classes", value: 5.5, origin: "--variant num_classes=5.5" }] });
+  assert.is(bad.checked, undefined);
+  const html = buildReport([{ label: "", result: ok, details: details(ok.checked!) }, { label: "num_classes=5.5", result: bad }], { version: "test" });
+  assert.match(html, /<tr><th>errors \/ warnings<\/th><td class="num">0 \/ 1<\/td><td class="num">1 \/ 0<\/td><\/tr>/);
+  assert.not.match(html, /Layers that differ/);
+  assert.match(html, /error\[E0114\]: --variant num_classes=5\.5/);
+});
+
+test("alexc report: a malformed --variant is a usage error naming --variant", () => {
+  const r = runCli(["report", "specs/alexnet.anet", "--variant", "num_classes"]);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /--variant num_classes: expected name=value/);
+});
+
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`\n  SKIPPED browser tests: no chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` (as .ci/run does) or set ALEXC_CHROMIUM.\n`);

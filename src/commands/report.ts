@@ -3,14 +3,19 @@ import { checkSource, errorCount } from "../compiler.js";
 import { details } from "../analysis/details.js";
 import { buildGraph } from "../graph/model.js";
 import { toDot } from "../graph/dot.js";
-import { parseOverride } from "../overrides.js";
+import { OverrideSyntaxError, parseOverride } from "../overrides.js";
 import type { Override } from "../resolve.js";
 import { VERSION } from "../version.js";
-import { collectOverride, counts, EXIT_DIAGNOSTICS, EXIT_OK, positiveInteger, printDiagnostics, readSpec, writeFileOrStdout } from "./common.js";
+import { collectOverride, counts, EXIT_DIAGNOSTICS, EXIT_OK, positiveInteger, printDiagnostics, readSpec, UsageError, writeFileOrStdout } from "./common.js";
 
 /** `--variant "num_classes=5,width=0.5"`: one more model to compare, as overrides on top of --set. */
 function collectVariant(value: string, previous: Override[][]): Override[][] {
-  return [...previous, value.split(",").map((part) => parseOverride(part))];
+  try {
+    return [...previous, value.split(",").map((part) => parseOverride(part)).map((o) => ({ ...o, origin: o.origin.replace(/^--set /, "--variant ") }))];
+  } catch (e) {
+    if (!(e instanceof OverrideSyntaxError)) throw e;
+    throw new UsageError(`--variant ${value}: expected name=value[,name=value…], e.g. --variant num_classes=5`);
+  }
 }
 
 export function registerReport(program: Command): void {
@@ -46,7 +51,12 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
         entries.push({ label: run.label, result, ...(analysed ? { details: analysed } : {}), ...(diagram ? { diagram } : {}) });
       }
       printDiagnostics([entries[0]!.result]);
-      for (const e of entries.slice(1)) process.stderr.write(`variant ${e.label}: ${counts([e.result])}\n`);
+      for (const e of entries.slice(1)) {
+        // A variant repeats the spec's warnings; only its errors are news.
+        const errors = e.result.diagnostics.filter((d) => d.severity === "error");
+        process.stderr.write(`variant ${e.label}: ${counts([e.result])}\n`);
+        if (errors.length) printDiagnostics([{ ...e.result, diagnostics: errors }]);
+      }
       writeFileOrStdout(opts.out, buildReport(entries, { version: VERSION }));
       process.exitCode = entries.some((e) => errorCount(e.result.diagnostics) > 0) ? EXIT_DIAGNOSTICS : EXIT_OK;
     });

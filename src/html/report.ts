@@ -205,12 +205,14 @@ function comparison(entries: ReportEntry[]): string {
     metric("training memory", (d) => `${formatBytes(d.memory.total)} <span class="dim">(batch ${d.memory.batch})</span>`),
     metric("receptive field", (d) => (d.lastSpatial ? `${formatPair(d.lastSpatial.field.size)} / ${formatPair(d.lastSpatial.field.jump)}` : "—")),
     metric("valid inputs", (d) => esc(validText(d))),
-    metric("errors / warnings", (_d, e) => `${counts(e).errors} / ${counts(e).warnings}`),
   ];
+  // Counted even for a variant that did not resolve (its row above is all dashes).
+  rows.push(`<tr><th>errors / warnings</th>${entries.map((e) => `<td class="num">${counts(e).errors} / ${counts(e).warnings}</td>`).join("")}</tr>`);
   // Per layer: params where any variant differs, so a change of one layer stands out.
-  const names = [...new Set(entries.flatMap((e) => e.details?.layers.map((l) => l.layer.name) ?? []))];
+  const analysed = entries.filter((e) => e.details);
+  const names = [...new Set(analysed.flatMap((e) => e.details!.layers.map((l) => l.layer.name)))];
   const differing = names.filter((name) => {
-    const values = entries.map((e) => {
+    const values = analysed.map((e) => {
       const l = e.details?.layers.find((x) => x.layer.name === name);
       return l ? `${formatShape(l.layer.output)} ${l.layer.params}` : "";
     });
@@ -227,7 +229,7 @@ function comparison(entries: ReportEntry[]): string {
   );
   return (
     `<section class="comparison"><h2>Comparison</h2><table class="compare"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>` +
-    (layerRows.length ? `<h3>Layers that differ</h3><table class="compare"><thead>${head}</thead><tbody>${layerRows.join("")}</tbody></table>` : "") +
+    (analysed.length > 1 && layerRows.length ? `<h3>Layers that differ</h3><table class="compare"><thead>${head}</thead><tbody>${layerRows.join("")}</tbody></table>` : "") +
     `</section>`
   );
 }
