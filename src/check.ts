@@ -7,7 +7,7 @@ import { DiagnosticBag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { allowableByName } from "./diagnostics/catalogue.js";
 import { formatShape, type CheckContext, type Shape } from "./layers/kind.js";
 import type { ResolvedLayer, ResolvedModel } from "./resolve.js";
-import { formatRanges, scanInputs, sizeLabel, suggestionAxes } from "./inputs.js";
+import { declaredSize, formatRanges, nearestValid, scanInputs, sizeLabel, suggestionAxes } from "./inputs.js";
 
 export interface CheckedLayer {
   name: string;
@@ -126,10 +126,12 @@ function explainInputSizes(model: ResolvedModel, errors: Diagnostic[]): void {
       continue;
     }
     const expr = declared.sources["in"]?.text ?? String(declared.args["in"]);
+    const nearest = nearestValid(scan.validRanges, declaredSize(model, axis));
     const single = scan.validRanges.length === 1 && scan.validRanges[0]![0] === scan.validRanges[0]![1];
     const ranges =
-      scan.validRanges.length > 0
-        ? `${what}${single ? "" : "s"} ${formatRanges(scan.validRanges)} match${single ? "es" : ""} the declared ${expr} of ${declared.name}`
+      nearest !== undefined
+        ? `${what}${single ? "" : "s"} ${formatRanges(scan.validRanges)} match${single ? "es" : ""} the declared ${expr} of ${declared.name}` +
+          (single ? "" : `; the nearest to ${declaredSize(model, axis)} is ${nearest} (${sizeLabel(model, axis, nearest)})`)
         : `no ${what} up to 4096 matches the declared ${expr} of ${declared.name}; change the in-features`;
     if (target.code === "E0202") {
       target.notes.push(fitsAll);

@@ -15,6 +15,11 @@ import { registerVariants } from "./commands/variants.js";
 import { registerExplain } from "./commands/explain.js";
 import { registerFmt } from "./commands/fmt.js";
 import { registerLock } from "./commands/lock.js";
+import { registerSummary } from "./commands/summary.js";
+import { registerInputs } from "./commands/inputs.js";
+import { registerGraph } from "./commands/graph.js";
+import { registerReport } from "./commands/report.js";
+import { registerExport } from "./commands/export.js";
 
 const EXIT_INTERNAL = 70;
 
@@ -31,6 +36,11 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerFmt(program);
   registerLock(program);
+  registerSummary(program);
+  registerInputs(program);
+  registerGraph(program);
+  registerReport(program);
+  registerExport(program);
   return program;
 }
 

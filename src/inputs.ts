@@ -1,31 +1,46 @@
 /**
  * Which input sizes a model accepts. Runs only the spatial part of the shape rule (window layers,
  * channel changes, flatten and declared dense sizes) for each candidate size, so scanning thousands
- * of sizes stays cheap.
+ * of sizes stays cheap. Everything here is a scan over that one walk (`verdictAt`), never a formula
+ * of its own, so a layer kind with a different window rule only has to be understood in one place.
  */
 import type { ResolvedLayer, ResolvedModel } from "./resolve.js";
 import { windowAxis } from "./layers/window.js";
 
 export type Axis = "both" | "h" | "w";
 
+export const SCAN_LIMIT = 4096;
+
 export interface SizeVerdict {
   /** Every window layer has a non-empty output. */
   fits: boolean;
   /** Fits, and every declared dense in-features matches. */
   valid: boolean;
+  /** Fits, and every window tiles its padded input with no row or column dropped (no W0301). */
+  exact: boolean;
+  /** Fits, and no window drops a row (exactRows) or a column (exactColumns). */
+  exactRows: boolean;
+  exactColumns: boolean;
+  /** How many layers, from the first, have a non-empty output at this size. */
+  reached: number;
 }
 
 export function verdictAt(model: ResolvedModel, h: number, w: number): SizeVerdict {
   let c = model.input.c;
   let n: number | undefined;
-  let fits = true;
   let valid = true;
-  for (const layer of model.layers) {
+  let exactRows = true;
+  let exactColumns = true;
+  for (const [index, layer] of model.layers.entries()) {
     const win = layer.kind.window?.(layer.args);
     if (win && n === undefined) {
-      h = windowAxis(h, win.kernel[0], win.padding[0][0], win.padding[0][1], win.stride[0]).out;
-      w = windowAxis(w, win.kernel[1], win.padding[1][0], win.padding[1][1], win.stride[1]).out;
-      if (h < 1 || w < 1) return { fits: false, valid: false };
+      const rows = windowAxis(h, win.kernel[0], win.padding[0][0], win.padding[0][1], win.stride[0]);
+      const cols = windowAxis(w, win.kernel[1], win.padding[1][0], win.padding[1][1], win.stride[1]);
+      if (rows.out < 1 || cols.out < 1) return { fits: false, valid: false, exact: false, exactRows: false, exactColumns: false, reached: index };
+      if (rows.dropped > 0) exactRows = false;
+      if (cols.dropped > 0) exactColumns = false;
+      h = rows.out;
+      w = cols.out;
     }
     const channels = layer.kind.channels?.(layer.args);
     if (channels !== undefined) c = channels;
@@ -34,7 +49,7 @@ export function verdictAt(model: ResolvedModel, h: number, w: number): SizeVerdi
     if (declared !== undefined && n !== undefined && declared !== n) valid = false;
     if (layer.kind.kind === "dense") n = layer.args["out"] as number;
   }
-  return { fits, valid: fits && valid };
+  return { fits: true, valid, exact: exactRows && exactColumns, exactRows, exactColumns, reached: model.layers.length };
 }
 
 function declaredIn(layer: ResolvedLayer): number | undefined {
@@ -43,21 +58,29 @@ function declaredIn(layer: ResolvedLayer): number | undefined {
 
 export interface InputScan {
   axis: Axis;
+  /** The largest size scanned. */
+  limit: number;
   /** Smallest size for which every layer's output is non-empty, if any up to the limit. */
   smallestFit?: number;
   /** Inclusive ranges of sizes for which the whole model is valid. */
   validRanges: Array<[number, number]>;
+  /** Per layer, in model order: the smallest size for which that layer's output is non-empty. */
+  layerSmallest: Array<number | undefined>;
+  /** Every size up to the limit that fits and divides exactly at every window, along the scanned axis. */
+  exactSizes: number[];
 }
 
 /** Scans sizes 1…limit along one axis (or both, for square inputs), others held at the spec's value. */
-export function scanInputs(model: ResolvedModel, axis: Axis, limit = 4096): InputScan {
-  const scan: InputScan = { axis, validRanges: [] };
+export function scanInputs(model: ResolvedModel, axis: Axis, limit = SCAN_LIMIT): InputScan {
+  const scan: InputScan = { axis, limit, validRanges: [], layerSmallest: model.layers.map(() => undefined), exactSizes: [] };
   let open: number | undefined;
+  let deepest = 0;
   for (let s = 1; s <= limit; s++) {
-    const h = axis === "w" ? model.input.h : s;
-    const w = axis === "h" ? model.input.w : s;
-    const v = verdictAt(model, h, w);
+    const v = verdictAt(model, ...sizeAt(model, axis, s));
+    // Output sizes never shrink as the input grows, so the first size reaching a layer is its smallest.
+    for (; deepest < v.reached; deepest++) scan.layerSmallest[deepest] = s;
     if (v.fits && scan.smallestFit === undefined) scan.smallestFit = s;
+    if (axis === "both" ? v.exact : axis === "h" ? v.exactRows : v.exactColumns) scan.exactSizes.push(s);
     if (v.valid && open === undefined) open = s;
     if (!v.valid && open !== undefined) {
       scan.validRanges.push([open, s - 1]);
@@ -68,7 +91,56 @@ export function scanInputs(model: ResolvedModel, axis: Axis, limit = 4096): Inpu
   return scan;
 }
 
-export function formatRanges(ranges: Array<[number, number]>, limit = 4096): string {
+/** [h, w] for a scanned size along an axis; the other axis keeps the spec's value. */
+export function sizeAt(model: ResolvedModel, axis: Axis, s: number): [number, number] {
+  return [axis === "w" ? model.input.h : s, axis === "h" ? model.input.w : s];
+}
+
+/** The spec's own size along a scanned axis. */
+export function declaredSize(model: ResolvedModel, axis: Axis): number {
+  return axis === "w" ? model.input.w : model.input.h;
+}
+
+/** The valid size closest to `size` (the smaller one on a tie), if any range holds one. */
+export function nearestValid(ranges: Array<[number, number]>, size: number): number | undefined {
+  let best: number | undefined;
+  for (const [a, b] of ranges) {
+    const candidate = Math.min(Math.max(size, a), b);
+    if (best === undefined || Math.abs(candidate - size) < Math.abs(best - size)) best = candidate;
+  }
+  return best;
+}
+
+/** The smallest input height and width a window layer itself takes (its kernel less its padding). */
+export function ownMinimum(layer: ResolvedLayer): [number, number] | undefined {
+  const win = layer.kind.window?.(layer.args);
+  if (!win) return undefined;
+  const axis = (i: 0 | 1): number => {
+    let n = 1;
+    while (windowAxis(n, win.kernel[i], win.padding[i][0], win.padding[i][1], win.stride[i]).out < 1) n++;
+    return n;
+  };
+  return [axis(0), axis(1)];
+}
+
+/** The exact sizes that are also valid. */
+export function validExactSizes(scan: InputScan): number[] {
+  return scan.exactSizes.filter((s) => scan.validRanges.some(([a, b]) => s >= a && s <= b));
+}
+
+/**
+ * Exact sizes as an arithmetic progression `first + step·k`, when they are one. For a chain of
+ * windows they always are: a layer divides exactly for one residue of its input modulo its stride,
+ * and its output is then linear in the input, so each layer pins the model's input modulo the
+ * product of the strides so far (the jump).
+ */
+export function progression(sizes: number[]): { first: number; step: number } | undefined {
+  if (sizes.length < 2) return undefined;
+  const step = sizes[1]! - sizes[0]!;
+  return sizes.every((s, i) => s === sizes[0]! + i * step) ? { first: sizes[0]!, step } : undefined;
+}
+
+export function formatRanges(ranges: Array<[number, number]>, limit = SCAN_LIMIT): string {
   return ranges.map(([a, b]) => (a === b ? `${a}` : b === limit ? `${a} and up` : `${a}–${b}`)).join(", ");
 }
 

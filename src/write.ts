@@ -37,7 +37,7 @@ function fault(point: "before-rename" | "after-rename", count: number): void {
 
 let renames = 0;
 
-export function writeAtomic(path: string, content: string): void {
+export function writeAtomic(path: string, content: string | Uint8Array): void {
   const temp = `${path}.alexc-${process.pid}.tmp`;
   let fd: number;
   try {
@@ -49,7 +49,9 @@ export function writeAtomic(path: string, content: string): void {
     fd = openSync(temp, "wx", 0o644);
   }
   try {
-    writeSync(fd, content);
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    // A single write may be short for large buffers (weights); loop until everything is out.
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

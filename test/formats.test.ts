@@ -6,7 +6,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv-draft-04";
+import * as ajvDraft04 from "ajv-draft-04";
+
+// A CommonJS module: its class is module.exports.default under Node's ESM interop.
+const Ajv = ajvDraft04.default.default;
 import { FIXTURES, golden, runCli } from "./support.js";
 
 const MIXED = "test/fixtures/formats/mixed.anet";

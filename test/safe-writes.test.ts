@@ -119,9 +119,11 @@ test("a real compile killed with SIGKILL at random moments leaves old or complet
   try {
     for (let i = 0; i < 12; i++) {
       const child = spawn(process.execPath, [CLI, "compile", "specs/alexnet-table.anet", "--all-variants", "-o", "out"], { cwd: dir, stdio: "ignore" });
+      // Listen from the start: a fast compile may finish before the kill.
+      const exited = new Promise((r) => child.on("exit", r));
       await new Promise((r) => setTimeout(r, 150 + i * 40));
       child.kill("SIGKILL");
-      await new Promise((r) => child.on("exit", r));
+      await exited;
       assertWholeFiles(join(dir, "out"), before, after, `kill after ${150 + i * 40} ms`);
     }
   } finally {

@@ -8,6 +8,7 @@ import type { SpecReport } from "../report.js";
 import { matrixAxes, runMatrix } from "../variants.js";
 import { renderDiagnostic, styleFor } from "../diagnostics/render.js";
 import { parseOverride } from "../overrides.js";
+import { writeAtomic } from "../write.js";
 import type { Override } from "../resolve.js";
 
 export const EXIT_OK = 0;
@@ -107,4 +108,29 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Commander parser for options that take a whole number ≥ 1 (`--batch 32`). */
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`'${value}' is not a whole number ≥ 1`);
+  return n;
+}
+
+/** Writes a command's single output file atomically, or to standard output when no file is named. */
+export function writeFileOrStdout(path: string | undefined, content: string | Uint8Array): void {
+  if (path === undefined) {
+    process.stdout.write(content);
+    return;
+  }
+  try {
+    writeAtomic(path, content);
+  } catch (e) {
+    throw new UsageError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  process.stderr.write(`wrote ${path}\n`);
+}
+
+export function diagnosticCounts(ds: CheckResult["diagnostics"]): { errors: number; warnings: number } {
+  return { errors: errorCount(ds), warnings: openWarningCount(ds) };
 }

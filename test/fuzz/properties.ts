@@ -32,7 +32,7 @@ export function agreesWithTfjs(text: string): Outcome {
   if (errors.length > 0 || !base.checked?.complete) return errors.length > 0 ? { kind: "rejected" } : { kind: "failed", why: "incomplete check without an error" };
   const emitted = emitModel(base.checked, file);
   if (emitted.diagnostics.length > 0) return { kind: "rejected" };
-  const model = tf.tidy(() => buildGenerated(emitted.files.get("model.ts")!));
+  const model = buildGenerated(emitted.files.get("model.ts")!);
   try {
     for (const layer of base.checked.layers) {
       const tfLayer = model.getLayer(layer.name);

@@ -1,0 +1,107 @@
+/**
+ * `alexc export --format tfjs-json`: the model as a TensorFlow.js layers-model (`model.json`, and
+ * optionally `weights.bin`), the format `tf.loadLayersModel` reads and Netron opens.
+ *
+ * The model is built with tfjs itself from the same lowering the code generator uses (each layer
+ * kind's `lower` in the layer table, with the spec's initialisers), then serialised by tfjs's own
+ * save path, so the topology is exactly what the generated `buildModel()` constructs.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { CheckedModel } from "../check.js";
+import type { InitCall } from "../layers/kind.js";
+import { LoweringError } from "../layers/pool.js";
+import { initializersFor } from "../init.js";
+import { specHash } from "../ir.js";
+import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { VERSION } from "../version.js";
+
+export interface ExportOptions {
+  /** Write weights.bin with freshly initialised weights (and list them in the manifest). */
+  weights: boolean;
+  /** Seed for the random initialisers, so the same spec gives the same weights.bin. */
+  seed: number;
+}
+
+export interface Exported {
+  files: Map<string, string | Uint8Array>;
+  diagnostics: Diagnostic[];
+}
+
+export const WEIGHTS_FILE = "weights.bin";
+
+/** tfjs does not export the Initializer class type by name. */
+type Initializer = ReturnType<typeof tf.initializers.zeros>;
+type Factory = (config: Record<string, unknown>) => tf.layers.Layer;
+type InitializerFactory = (config?: Record<string, unknown>) => Initializer;
+
+/** Seeded random initialisers; others (zeros, constant…) take no seed. */
+const SEEDED = new Set(["randomNormal", "randomUniform", "truncatedNormal"]);
+
+function initializer(call: InitCall, seed: number | undefined): Initializer {
+  const make = (tf.initializers as unknown as Record<string, InitializerFactory | undefined>)[call.fn];
+  if (!make) throw new Error(`tfjs has no initializer ${call.fn}`);
+  const args = seed !== undefined && SEEDED.has(call.fn) ? { ...call.args, seed } : call.args;
+  return Object.keys(args).length ? make(args) : make();
+}
+
+export async function exportTfjsJson(checked: CheckedModel, specPath: string, specText: string, options: ExportOptions): Promise<Exported> {
+  const { model } = checked;
+  const init = initializersFor(model.init);
+  const diagnostics: Diagnostic[] = [];
+  const input = tf.input({ shape: [model.input.h, model.input.w, model.input.c], name: "input" });
+  let x: tf.SymbolicTensor = input;
+  let ordinal = 0;
+  for (const l of checked.layers) {
+    let steps;
+    try {
+      steps = l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init });
+    } catch (e) {
+      if (!(e instanceof LoweringError)) throw e;
+      diagnostics.push(diag("E0106", `${l.name} cannot be lowered to TensorFlow.js: ${e.message}`, { span: l.resolved.node.span }));
+      continue;
+    }
+    for (const step of steps) {
+      const make = (tf.layers as unknown as Record<string, Factory | undefined>)[step.factory];
+      if (!make) throw new Error(`tfjs has no layer factory ${step.factory}`);
+      const inits = Object.fromEntries(
+        // tfjs treats a seed of 0 as none, so each initializer gets seed + its ordinal (from 1).
+        Object.entries(step.initializers ?? {}).map(([k, call]) => [k, initializer(call, options.weights ? options.seed + ++ordinal : undefined)]),
+      );
+      x = make({ name: l.name + step.suffix, ...step.config, ...inits }).apply(x) as tf.SymbolicTensor;
+    }
+  }
+  if (diagnostics.length) return { files: new Map(), diagnostics };
+
+  const built = tf.model({ inputs: input, outputs: x, name: model.name });
+  try {
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await built.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: "JSON" } };
+      }),
+    );
+    const saved = artifacts!;
+    const json: Record<string, unknown> = {
+      format: "layers-model",
+      generatedBy: saved.generatedBy,
+      convertedBy: `alexc ${VERSION}`,
+      modelTopology: saved.modelTopology,
+      // Netron requires a manifest; an empty one means "topology only" (tfjs then loads with strict: false).
+      weightsManifest: options.weights ? [{ paths: [WEIGHTS_FILE], weights: saved.weightSpecs }] : [],
+      userDefinedMetadata: {
+        alexc: {
+          spec: specPath,
+          specHash: specHash(specText),
+          input: `${model.input.c}x${model.input.h}x${model.input.w} (C×H×W); the model takes N×H×W×C`,
+          ...(options.weights ? { weights: `freshly initialised from the spec's init section, seed ${options.seed}` } : {}),
+        },
+      },
+    };
+    const files = new Map<string, string | Uint8Array>([["model.json", JSON.stringify(json) + "\n"]]);
+    if (options.weights && saved.weightData) files.set(WEIGHTS_FILE, new Uint8Array(tf.io.CompositeArrayBuffer.join(saved.weightData)));
+    return { files, diagnostics };
+  } finally {
+    built.dispose();
+  }
+}
