@@ -13,6 +13,10 @@ export interface SizeVerdict {
   fits: boolean;
   /** Fits, and every declared dense in-features matches. */
   valid: boolean;
+  /** What the first flatten gives, when the model fits and has one. */
+  features?: number;
+  /** H and W after each window layer, in order, as far as the model fits. */
+  trace: Array<[number, number]>;
 }
 
 export function verdictAt(model: ResolvedModel, h: number, w: number): SizeVerdict {
@@ -20,21 +24,24 @@ export function verdictAt(model: ResolvedModel, h: number, w: number): SizeVerdi
   let n: number | undefined;
   let fits = true;
   let valid = true;
+  let features: number | undefined;
+  const trace: Array<[number, number]> = [];
   for (const layer of model.layers) {
-    const win = layer.kind.window?.(layer.args);
-    if (win && n === undefined) {
-      h = windowAxis(h, win.kernel[0], win.padding[0][0], win.padding[0][1], win.stride[0]).out;
-      w = windowAxis(w, win.kernel[1], win.padding[1][0], win.padding[1][1], win.stride[1]).out;
-      if (h < 1 || w < 1) return { fits: false, valid: false };
+    const win = n === undefined ? layer.kind.window?.(layer.args, [h, w]) : undefined;
+    if (win) {
+      h = windowAxis(h, win.kernel[0], win.padding[0][0], win.padding[0][1], win.stride[0], win.ceil).out;
+      w = windowAxis(w, win.kernel[1], win.padding[1][0], win.padding[1][1], win.stride[1], win.ceil).out;
+      if (h < 1 || w < 1) return { fits: false, valid: false, trace };
+      trace.push([h, w]);
     }
     const channels = layer.kind.channels?.(layer.args);
     if (channels !== undefined) c = channels;
-    if (layer.kind.kind === "flatten" && n === undefined) n = c * h * w;
+    if (layer.kind.kind === "flatten" && n === undefined) n = features = c * h * w;
     const declared = declaredIn(layer);
     if (declared !== undefined && n !== undefined && declared !== n) valid = false;
     if (layer.kind.kind === "dense") n = layer.args["out"] as number;
   }
-  return { fits, valid: fits && valid };
+  return { fits, valid: fits && valid, trace, ...(features !== undefined ? { features } : {}) };
 }
 
 function declaredIn(layer: ResolvedLayer): number | undefined {
