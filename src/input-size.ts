@@ -1,10 +1,11 @@
 /**
- * W0313, the 224-vs-227 finding: the model's input does not tile its first window layer, and the
- * nearest input that does gives the classifier a different number of features (unless declared dense
- * in-features already pin the count this input gives). PyTorch, Caffe and
- * TensorFlow all floor the leftover rows away without a word, so ports of one architecture that start
- * from different input sizes disagree on every later shape. AlexNet is the classic case: the paper
- * gives 224×224 inputs, but its 11×11 stride-4 conv1 tiles 227×227, which is what Caffe's model takes.
+ * W0313, the 224-vs-227 finding: the declared dense in-features do not fit this input, the input does
+ * not tile the first window layer, and the nearest input that does tile it fits them. Convolutions in
+ * PyTorch, Caffe and TensorFlow all floor the leftover rows away without a word, so ports of one
+ * architecture that start from different input sizes disagree on every later shape. AlexNet is the
+ * classic case: the paper gives 224×224 inputs, but its 11×11 stride-4 conv1 tiles 227×227, which is
+ * what Caffe's model (and its 256·6·6 classifier) takes. Without declared in-features nothing says
+ * which size was meant, and W0301 on the first layer already names the sizes that tile.
  */
 import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import type { ResolvedLayer, ResolvedModel } from "./resolve.js";
@@ -28,9 +29,7 @@ export function inputSizeWarning(model: ResolvedModel): { layer: ResolvedLayer; 
   const axes = [0, 1].map((i) => windowAxis(sizes[i]!, geometry.kernel[i]!, geometry.padding[i]![0], geometry.padding[i]![1], geometry.stride[i]!, geometry.ceil));
   if (axes.every((a) => a.dropped === 0)) return undefined;
   const here = verdictAt(model, h, w);
-  if (!here.fits || here.features === undefined) return undefined;
-  // In-features the spec declares and this input meets: its author has pinned the count already.
-  if (here.valid && model.layers.some((l) => l.kind.kind === "dense" && l.args["in"] !== undefined)) return undefined;
+  if (!here.fits || here.valid || here.features === undefined) return undefined;
 
   // The nearest sizes the first layer tiles exactly, on each axis that it does not: one below, one above.
   const options = [0, 1].map((i) => {
@@ -40,10 +39,10 @@ export function inputSizeWarning(model: ResolvedModel): { layer: ResolvedLayer; 
   const candidates: Candidate[] = [];
   for (const ch of options[0]!) for (const cw of options[1]!) {
     const verdict = verdictAt(model, ch, cw);
-    if (verdict.fits && verdict.features !== undefined && verdict.features !== here.features) candidates.push({ h: ch, w: cw, verdict });
+    if (verdict.valid && verdict.features !== undefined) candidates.push({ h: ch, w: cw, verdict });
   }
-  // A size that satisfies the spec's declared dense sizes first, then the nearest, then the larger.
-  candidates.sort((a, b) => Number(b.verdict.valid) - Number(a.verdict.valid) || distance(a) - distance(b) || b.h + b.w - (a.h + a.w));
+  // The nearest, then the larger.
+  candidates.sort((a, b) => distance(a) - distance(b) || b.h + b.w - (a.h + a.w));
   const best = candidates[0];
   if (!best) return undefined;
 
@@ -59,12 +58,11 @@ export function inputSizeWarning(model: ResolvedModel): { layer: ResolvedLayer; 
   const help = [`input ${c}x${best.h}x${best.w}`];
   const padded = paddingFix(first, geometry.padding, best.h - h, best.w - w);
   if (padded) help.push(`keep ${at(h, w)} and pad ${first.name} with padding=${formatPadding(padded)}, which gives the same ${best.verdict.features} features`);
-  const declared = best.verdict.valid && !here.valid ? ` (the size the declared dense in-features expect)` : "";
   return {
     layer: first,
     diagnostic: diag("W0313", `${layerLabel(first.name, kind)} tiles a ${at(best.h, best.w)} input exactly, not ${at(h, w)}: the flatten gets ${here.features} features at ${at(h, w)} and ${best.verdict.features} at ${at(best.h, best.w)}`, {
       span: first.node.span,
-      label: `tiles ${at(best.h, best.w)}${declared}; ${at(h, w)} is floored`,
+      label: `tiles ${at(best.h, best.w)}, the size the declared in-features expect; ${at(h, w)} is floored`,
       notes: [
         explain(h, w, here),
         explain(best.h, best.w, best.verdict),

@@ -27,10 +27,12 @@ export function samePaddingWarning(
   const symOut = [0, 1].map((i) => windowAxis(sizes[i]!, a.kernel[i]!, symmetric[i]![0], symmetric[i]![1], a.stride[i]!).out);
   const tfOut = [out.h, out.w];
   const sameSize = symOut[0] === tfOut[0] && symOut[1] === tfOut[1];
-  const rule = uneven.map((i) => {
+  const ruleText = (i: number): string => {
     const total = padding[i]![0] + padding[i]![1];
-    return `${AXES[i]}: TensorFlow's rule pads (ceil(${sizes[i]} / ${a.stride[i]}) − 1) × ${a.stride[i]} + ${a.kernel[i]} − ${sizes[i]} = ${total}, split [${padding[i]![0]}, ${padding[i]![1]}] with the odd one at the ${i === 0 ? "bottom" : "right"}`;
-  });
+    return `TensorFlow's rule pads (ceil(${sizes[i]} / ${a.stride[i]}) − 1) × ${a.stride[i]} + ${a.kernel[i]} − ${sizes[i]} = ${total}, split [${padding[i]![0]}, ${padding[i]![1]}] with the odd one at the end`;
+  };
+  const rule =
+    uneven.length === 2 && ruleText(0) === ruleText(1) ? [`height and width: ${ruleText(0)} (bottom and right)`] : uneven.map((i) => `${AXES[i]}: ${ruleText(i)} (${i === 0 ? "bottom" : "right"})`);
   const pytorch =
     kind === "maxpool"
       ? "PyTorch's MaxPool2d has no 'same' and pads both sides alike"
@@ -87,7 +89,7 @@ export function ceilModeWarning(input: { h: number; w: number }, a: { kernel: [n
     span: ctx.sources["ceil_mode"]?.span ?? ctx.span,
     label: `output ${dims(pytorch)}`,
     notes,
-    help: `acknowledge it with \`allow ceil_mode "reason"\` once the model is meant for PyTorch's rule; drop ceil_mode for ${dims(floor)} everywhere`,
+    help: `acknowledge it with \`allow ceil_mode "reason"\` once the model is meant for PyTorch's rule; or drop ceil_mode for ${dims(floor)} in PyTorch and TensorFlow (Caffe: round_mode: FLOOR)`,
   });
 }
 

@@ -8,5 +8,5 @@ export { AlexcRuntimeError } from './errors.js';
 export { selectBackend } from './backend.js';
 export type { BackendChoice, BackendSelection } from './backend.js';
 export { registerWasmGradientKernels, unregisterWasmGradientKernels } from './wasm-kernels.js';
-export { registerWasmLrnKernels, unregisterWasmLrnKernels } from './wasm-lrn.js';
+export { registerWasmMaxPoolGrad, unregisterWasmMaxPoolGrad } from './wasm-maxpool-grad.js';
 export { setTorchConv2dWeights } from './torch-weights.js';

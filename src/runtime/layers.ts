@@ -7,7 +7,8 @@
  *   chain             applies layers in turn, so a branch reads top to bottom
  *
  * Each class is registered for tfjs serialisation, so a saved model loads again. This module loads
- * no backend: it works wherever @tensorflow/tfjs does (on wasm, alexc/runtime supplies LRN's kernels).
+ * no backend: it works wherever @tensorflow/tfjs does (every backend, wasm included, has tf's LRN
+ * kernels in tfjs 4.22).
  */
 import * as tf from "@tensorflow/tfjs";
 
