@@ -61,7 +61,7 @@ export function inputSizeWarning(model: ResolvedModel): { layer: ResolvedLayer; 
   return {
     layer: first,
     diagnostic: diag("W0313", `${layerLabel(first.name, kind)} tiles a ${at(best.h, best.w)} input exactly, not ${at(h, w)}: the flatten gets ${here.features} features at ${at(h, w)} and ${best.verdict.features} at ${at(best.h, best.w)}`, {
-      span: first.node.span,
+      span: first.node.headSpan,
       label: `tiles ${at(best.h, best.w)}, the size the declared in-features expect; ${at(h, w)} is floored`,
       notes: [
         explain(h, w, here),

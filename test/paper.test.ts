@@ -99,7 +99,7 @@ test("groups = 2 on a conv with 3 input channels: exit 1, naming the divisibilit
   withSpec("groups.anet", "model g {\n  input 3x32x32\n  conv(96, kernel=3, groups=2)\n  flatten\n  dense(10)\n}\n", (path) => {
     const r = runCli(["check", path]);
     assert.is(r.status, 1);
-    assert.match(r.stderr, /error\[E0210\]: conv \(conv\) has groups=2, but its 3 input channels are not divisible by 2/);
+    assert.match(r.stderr, /error\[E0210\]: conv has groups=2, but its 3 input channels are not divisible by 2/);
     assert.match(r.stderr, /in_channels must be divisible by groups/);
     assert.match(r.stderr, /help: an input of 2 or 4 channels instead of 3; or groups=3, which divides both 3 and 96/);
   });

@@ -16,26 +16,28 @@ const spec = (input: string, body: string) => `model t {\n  input ${input}\n  ${
 // input, layers, the codes raised (errors and open warnings, in order), what the first must say.
 const cases: Array<[string, string, string, string[], RegExp | undefined]> = [
   ["ceil mode keeps a partial window: PyTorch/Caffe 28, TensorFlow 27", "4x56x56", "maxpool(3, stride=2, ceil_mode=true)", ["W0310"],
-    /^maxpool \(maxpool\) gives 28×28 in ceil mode but 27×27 in TensorFlow's floor mode$/],
+    /^maxpool gives 28×28 in ceil mode but 27×27 in TensorFlow's floor mode$/],
   ["pytorch#57178: PyTorch 16 (ceil = floor), Caffe 17", "4x32x32", "maxpool(1, stride=2, ceil_mode=true)", ["W0301", "W0310"], undefined],
   ["ceil mode that tiles exactly: no warning", "4x55x55", "maxpool(3, stride=2, ceil_mode=true)", [], undefined],
   ["floor mode that drops a row: W0301 names Caffe's ceil result", "4x56x56", "maxpool(3, stride=2)", ["W0301"], /drops 1 row and 1 column/],
   ["same on a strided conv is asymmetric: 56 in TensorFlow, 55 symmetric", "3x224x224", "conv(8, kernel=11, stride=4, padding=same)", ["W0311"],
-    /^conv \(conv\) padding=same pads \[3, 4\] here: 56×56 in TensorFlow, 55×55 with Caffe's or PyTorch's symmetric padding 3$/],
+    /^conv padding=same pads \[3, 4\] here: 56×56 in TensorFlow, 55×55 with Caffe's or PyTorch's symmetric padding 3$/],
   ["same with an odd kernel and stride 1 is symmetric: no warning", "3x13x13", "conv(8, kernel=3, padding=same)", [], undefined],
   ["same with an even kernel: PyTorch's same agrees, integer padding cannot", "3x8x8", "conv(8, kernel=2, padding=same)", ["W0311"],
     /pads \[0, 1\] here: 8×8 in TensorFlow, 7×7 with Caffe's or PyTorch's symmetric padding 0/],
-  ["same on a max-pool", "3x8x8", "maxpool(3, stride=2, padding=same)", ["W0311"], /^maxpool \(maxpool\) padding=same pads \[0, 1\] here: 4×4 in TensorFlow, 3×3 with/],
+  ["same on a max-pool", "3x8x8", "maxpool(3, stride=2, padding=same)", ["W0311"], /^maxpool padding=same pads \[0, 1\] here: 4×4 in TensorFlow, 3×3 with/],
   ["valid is no padding", "3x8x8", "conv(8, kernel=3, stride=2, padding=valid)", ["W0301"], /drops 1 row and 1 column/],
-  ["lrn always names the alpha convention", "8x4x4", "lrn(5)", ["W0312"],
-    /^lrn \(lrn\) alpha=0\.0001 is divided by size 5 in PyTorch and Caffe, but not in the AlexNet paper or TensorFlow$/],
+  ["lrn with a written alpha names the alpha convention", "8x4x4", "lrn(5, alpha=1e-4)", ["W0312"],
+    /^lrn alpha=0\.0001 is divided by size 5 in PyTorch and Caffe, but not in the AlexNet paper or TensorFlow$/],
+  ["lrn with PyTorch's default alpha: nothing copied, no warning", "8x4x4", "lrn(5)", [], undefined],
+  ["lrn with an even size warns even with the default alpha", "8x4x4", "lrn(2)", ["W0312"], undefined],
   ["lrn with an even size also names the lopsided window", "8x4x4", "lrn(4, alpha=0.5)", ["W0312"], undefined],
   ["acknowledged portability warnings are not open", "4x56x56", 'maxpool(3, stride=2, ceil_mode=true) allow ceil_mode "a Caffe model"', [], undefined],
   ["lrn k must be positive", "8x4x4", "lrn(5, k=0)", ["E0111"], /k must be greater than 0, got 0/],
   ["lrn alpha must not be negative", "8x4x4", "lrn(5, alpha=-1)", ["E0111"], /alpha must be at least 0, got -1/],
   ["ceil_mode takes true or false", "4x8x8", "maxpool(2, ceil_mode=1)", ["E0106"], /ceil_mode takes true or false/],
   ["groups must divide the output channels too", "4x8x8", "conv(6, kernel=1, groups=4)", ["E0210"],
-    /^conv \(conv\) has groups=4, but its 6 output channels are not divisible by 4$/],
+    /^conv has groups=4, but its 6 output channels are not divisible by 4$/],
   ["groups dividing neither", "6x8x8", "conv(9, kernel=1, groups=4)", ["E0210"], /its 6 input and 9 output channels are not divisible by 4/],
 ];
 
@@ -51,7 +53,7 @@ for (const [what, input, body, codes, first] of cases) {
 test("W0310 for pytorch#57178 names both results and the rule", () => {
   const r = checkSource("t.anet", spec("4x32x32", "maxpool(1, stride=2, ceil_mode=true)"));
   const w = r.diagnostics.find((d) => d.code === "W0310")!;
-  assert.is(w.message, "maxpool (maxpool) gives 16×16 in PyTorch but 17×17 in Caffe");
+  assert.is(w.message, "maxpool gives 16×16 in PyTorch but 17×17 in Caffe");
   assert.match(w.notes.join("\n"), /Caffe gives 17×17: it drops a last window that starts past the input only when the layer has padding, and PyTorch always does \(pytorch#57178\)/);
   assert.match(w.notes.join("\n"), /pads the bottom\/right with −∞/);
 });
