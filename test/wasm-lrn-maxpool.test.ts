@@ -95,7 +95,7 @@ for (const c of POOL_CASES) {
   }
 }
 
-test("the stock wasm MaxPoolGrad drops the gradient of all-negative windows; alexc's does not", async () => {
+test("the stock wasm MaxPoolGrad sends the gradient of windows whose maximum is ≤ 0 to element 0; alexc's does not", async () => {
   await selectBackend("wasm", quiet);
   const grad = (): number[] =>
     tf.tidy(() => {

@@ -1,10 +1,11 @@
 /**
- * MaxPoolGrad for the tfjs wasm backend. The stock 4.22 kernel loses the gradient of any window whose
- * values are all negative (or all zero): `x = [[-1, -2], [-3, -4]]`, 2×2 windows, gives dx = 0 where
- * cpu and PyTorch give 1 at the −1. A max-pool fed a conv without a ReLU, or −∞ padding next to
- * negative values, then trains on wrong gradients. This one routes each dy to its window's first
- * maximum, as tfjs-cpu and PyTorch do (positions outside the input never win).
- * Measured on AlexNet's pool1 ([32, 55, 55, 96], 3×3 stride 2): see docs/benchmarks.md.
+ * MaxPoolGrad for the tfjs wasm backend. The stock 4.22 kernel sends the gradient of every window
+ * whose maximum is ≤ 0 to the first element of the tensor instead of to that maximum (and keeps only
+ * one of them there): for a 4×4 input of −1…−16 and 2×2 windows it gives dx = 1 at the first
+ * element and 0 elsewhere, where tfjs-cpu and PyTorch give 1 at each window's maximum. A max-pool fed
+ * by a conv without a ReLU, or next to −∞ padding, then trains on wrong gradients. This kernel routes
+ * each dy to its window's first maximum, as tfjs-cpu and PyTorch do (cells outside the input never win).
+ * It is no slower than the stock kernel on AlexNet's pools (docs/benchmarks.md, `npm run bench`).
  */
 import * as tf from '@tensorflow/tfjs';
 // Side effect: registers the wasm backend, whose stock MaxPoolGrad we replace.
