@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkSource } from "../src/compiler.js";
+import { Rational } from "../src/rational.js";
 import { formatShape } from "../src/layers/kind.js";
 import { runCli, specText } from "./support.js";
 
@@ -72,27 +73,24 @@ function withSpec(name: string, text: string, run: (path: string) => void): void
   }
 }
 
-test("at 224×224: exit 1, the first dense names 6400 vs 9216, and W0313 explains 224 vs 227", () => {
-  withSpec("paper224.anet", specText("alexnet-paper.anet").replace("input 3x227x227", "input 3x224x224"), (path) => {
-    const r = runCli(["check", path]);
-    assert.is(r.status, 1);
-    assert.match(r.stderr, /error\[E0201\]: classifier\.1 \(dense\) declares 9216 in-features, but 6400 reach it/);
-    assert.match(r.stderr, /inputs 227–258 match the declared 256\*6\*6 of classifier\.1/);
-    assert.match(r.stderr, /warning\[W0313\]: features\.0 \(conv\) tiles a 227×227 input exactly, not 224×224: the flatten gets 6400 features at 224×224 and 9216 at 227×227/);
-    assert.match(r.stderr, /the feature maps go 224 → 54 → 26 → 12 → 5, and the flatten gives 256×5×5 = 6400/);
-    assert.match(r.stderr, /the feature maps go 227 → 55 → 27 → 13 → 6, and the flatten gives 256×6×6 = 9216/);
-    assert.match(r.stderr, /PyTorch, Caffe and TensorFlow/);
-    assert.match(r.stderr, /help: input 3x227x227; or keep 224×224 and pad features\.0 with padding=\[1, 2\]/);
-  });
+test("--set size=224: exit 1, the first dense names 6400 vs 9216, and W0313 explains 224 vs 227", () => {
+  const r = runCli(["check", "specs/alexnet-paper.anet", "--set", "size=224"]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /error\[E0201\]: classifier\.1 \(dense\) declares 9216 in-features, but 6400 reach it/);
+  assert.match(r.stderr, /inputs 227–258 match the declared 256\*6\*6 of classifier\.1/);
+  assert.match(r.stderr, /warning\[W0313\]: features\.0 \(conv\) tiles a 227×227 input exactly, not 224×224: the flatten gets 6400 features at 224×224 and 9216 at 227×227/);
+  assert.match(r.stderr, /the feature maps go 224 → 54 → 26 → 12 → 5, and the flatten gives 256×5×5 = 6400/);
+  assert.match(r.stderr, /the feature maps go 227 → 55 → 27 → 13 → 6, and the flatten gives 256×6×6 = 9216/);
+  assert.match(r.stderr, /PyTorch, Caffe and TensorFlow/);
+  assert.match(r.stderr, /help: input 3x227x227; or keep 224×224 and pad features\.0 with padding=\[1, 2\]/);
 });
 
 test("the suggested fix works: 224×224 with conv1 padding=[1, 2] checks like 227×227", () => {
-  const text = specText("alexnet-paper.anet")
-    .replace("input 3x227x227", "input 3x224x224")
-    .replace("conv(96, kernel=11, stride=4)", "conv(96, kernel=11, stride=4, padding=[1, 2])");
-  const r = checkSource("fixed.anet", text);
+  const text = specText("alexnet-paper.anet").replace("conv(96, kernel=11, stride=4)", "conv(96, kernel=11, stride=4, padding=[1, 2])");
+  const r = checkSource("fixed.anet", text, { overrides: [{ name: "size", value: Rational.int(224), origin: "test" }] });
   assert.equal(r.diagnostics.filter((d) => d.acknowledged === undefined), []);
   assert.is(r.checked!.totals.params, 60_965_224n);
+  assert.is(formatShape(r.checked!.layers[0]!.output), "96×55×55");
 });
 
 test("groups = 2 on a conv with 3 input channels: exit 1, naming the divisibility rule and the fixes", () => {

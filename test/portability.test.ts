@@ -83,9 +83,9 @@ test("W0312 for an even size: PyTorch's window is lopsided, Caffe and TensorFlow
 
 test("W0313 explains a declared size that a nearby, exactly tiled input fits; without one it stays quiet", () => {
   const paper = readFileSync(join(ROOT, "specs", "alexnet-paper.anet"), "utf8");
-  const declared = checkSource("p.anet", paper.replace("input 3x227x227", "input 3x224x224"));
+  const declared = checkSource("p.anet", paper.replace("param size: int = 227", "param size: int = 224"));
   assert.equal(declared.diagnostics.filter((d) => d.code === "E0201" || d.code === "W0313").map((d) => d.code), ["W0313", "E0201"]);
-  const undeclared = checkSource("p.anet", paper.replace("input 3x227x227", "input 3x224x224").replace("dense(256*6*6 -> 4096)", "dense(4096)"));
+  const undeclared = checkSource("p.anet", paper.replace("param size: int = 227", "param size: int = 224").replace("dense(256*6*6 -> 4096)", "dense(4096)"));
   assert.equal(undeclared.diagnostics.filter((d) => d.severity === "error"), [], "without declared in-features 224 checks");
   assert.not.ok(undeclared.diagnostics.some((d) => d.code === "W0313"), "nothing says 227 was meant; W0301 names the sizes that tile");
   assert.match(undeclared.diagnostics.find((d) => d.code === "W0301")!.help!, /an input of 223 or 227 divides exactly/);
