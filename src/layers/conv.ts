@@ -1,6 +1,6 @@
-import type { CheckContext, LayerKind, PaddingArg, Shape, TfjsLayer, TfjsStep } from "./kind.js";
+import type { CheckContext, LayerKind, PaddingArg, TfjsLayer, TfjsStep } from "./kind.js";
 import { layerLabel } from "./kind.js";
-import { applyWindow, concretePadding, formatPadding, formatWindow } from "./window.js";
+import { applyWindow, concretePadding, describePadding, formatWindow } from "./window.js";
 import { needsFeatureMap } from "./ranks.js";
 import { samePaddingWarning } from "./portability.js";
 
@@ -82,13 +82,6 @@ export const conv: LayerKind<ConvArgs> = {
     return steps;
   },
 };
-
-/** `padding same` is shown with what it resolves to at this layer's input. */
-export function describePadding(p: PaddingArg, kernel: [number, number], stride: [number, number], input?: Shape): string {
-  if (p !== "same") return formatPadding(p);
-  if (input?.rank !== "chw") return "same";
-  return `same ${formatPadding(concretePadding(p, [input.h, input.w], kernel, stride))}`;
-}
 
 /** PyTorch requires in- and out-channels divisible by groups; the error names the nearest widths that are. */
 function groupsDivide(a: ConvArgs, cin: number, ctx: CheckContext): boolean {

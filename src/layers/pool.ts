@@ -1,8 +1,7 @@
 import type { LayerKind, Padding, PaddingArg, TfjsStep } from "./kind.js";
 import { layerLabel } from "./kind.js";
-import { applyWindow, concretePadding, formatPadding, formatWindow, windowAxis } from "./window.js";
+import { applyWindow, concretePadding, describePadding, formatPadding, formatWindow, windowAxis } from "./window.js";
 import { needsFeatureMap } from "./ranks.js";
-import { describePadding } from "./conv.js";
 import { caffeCeilNote, ceilModeWarning, samePaddingWarning } from "./portability.js";
 
 export interface PoolArgs {

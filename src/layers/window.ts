@@ -9,7 +9,7 @@
  * and a division that drops rows or columns (W0301), each with its arithmetic written out; and
  * `same` padding resolved with TensorFlow's rule.
  */
-import type { CheckContext, Padding, PaddingArg, WindowGeometry } from "./kind.js";
+import type { CheckContext, Padding, PaddingArg, Shape, WindowGeometry } from "./kind.js";
 import { layerLabel } from "./kind.js";
 
 export interface AxisResult {
@@ -170,4 +170,11 @@ export function formatPadding(p: Padding): string {
 
 export function formatWindow(v: [number, number]): string {
   return v[0] === v[1] ? `${v[0]}` : `${v[0]}x${v[1]}`;
+}
+
+/** `padding same` is shown with what it resolves to at this layer's input. */
+export function describePadding(p: PaddingArg, kernel: [number, number], stride: [number, number], input?: Shape): string {
+  if (p !== "same") return formatPadding(p);
+  if (input?.rank !== "chw") return "same";
+  return `same ${formatPadding(concretePadding(p, [input.h, input.w], kernel, stride))}`;
 }
