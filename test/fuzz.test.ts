@@ -9,7 +9,6 @@ import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../src/runtime/index.js";
 import { brokenSpec, validSpec } from "./fuzz/generators.js";
 import { agreesWithTfjs, robust } from "./fuzz/properties.js";
@@ -17,7 +16,6 @@ import { FIXTURES } from "./support.js";
 
 test.before(async () => {
   await selectBackend("cpu", () => {});
-  tf.env().set("IS_TEST", true);
 });
 
 test("200 random valid specs: checker and generated tfjs model agree layer by layer", () => {
