@@ -8,6 +8,7 @@ import { allowableByName } from "./diagnostics/catalogue.js";
 import { formatShape, type CheckContext, type Shape } from "./layers/kind.js";
 import type { ResolvedLayer, ResolvedModel } from "./resolve.js";
 import { declaredSize, formatRanges, nearestValid, scanInputs, sizeLabel, suggestionAxes } from "./inputs.js";
+import { inputSizeWarning } from "./input-size.js";
 
 export interface CheckedLayer {
   name: string;
@@ -39,6 +40,8 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
   let producerExpression: string | undefined;
   let seenSpatial = false;
   const shapeErrors: Diagnostic[] = [];
+  // Found on the whole model, reported on its first window layer so that layer's `allow` can acknowledge it.
+  const inputSize = inputSizeWarning(model);
 
   for (const layer of model.layers) {
     const local = new DiagnosticBag();
@@ -54,6 +57,7 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
       ...(producerExpression ? { producerExpression } : {}),
     };
     const output: Shape | undefined = shape && layer.kind.infer(layer.args, shape, ctx);
+    if (inputSize?.layer === layer) local.push(inputSize.diagnostic);
     acknowledge(layer, local.items, bag);
     shapeErrors.push(...local.items.filter((d) => d.severity === "error"));
     if (!shape || !output) {
@@ -69,7 +73,7 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
       output,
       params: layer.kind.params(layer.args, shape, output),
       macs: layer.kind.macs(layer.args, shape, output),
-      settings: layer.kind.describe(layer.args),
+      settings: layer.kind.describe(layer.args, shape),
       resolved: layer,
     });
     if (layer.kind.kind === "flatten" && shape.rank === "chw") {

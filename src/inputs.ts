@@ -23,6 +23,10 @@ export interface SizeVerdict {
   exactColumns: boolean;
   /** How many layers, from the first, have a non-empty output at this size. */
   reached: number;
+  /** What the first flatten gives, when the model fits and has one. */
+  features?: number;
+  /** H and W after each window layer, in order, as far as the model fits. */
+  trace: Array<[number, number]>;
 }
 
 export function verdictAt(model: ResolvedModel, h: number, w: number): SizeVerdict {
@@ -31,25 +35,28 @@ export function verdictAt(model: ResolvedModel, h: number, w: number): SizeVerdi
   let valid = true;
   let exactRows = true;
   let exactColumns = true;
+  let features: number | undefined;
+  const trace: Array<[number, number]> = [];
   for (const [index, layer] of model.layers.entries()) {
-    const win = layer.kind.window?.(layer.args);
-    if (win && n === undefined) {
-      const rows = windowAxis(h, win.kernel[0], win.padding[0][0], win.padding[0][1], win.stride[0]);
-      const cols = windowAxis(w, win.kernel[1], win.padding[1][0], win.padding[1][1], win.stride[1]);
-      if (rows.out < 1 || cols.out < 1) return { fits: false, valid: false, exact: false, exactRows: false, exactColumns: false, reached: index };
+    const win = n === undefined ? layer.kind.window?.(layer.args, [h, w]) : undefined;
+    if (win) {
+      const rows = windowAxis(h, win.kernel[0], win.padding[0][0], win.padding[0][1], win.stride[0], win.ceil);
+      const cols = windowAxis(w, win.kernel[1], win.padding[1][0], win.padding[1][1], win.stride[1], win.ceil);
+      if (rows.out < 1 || cols.out < 1) return { fits: false, valid: false, exact: false, exactRows: false, exactColumns: false, reached: index, trace };
       if (rows.dropped > 0) exactRows = false;
       if (cols.dropped > 0) exactColumns = false;
       h = rows.out;
       w = cols.out;
+      trace.push([h, w]);
     }
     const channels = layer.kind.channels?.(layer.args);
     if (channels !== undefined) c = channels;
-    if (layer.kind.kind === "flatten" && n === undefined) n = c * h * w;
+    if (layer.kind.kind === "flatten" && n === undefined) n = features = c * h * w;
     const declared = declaredIn(layer);
     if (declared !== undefined && n !== undefined && declared !== n) valid = false;
     if (layer.kind.kind === "dense") n = layer.args["out"] as number;
   }
-  return { fits: true, valid, exact: exactRows && exactColumns, exactRows, exactColumns, reached: model.layers.length };
+  return { fits: true, valid, exact: exactRows && exactColumns, exactRows, exactColumns, reached: model.layers.length, trace, ...(features !== undefined ? { features } : {}) };
 }
 
 function declaredIn(layer: ResolvedLayer): number | undefined {
@@ -113,11 +120,15 @@ export function nearestValid(ranges: Array<[number, number]>, size: number): num
 
 /** The smallest input height and width a window layer itself takes (its kernel less its padding). */
 export function ownMinimum(layer: ResolvedLayer): [number, number] | undefined {
-  const win = layer.kind.window?.(layer.args);
-  if (!win) return undefined;
+  if (!layer.kind.window?.(layer.args, [1, 1])) return undefined;
+  // The geometry may depend on the size (`same` padding), so it is asked again at each candidate.
+  const out = (n: number, i: 0 | 1): number => {
+    const win = layer.kind.window!(layer.args, [n, n]);
+    return windowAxis(n, win.kernel[i], win.padding[i][0], win.padding[i][1], win.stride[i], win.ceil).out;
+  };
   const axis = (i: 0 | 1): number => {
     let n = 1;
-    while (windowAxis(n, win.kernel[i], win.padding[i][0], win.padding[i][1], win.stride[i]).out < 1) n++;
+    while (out(n, i) < 1 && n < SCAN_LIMIT) n++;
     return n;
   };
   return [axis(0), axis(1)];

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CheckedModel } from "./check.js";
-import { formatShape, type InitCall } from "./layers/kind.js";
+import { formatShape, type InitCall, type TfjsLayer, type TfjsStep } from "./layers/kind.js";
 import { LoweringError } from "./layers/pool.js";
 import { initializersFor } from "./init.js";
 import { groupThousands } from "./report.js";
@@ -17,8 +17,18 @@ export interface IrCall {
   /** tfjs layer name, unique in the model. */
   name: string;
   factory: string;
+  /** What builds the layer: `tf.layers.conv2d`, or `alexc.channelSlice` for alexc's runtime layers. */
+  callee: string;
   /** The config object's entries as TypeScript source, e.g. `filters: 48`. */
   entries: string[];
+  /** Empty for a layer applied to `x`; for a merge (concatenate), the branches whose outputs it takes. */
+  branches: IrBranch[];
+}
+
+/** One branch of a subgraph: its calls are chained starting from `x`. */
+export interface IrBranch {
+  comment: string;
+  calls: IrCall[];
 }
 
 export interface IrLayer {
@@ -35,6 +45,8 @@ export interface ModelIR {
   inputChw: string;
   numClasses: number;
   layers: IrLayer[];
+  /** Whether model.ts imports alexc's runtime layers (LRN, channel slice, −∞ padding, chain). */
+  usesRuntimeLayers: boolean;
   train: { optimizer: string; loss: string; labelSmoothing: number; batch: number; epochs: number; describe: string };
 }
 
@@ -70,6 +82,19 @@ function initializer(call: InitCall): string {
   return `tf.initializers.${call.fn}(${Object.keys(call.args).length ? literal(call.args) : ""})`;
 }
 
+/** One layer call; helper layers are named after their spec layer plus a suffix (`features.4.g0`). */
+function irCall(layerName: string, s: TfjsLayer): IrCall {
+  key(s.factory);
+  const entries = [`name: ${JSON.stringify(layerName + s.suffix)}`, ...Object.entries(s.config).map(([k, v]) => `${key(k)}: ${literal(v)}`)];
+  for (const [k, v] of Object.entries(s.initializers ?? {})) entries.push(`${key(k)}: ${initializer(v)}`);
+  return { name: layerName + s.suffix, factory: s.factory, callee: s.runtime ? `alexc.${s.factory}` : `tf.layers.${s.factory}`, entries, branches: [] };
+}
+
+/** Every layer call of a lowering, branches and merges included. */
+function stepLayers(steps: TfjsStep[]): TfjsLayer[] {
+  return steps.flatMap((s) => ("branches" in s ? [...s.branches.flatMap((b) => b.layers), s.merge] : [s]));
+}
+
 export function specHash(text: string): string {
   return createHash("sha256").update(`alexc ${VERSION}\n`).update(text.replace(/\r\n?/g, "\n")).digest("hex");
 }
@@ -79,23 +104,25 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
   const init = initializersFor(model.init);
   const diagnostics: Diagnostic[] = [];
   const layers: IrLayer[] = [];
+  let usesRuntimeLayers = false;
   for (const l of checked.layers) {
     try {
       const steps = l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init });
       const settings = l.settings ? ` ${l.settings}` : "";
-      const inits = steps.flatMap((s) => Object.entries(s.initializers ?? {}).map(([k, v]) => `${k.replace("Initializer", "")} ${v.describe}`));
+      // Every branch of a grouped conv has the same initialisers: each is described once.
+      const inits = [...new Set(stepLayers(steps).flatMap((s) => Object.entries(s.initializers ?? {}).map(([k, v]) => `${k.replace("Initializer", "")} ${v.describe}`)))];
+      if (stepLayers(steps).some((s) => s.runtime) || steps.some((s) => "branches" in s)) usesRuntimeLayers = true;
       layers.push({
         comment: commentText(
           `${l.name}: ${l.kind}${settings} | ${formatShape(l.input)} -> ${formatShape(l.output)}` +
             (l.params > 0n ? ` | ${groupThousands(l.params)} params` : "") +
             (inits.length ? ` | ${inits.join(", ")}` : ""),
         ),
-        calls: steps.map((s) => {
-          key(s.factory);
-          const entries = [`name: ${JSON.stringify(l.name + s.suffix)}`, ...Object.entries(s.config).map(([k, v]) => `${key(k)}: ${literal(v)}`)];
-          for (const [k, v] of Object.entries(s.initializers ?? {})) entries.push(`${key(k)}: ${initializer(v)}`);
-          return { name: l.name + s.suffix, factory: s.factory, entries };
-        }),
+        calls: steps.map((s) =>
+          "branches" in s
+            ? { ...irCall(l.name, s.merge), branches: s.branches.map((b) => ({ comment: commentText(b.comment), calls: b.layers.map((c) => irCall(l.name, c)) })) }
+            : irCall(l.name, s),
+        ),
       });
     } catch (e) {
       if (!(e instanceof LoweringError)) throw e;
@@ -133,6 +160,7 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
       inputChw: `${model.input.c}x${model.input.h}x${model.input.w}`,
       numClasses: out.rank === "flat" ? out.n : out.c * out.h * out.w,
       layers,
+      usesRuntimeLayers,
       train: {
         optimizer: optimizerCall,
         loss: loss.fn,

@@ -292,9 +292,27 @@ function convert(spec: ArgSpec, value: Value, scope: Scope, bag: DiagnosticBag, 
       return perAxis(value, scope, bag, text, what, (e, axis) =>
         isExpr(e) ? positiveInteger(e, scope, bag, text, `${what}${axis}`) : wrongForm(e, bag, `${what}${axis} takes one number`),
       );
-    case "padding":
+    case "padding": {
+      // `same` depends on the input size: the layer resolves it with TensorFlow's rule when checked.
+      const mode = word(value, scope, ["same", "valid"]);
+      if (mode !== undefined) return mode === "same" ? "same" : [[0, 0], [0, 0]];
       return perAxis(value, scope, bag, text, what, (e, axis) => pair(e, scope, bag, text, `${what}${axis}`), true);
+    }
+    case "number": {
+      if (!isExpr(value)) return wrongForm(value, bag, `${what} takes one number`);
+      return evaluate(value, scope, bag, text)?.toNumber();
+    }
+    case "flag": {
+      const flag = word(value, scope, ["true", "false"]);
+      if (flag === undefined) return wrongForm(value, bag, `${what} takes true or false`);
+      return flag === "true";
+    }
   }
+}
+
+/** A bare word such as `same` or `true`, unless a parameter of that name shadows it. */
+function word(value: Value, scope: Scope, words: string[]): string | undefined {
+  return value.kind === "name" && words.includes(value.name) && !scope.has(value.name) ? value.name : undefined;
 }
 
 function isExpr(v: Value): v is Expr {

@@ -30,7 +30,8 @@ export function receptiveFields(checked: CheckedModel): FieldAt[] {
   let field: FieldAt = { size: [1, 1], jump: [1, 1], padding: [0, 0], global: false };
   const input = checked.input.rank === "chw" ? ([checked.input.h, checked.input.w] as Pair) : ([1, 1] as Pair);
   return checked.layers.map((layer) => {
-    const win = layer.resolved.kind.window?.(layer.resolved.args);
+    const at: Pair = layer.input.rank === "chw" ? [layer.input.h, layer.input.w] : [1, 1];
+    const win = layer.resolved.kind.window?.(layer.resolved.args, at);
     if (field.global || layer.output.rank !== "chw") {
       field = { ...field, size: input, global: true };
     } else if (win) {

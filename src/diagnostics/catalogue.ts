@@ -13,7 +13,10 @@ export type Severity = "error" | "warning";
 
 export interface CatalogueEntry {
   code: string;
-  /** Short kebab-case name; warnings are acknowledged in a spec by this name (`allow inexact "…"`). */
+  /**
+   * Short kebab-case name; warnings are acknowledged in a spec by this name (`allow inexact "…"`),
+   * so the names of allowable warnings are identifiers (`lrn_alpha`).
+   */
   name: string;
   severity: Severity;
   title: string;
@@ -45,9 +48,14 @@ const entries = [
   { code: "E0201", name: "dense-in-mismatch", severity: "error", title: "Declared dense in-features differ from the size that reaches the layer" },
   { code: "E0202", name: "empty-output", severity: "error", title: "A layer's kernel is larger than its padded input, so its output is empty" },
   { code: "E0203", name: "rank-mismatch", severity: "error", title: "A layer gets a flat vector where it needs a feature map, or the reverse" },
+  { code: "E0210", name: "indivisible-groups", severity: "error", title: "A grouped convolution whose input or output channels are not divisible by its groups" },
 
   { code: "W0301", name: "inexact", severity: "warning", title: "A window does not tile its padded input exactly: rows or columns are dropped" },
   { code: "W0302", name: "unused-allow", severity: "warning", title: "An `allow` clause that acknowledges nothing" },
+  { code: "W0310", name: "ceil_mode", severity: "warning", title: "A ceil-mode pooling whose output size differs between PyTorch, Caffe and TensorFlow (which has no ceil mode)" },
+  { code: "W0311", name: "same_padding", severity: "warning", title: "`padding=same` resolves to asymmetric padding, which PyTorch and Caffe cannot write as one layer" },
+  { code: "W0312", name: "lrn_alpha", severity: "warning", title: "LRN alpha: PyTorch and Caffe divide it by the size, the AlexNet paper and TensorFlow do not" },
+  { code: "W0313", name: "input_size", severity: "warning", title: "The input does not tile the first window layer, and the nearest size that does changes the feature count (AlexNet's 224 vs 227)" },
 
   { code: "E0401", name: "lock-mismatch", severity: "error", title: "A model's input, output, params or MACs differ from anet.lock.json" },
 ] as const satisfies readonly CatalogueEntry[];

@@ -161,6 +161,13 @@ export const explanations: Record<Code, Explanation> = {
     fix: "Insert `flatten` between the feature layers and the first dense layer.",
     fixed: small("  flatten\n  dense(10)"),
   },
+  E0210: {
+    meaning:
+      "A grouped convolution (`groups = g`, the AlexNet paper's two-GPU split) divides its input and its output channels into g equal groups, each convolved only with its own; both counts must be divisible by g. PyTorch refuses the layer with \"in_channels must be divisible by groups\". The message names the nearest channel counts that divide and the group counts that divide both.",
+    example: small("  conv(16, kernel=3, groups=2)"),
+    fix: "Change the channels (the input's or the layer before's, or this layer's output) to a multiple of g, or use a group count that divides both.",
+    fixed: small("  conv(16, kernel=3)\n  conv(32, kernel=3, groups=2)"),
+  },
   W0301: {
     meaning:
       "A window does not tile its padded input exactly, so the last rows or columns are never covered; PyTorch, TensorFlow and Caffe all drop them silently. Harmless when intended (the seed's padding=2 conv1 floors 55.25 to 55), a bug when not. The message says how many rows and columns are dropped and which padding or input size divides exactly.\n\nArithmetic: (W − F + P1 + P2) mod S rows are dropped; e.g. (224 − 11 + 2 + 2) mod 4 = 1.",
@@ -180,5 +187,33 @@ export const explanations: Record<Code, Explanation> = {
     example: small("  conv(16, kernel=3, padding=1) allow inexact \"old reason\""),
     fix: "Remove the clause.",
     fixed: small("  conv(16, kernel=3, padding=1)"),
+  },
+  W0310: {
+    meaning:
+      "A max-pool in ceil mode (`ceil_mode=true`, PyTorch's ceil_mode=True) whose output size is not the same everywhere: ceil mode keeps the last, partial window, TensorFlow/Keras have no ceil mode (floor), and Caffe ceils too but applies PyTorch's rule that the last window must start inside the input or its leading padding only when the layer has padding (pytorch#57178). alexc follows PyTorch and lowers ceil mode to −∞ padding at the bottom/right, so the generated tfjs model has PyTorch's size. The message gives each framework's result.\n\nArithmetic: N = ceil((W − F + P1 + P2) / S) + 1, less one when (N − 1)·S ≥ W + P1; e.g. 56 with a 3×3 window, stride 2: ceil(26.5) + 1 = 28, where floor gives 27.",
+    example: "model m {\n  input 3x56x56\n  maxpool(3, stride=2, ceil_mode=true)\n}\n",
+    fix: "Acknowledge it when the model is meant for PyTorch's (or Caffe's) rule: `maxpool(…) allow ceil_mode \"reason\"`; or choose an input that the window tiles exactly, where every rule agrees; or drop ceil_mode for floor mode everywhere.",
+    fixed: "model m {\n  input 3x55x55\n  maxpool(3, stride=2, ceil_mode=true)\n}\n",
+  },
+  W0311: {
+    meaning:
+      "`padding=same` is resolved with TensorFlow's rule, total = max((ceil(W/S) − 1)·S + F − W, 0), with the odd row or column at the bottom/right. Caffe and PyTorch's integer padding are symmetric, so they give a different size (or windows shifted by one), and PyTorch's padding='same' rejects strided convolutions. The message gives TensorFlow's padding and size and the symmetric alternative's.",
+    example: small("  conv(16, kernel=4, padding=same)"),
+    fix: "Write the padding out (`padding=[1, 2]`), which states the asymmetry and ports as nn.ZeroPad2d before an unpadded layer; or use an odd kernel with stride 1, where same is symmetric; or acknowledge it: `allow same_padding \"reason\"`.",
+    fixed: small("  conv(16, kernel=4, padding=[1, 2])"),
+  },
+  W0312: {
+    meaning:
+      "LRN's alpha has two conventions. PyTorch's nn.LocalResponseNorm and Caffe divide it by the size: b = a / (k + alpha/size · Σ a²)^beta. The AlexNet paper's formula and TensorFlow's tf.nn.local_response_normalization do not: b = a / (k + alpha · Σ a²)^beta, with a depth radius instead of a size. alexc's lrn follows PyTorch (and converts for tfjs), so an alpha copied from the paper or TensorFlow code is size times too weak. Raised where alpha is written out (the default is PyTorch's), and for even sizes, which only PyTorch accepts.",
+    example: small("  lrn(5, alpha=1e-4, beta=0.75, k=2)"),
+    fix: "If alpha comes from the paper or TensorFlow, multiply it by the size (the message gives the number); if it comes from PyTorch or Caffe, acknowledge it: `lrn(…) allow lrn_alpha \"reason\"`. Use an odd size.",
+    fixed: small("  lrn(5, beta=0.75, k=2)  // alpha: PyTorch's default 1e-4, divided by size"),
+  },
+  W0313: {
+    meaning:
+      "The dense layer's declared in-features do not fit this input, the input does not tile the first convolution or pooling exactly, and the nearest input that does tile it fits them. Convolutions floor leftover rows silently in PyTorch, Caffe and TensorFlow alike, so one architecture ported at two input sizes diverges from the first layer on. AlexNet is the classic case: the paper says 224×224, but its 11×11 stride-4 conv1 tiles 227×227, which Caffe's model takes; at 224 the classifier gets 256×5×5 = 6400 features instead of 9216. The message traces both sizes through the network.",
+    example: "model m {\n  input 3x32x32\n  conv(8, kernel=3, stride=2)\n  flatten\n  dense(8*16*16 -> 10)\n}\n",
+    fix: "Use the input the message names, or pad the first layer as it suggests (the seed's table pads AlexNet's conv1 [1, 2] at 224); or acknowledge it on that layer: `allow input_size \"reason\"`.",
+    fixed: "model m {\n  input 3x33x33\n  conv(8, kernel=3, stride=2)\n  flatten\n  dense(8*16*16 -> 10)\n}\n",
   },
 };

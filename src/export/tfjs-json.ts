@@ -8,7 +8,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { CheckedModel } from "../check.js";
-import type { InitCall } from "../layers/kind.js";
+import type { InitCall, TfjsLayer } from "../layers/kind.js";
+import * as runtimeLayers from "../runtime/layers.js";
 import { LoweringError } from "../layers/pool.js";
 import { initializersFor } from "../init.js";
 import { specHash } from "../ir.js";
@@ -60,14 +61,23 @@ export async function exportTfjsJson(checked: CheckedModel, specPath: string, sp
       diagnostics.push(diag("E0106", `${l.name} cannot be lowered to TensorFlow.js: ${e.message}`, { span: l.resolved.node.span }));
       continue;
     }
-    for (const step of steps) {
-      const make = (tf.layers as unknown as Record<string, Factory | undefined>)[step.factory];
-      if (!make) throw new Error(`tfjs has no layer factory ${step.factory}`);
+    const layer = (step: TfjsLayer): tf.layers.Layer => {
+      const factories = (step.runtime ? runtimeLayers : tf.layers) as unknown as Record<string, Factory | undefined>;
+      const make = factories[step.factory];
+      if (!make) throw new Error(`no layer factory ${step.factory}`);
       const inits = Object.fromEntries(
         // tfjs treats a seed of 0 as none, so each initializer gets seed + its ordinal (from 1).
         Object.entries(step.initializers ?? {}).map(([k, call]) => [k, initializer(call, options.weights ? options.seed + ++ordinal : undefined)]),
       );
-      x = make({ name: l.name + step.suffix, ...step.config, ...inits }).apply(x) as tf.SymbolicTensor;
+      return make({ name: l.name + step.suffix, ...step.config, ...inits });
+    };
+    for (const step of steps) {
+      if ("branches" in step) {
+        // A subgraph (a grouped conv): each branch is a chain from the current tensor, then the merge.
+        const from = x;
+        const outputs = step.branches.map((b) => b.layers.reduce((t, s) => layer(s).apply(t) as tf.SymbolicTensor, from));
+        x = layer(step.merge).apply(outputs) as tf.SymbolicTensor;
+      } else x = layer(step).apply(x) as tf.SymbolicTensor;
     }
   }
   if (diagnostics.length) return { files: new Map(), diagnostics };

@@ -1,56 +1,139 @@
-import type { LayerKind, Padding } from "./kind.js";
-import { applyWindow, formatPadding, formatWindow } from "./window.js";
+import type { CheckContext, LayerKind, PaddingArg, TfjsLayer, TfjsStep } from "./kind.js";
+import { layerLabel } from "./kind.js";
+import { applyWindow, concretePadding, describePadding, formatWindow } from "./window.js";
 import { needsFeatureMap } from "./ranks.js";
+import { samePaddingWarning } from "./portability.js";
 
 export interface ConvArgs {
   out: number;
   kernel: [number, number];
   stride: [number, number];
-  padding: Padding;
+  padding: PaddingArg;
+  /** PyTorch's groups: each group of in-channels is convolved only into its own group of out-channels. */
+  groups: number;
 }
 
-/** 2-D convolution with bias, PyTorch's nn.Conv2d. Explicit padding lowers to a ZeroPadding2D layer. */
+/**
+ * 2-D convolution with bias, PyTorch's nn.Conv2d. Explicit padding lowers to a ZeroPadding2D layer.
+ * tfjs has no grouped Conv2D (tfjs#3900), so `groups = g` lowers to a small subgraph: slice the
+ * channels into g parts, one conv per part, concatenate. Each branch's kernel is the matching slice
+ * of PyTorch's [Cout, Cin/g, kh, kw] weight, so a PyTorch grouped conv's weights load branch by branch.
+ */
 export const conv: LayerKind<ConvArgs> = {
   kind: "conv",
   pytorch: "Conv2d",
-  doc: "2-D convolution with bias: conv(out_channels, kernel=F, stride=S, padding=P)",
+  doc: "2-D convolution with bias: conv(out_channels, kernel=F, stride=S, padding=P, groups=G)",
   args: [
     { name: "out", type: "count", position: 0, doc: "output channels" },
     { name: "kernel", type: "window", position: 1, doc: "kernel size: F, HxW or {h, w}" },
     { name: "stride", type: "window", default: [1, 1], doc: "stride: S, HxW or {h, w}" },
-    { name: "padding", type: "padding", default: [[0, 0], [0, 0]], doc: "zero padding: P, [P1, P2] or {h, w}" },
+    { name: "padding", type: "padding", default: [[0, 0], [0, 0]], doc: "zero padding: P, [P1, P2], {h, w}, same or valid" },
+    { name: "groups", type: "count", default: 1, doc: "channel groups, as PyTorch's groups (the AlexNet paper's two GPUs: 2)" },
   ],
   infer(a, input, ctx) {
     const map = needsFeatureMap(input, ctx, "conv");
     if (!map) return undefined;
-    const hw = applyWindow("conv", map, a.kernel, a.stride, a.padding, ctx);
+    if (!groupsDivide(a, map.c, ctx)) return undefined;
+    const padding = concretePadding(a.padding, [map.h, map.w], a.kernel, a.stride);
+    const hw = applyWindow("conv", map, { kernel: a.kernel, stride: a.stride, padding }, ctx);
+    if (hw && a.padding === "same") samePaddingWarning("conv", map, a, padding, hw, ctx);
     return hw && { rank: "chw", c: a.out, ...hw };
   },
   params(a, input) {
     const cin = input.rank === "chw" ? input.c : 0;
-    return BigInt(a.out) * BigInt(cin) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]) + BigInt(a.out);
+    return BigInt(a.out) * BigInt(cin / a.groups) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]) + BigInt(a.out);
   },
   macs(a, input, output) {
     if (input.rank !== "chw" || output.rank !== "chw") return 0n;
-    return BigInt(output.c) * BigInt(output.h) * BigInt(output.w) * BigInt(input.c) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]);
+    return BigInt(output.c) * BigInt(output.h) * BigInt(output.w) * BigInt(input.c / a.groups) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]);
   },
-  window: (a) => a,
+  window: (a, size) => ({ kernel: a.kernel, stride: a.stride, padding: concretePadding(a.padding, size, a.kernel, a.stride) }),
   channels: (a) => a.out,
-  describe(a) {
-    return `${a.out}, kernel ${formatWindow(a.kernel)}, stride ${formatWindow(a.stride)}, padding ${formatPadding(a.padding)}`;
+  describe(a, input) {
+    return (
+      `${a.out}, kernel ${formatWindow(a.kernel)}, stride ${formatWindow(a.stride)}, padding ${describePadding(a.padding, a.kernel, a.stride, input)}` +
+      (a.groups > 1 ? `, groups ${a.groups}` : "")
+    );
   },
   lower(a, input, _output, ctx) {
-    const cin = input.rank === "chw" ? input.c : 0;
+    const [cin, h, w] = input.rank === "chw" ? [input.c, input.h, input.w] : [0, 0, 0];
     const area = a.kernel[0] * a.kernel[1];
-    const init = ctx.init("conv", cin * area, a.out * area);
-    const layers = [];
-    if (a.padding.flat().some((p) => p > 0)) layers.push({ factory: "zeroPadding2d", suffix: ".pad", config: { padding: a.padding } });
-    layers.push({
+    // PyTorch's fans for a grouped conv: fan-in Cin/g·kh·kw, fan-out Cout·kh·kw (its weight is [Cout, Cin/g, kh, kw]).
+    const init = ctx.init("conv", (cin / a.groups) * area, a.out * area);
+    const padding = concretePadding(a.padding, [h, w], a.kernel, a.stride);
+    const steps: TfjsStep[] = [];
+    if (padding.flat().some((p) => p > 0)) steps.push({ factory: "zeroPadding2d", suffix: ".pad", config: { padding } });
+    const convLayer = (suffix: string, filters: number): TfjsLayer => ({
       factory: "conv2d",
-      suffix: "",
-      config: { filters: a.out, kernelSize: a.kernel, strides: a.stride, padding: "valid", useBias: true },
+      suffix,
+      config: { filters, kernelSize: a.kernel, strides: a.stride, padding: "valid", useBias: true },
       initializers: { kernelInitializer: init.kernel, biasInitializer: init.bias },
     });
-    return layers;
+    if (a.groups === 1) return [...steps, convLayer("", a.out)];
+    const [inPer, outPer] = [cin / a.groups, a.out / a.groups];
+    const branches = Array.from({ length: a.groups }, (_, g) => ({
+      comment: `group ${g + 1} of ${a.groups}: input channels ${g * inPer}–${(g + 1) * inPer - 1} -> output channels ${g * outPer}–${(g + 1) * outPer - 1}`,
+      layers: [
+        { factory: "channelSlice", runtime: true, suffix: `.g${g}.in`, config: { begin: g * inPer, size: inPer } },
+        convLayer(`.g${g}`, outPer),
+      ],
+    }));
+    steps.push({ branches, merge: { factory: "concatenate", suffix: "", config: { axis: -1 } } });
+    return steps;
   },
 };
+
+/** PyTorch requires in- and out-channels divisible by groups; the error names the nearest widths that are. */
+function groupsDivide(a: ConvArgs, cin: number, ctx: CheckContext): boolean {
+  if (a.groups === 1) return true;
+  const bad = [
+    { what: "input", n: cin },
+    { what: "output", n: a.out },
+  ].filter((x) => x.n % a.groups !== 0);
+  if (bad.length === 0) return true;
+  const nearest = (n: number): string => {
+    const below = Math.floor(n / a.groups) * a.groups;
+    return below === 0 ? `${below + a.groups}` : `${below} or ${below + a.groups}`;
+  };
+  const common = divisors(gcd(cin, a.out));
+  const fixes = bad.map((b) =>
+    b.what === "input"
+      ? ctx.producer
+        ? `have the layer before give ${nearest(cin)} channels instead of ${cin}`
+        : `an input of ${nearest(cin)} channels instead of ${cin}`
+      : `${nearest(a.out)} output channels instead of ${a.out}`,
+  );
+  // A handful of choices is help; more is noise.
+  const choices = common.filter((d) => d > 1).slice(0, 6);
+  if (choices.length > 0) {
+    const list = choices.length === 1 ? `${choices[0]}` : `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`;
+    fixes.push(`groups=${list}, which ${choices.length === 1 ? "divides" : "divide"} both ${cin} and ${a.out}`);
+  } else fixes.push(`groups=1: ${cin} and ${a.out} have no common divisor above 1`);
+  const counted = bad.length === 2 ? `${cin} input and ${a.out} output channels are` : `${bad[0]!.n} ${bad[0]!.what} channel${bad[0]!.n === 1 ? " is" : "s are"}`;
+  ctx.bag.add("E0210", `${layerLabel(ctx.name, "conv")} has groups=${a.groups}, but its ${counted} not divisible by ${a.groups}`, {
+    span: ctx.sources["groups"]?.span ?? ctx.span,
+    label: `groups=${a.groups}`,
+    notes: [
+      `a grouped convolution splits its input and output channels into ${a.groups} equal groups, so both must be divisible by ${a.groups} (PyTorch: "in_channels must be divisible by groups", "out_channels must be divisible by groups")`,
+      `input ${cin} channels${ctx.producer ? `, from ${ctx.producer}` : " (the model input)"}; output ${a.out} channels`,
+    ],
+    help: fixes.join("; or "),
+  });
+  return false;
+}
+
+/** Divisors in increasing order, found up to √n (channel counts can be large). */
+function divisors(n: number): number[] {
+  const low: number[] = [];
+  const high: number[] = [];
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    low.push(d);
+    if (d * d !== n) high.unshift(n / d);
+  }
+  return [...low, ...high];
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}

@@ -8,9 +8,10 @@ import { conv } from "./conv.js";
 import { maxpool } from "./pool.js";
 import { relu, dropout, flatten } from "./simple.js";
 import { dense } from "./dense.js";
+import { lrn } from "./lrn.js";
 
 export const layerKinds: ReadonlyMap<string, LayerKind<any>> = new Map<string, LayerKind<any>>(
-  [conv, relu, maxpool, dropout, flatten, dense].map((k) => [k.kind, k]),
+  [conv, relu, maxpool, dropout, flatten, dense, lrn].map((k) => [k.kind, k]),
 );
 
 export type { LayerKind, Shape } from "./kind.js";

@@ -11,15 +11,25 @@ export type Shape = { rank: "chw"; c: number; h: number; w: number } | { rank: "
 /** [top, bottom] and [left, right]: the seed's P1/P2 for each axis. */
 export type Padding = [[number, number], [number, number]];
 
+/**
+ * Padding as written: explicit, or `same`, which depends on the input size and is resolved per layer
+ * with TensorFlow's rule (`valid` is resolved at once to zeros).
+ */
+export type PaddingArg = Padding | "same";
+
 export type ArgType =
   /** A whole number ≥ 1 (channels, features). */
   | "count"
   /** A whole number ≥ 1 per axis: `3`, `5x3` (H×W) or `{h: 5, w: 3}`. */
   | "window"
-  /** Whole numbers ≥ 0: `2`, `[1, 2]` (P1, P2 on both axes), `{h: [1, 2], w: 1}`. */
+  /** Whole numbers ≥ 0: `2`, `[1, 2]` (P1, P2 on both axes), `{h: [1, 2], w: 1}`; or `same` / `valid`. */
   | "padding"
   /** A probability in [0, 1). */
-  | "probability";
+  | "probability"
+  /** Any finite number (LRN's alpha, beta, k); the kind checks its own range. */
+  | "number"
+  /** `true` or `false`. */
+  | "flag";
 
 export interface ArgSpec {
   name: string;
@@ -74,7 +84,10 @@ export interface LoweringContext {
 
 /** One tfjs layer call in the generated model, e.g. tf.layers.conv2d({...}). */
 export interface TfjsLayer {
+  /** A `tf.layers` factory, or with `runtime` one of alexc's own layers (src/runtime/layers.ts). */
   factory: string;
+  /** True for layers tfjs-layers lacks (channel slice, LRN, −∞ padding), imported from `alexc/runtime/layers`. */
+  runtime?: boolean;
   /**
    * Suffix added to the spec layer's name for helper layers (".pad", ".chw"); "" for the main one.
    * It starts with a dot, which spec names cannot contain, so it never collides with another layer.
@@ -82,6 +95,26 @@ export interface TfjsLayer {
   suffix: string;
   config: Record<string, unknown>;
   initializers?: Record<string, InitCall>;
+}
+
+/**
+ * A small subgraph: each branch is a chain of layers applied to the current tensor, and `merge`
+ * (e.g. a concatenate) is applied to the branches' outputs. Grouped convolutions lower to this.
+ */
+export interface TfjsBranches {
+  branches: Array<{ comment: string; layers: TfjsLayer[] }>;
+  merge: TfjsLayer;
+}
+
+export type TfjsStep = TfjsLayer | TfjsBranches;
+
+/** Window geometry of a layer at one input size: `same` padding resolved, ceil mode flagged. */
+export interface WindowGeometry {
+  kernel: [number, number];
+  stride: [number, number];
+  padding: Padding;
+  /** PyTorch's ceil_mode: the last partial window counts if it starts inside the input or top/left padding. */
+  ceil?: boolean;
 }
 
 export interface LayerKind<A = Record<string, unknown>> {
@@ -95,15 +128,15 @@ export interface LayerKind<A = Record<string, unknown>> {
   params(args: A, input: Shape, output: Shape): bigint;
   macs(args: A, input: Shape, output: Shape): bigint;
   /**
-   * For layers that slide a window over H and W: its geometry, so input sizes can be searched
-   * quickly (src/inputs.ts) without re-running the full checker for each candidate size.
+   * For layers that slide a window over H and W: its geometry at an input of `size` (H, W), so input
+   * sizes can be searched quickly (src/inputs.ts) without re-running the full checker for each one.
    */
-  window?(args: A): { kernel: [number, number]; stride: [number, number]; padding: Padding };
+  window?(args: A, size: [number, number]): WindowGeometry;
   /** Output channels when the layer sets them (conv); absent when channels pass through. */
   channels?(args: A): number;
-  /** Compact settings for reports: "48, kernel 11, stride 4, padding 2". */
-  describe(args: A): string;
-  lower(args: A, input: Shape, output: Shape, ctx: LoweringContext): TfjsLayer[];
+  /** Compact settings for reports: "48, kernel 11, stride 4, padding 2"; `input` resolves `same`. */
+  describe(args: A, input?: Shape): string;
+  lower(args: A, input: Shape, output: Shape, ctx: LoweringContext): TfjsStep[];
 }
 
 export function formatShape(s: Shape): string {

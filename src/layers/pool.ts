@@ -1,74 +1,90 @@
-import type { LayerKind, Padding } from "./kind.js";
+import type { LayerKind, Padding, PaddingArg, TfjsStep } from "./kind.js";
 import { layerLabel } from "./kind.js";
-import { applyWindow, formatPadding, formatWindow } from "./window.js";
+import { applyWindow, concretePadding, describePadding, formatPadding, formatWindow, windowAxis } from "./window.js";
 import { needsFeatureMap } from "./ranks.js";
+import { caffeCeilNote, ceilModeWarning, samePaddingWarning } from "./portability.js";
 
 export interface PoolArgs {
   kernel: [number, number];
   stride: [number, number];
-  padding: Padding;
+  padding: PaddingArg;
+  /** PyTorch's ceil_mode (Caffe's default): keep the last, partial window. */
+  ceil_mode: boolean;
 }
 
 /**
- * Max pooling, PyTorch's nn.MaxPool2d (floor mode). Stride defaults to the kernel, as in PyTorch.
- * tfjs pooling has no explicit padding, and zero padding would change a max over negative values,
- * so padding is accepted only where it equals TF's 'same' padding for this input (which ignores
- * padded positions exactly as PyTorch's -inf padding does).
+ * Max pooling, PyTorch's nn.MaxPool2d. Stride defaults to the kernel, as in PyTorch. Its padding is
+ * −∞ (a padded cell never wins a max), which tfjs-layers cannot express, and tfjs has no ceil mode:
+ * both lower to alexc's −∞ padding layer (bottom/right extended for ceil mode) and an unpadded pool,
+ * so the generated model has exactly the checked shape.
  */
 export const maxpool: LayerKind<PoolArgs> = {
   kind: "maxpool",
   pytorch: "MaxPool2d",
-  doc: "max pooling: maxpool(kernel=F, stride=S (default F), padding=P)",
+  doc: "max pooling: maxpool(kernel=F, stride=S (default F), padding=P, ceil_mode=false)",
   args: [
     { name: "kernel", type: "window", position: 0, doc: "window size: F, HxW or {h, w}" },
     { name: "stride", type: "window", default: (a: Record<string, unknown>) => a["kernel"], doc: "stride (default: the kernel size)" },
-    { name: "padding", type: "padding", default: [[0, 0], [0, 0]], doc: "implicit -inf padding: P, [P1, P2] or {h, w}" },
+    { name: "padding", type: "padding", default: [[0, 0], [0, 0]], doc: "implicit -inf padding: P, [P1, P2], {h, w}, same or valid" },
+    { name: "ceil_mode", type: "flag", default: false, doc: "true: ceil instead of floor, as PyTorch's ceil_mode and Caffe" },
   ],
   infer(a, input, ctx) {
     const map = needsFeatureMap(input, ctx, "maxpool");
     if (!map) return undefined;
+    const padding = concretePadding(a.padding, [map.h, map.w], a.kernel, a.stride);
     for (let i = 0; i < 2; i++) {
       const half = Math.floor(a.kernel[i]! / 2);
-      if (a.padding[i]!.some((p) => p > half)) {
+      if (padding[i]!.some((p) => p > half)) {
         ctx.bag.add("E0111", `${layerLabel(ctx.name, "maxpool")} pads more than half its kernel`, {
           span: ctx.sources["padding"]?.span ?? ctx.span,
-          label: `padding ${formatPadding(a.padding)} with kernel ${formatWindow(a.kernel)}`,
+          label: `padding ${formatPadding(padding)} with kernel ${formatWindow(a.kernel)}`,
           notes: ["a window could then lie entirely in the padding; PyTorch rejects this too (pad should be at most half of kernel size)"],
           help: `use padding ≤ ${half}`,
         });
         return undefined;
       }
     }
-    const hw = applyWindow("maxpool", map, a.kernel, a.stride, a.padding, ctx);
-    return hw && { rank: "chw", c: map.c, ...hw };
+    const geometry = { kernel: a.kernel, stride: a.stride, padding, ceil: a.ceil_mode };
+    const hw = applyWindow("maxpool", map, geometry, ctx, a.ceil_mode ? {} : caffeCeilNote(map, a, padding));
+    if (!hw) return undefined;
+    if (a.padding === "same") samePaddingWarning("maxpool", map, a, padding, hw, ctx);
+    if (a.ceil_mode) ceilModeWarning(map, a, padding, ctx);
+    return { rank: "chw", c: map.c, ...hw };
   },
   params: () => 0n,
   macs: () => 0n,
-  window: (a) => a,
-  describe(a) {
-    const pad = a.padding.flat().some((p) => p > 0) ? `, padding ${formatPadding(a.padding)}` : "";
-    return `kernel ${formatWindow(a.kernel)}, stride ${formatWindow(a.stride)}${pad}`;
+  window: (a, size) => ({ kernel: a.kernel, stride: a.stride, padding: concretePadding(a.padding, size, a.kernel, a.stride), ceil: a.ceil_mode }),
+  describe(a, input) {
+    const padded = a.padding === "same" || a.padding.flat().some((p) => p > 0);
+    const pad = padded ? `, padding ${describePadding(a.padding, a.kernel, a.stride, input)}` : "";
+    return `kernel ${formatWindow(a.kernel)}, stride ${formatWindow(a.stride)}${pad}${a.ceil_mode ? ", ceil mode" : ""}`;
   },
-  lower(a, input) {
-    const padded = a.padding.flat().some((p) => p > 0);
-    if (padded && input.rank === "chw") {
-      const same = tfSamePadding([input.h, input.w], a.kernel, a.stride);
-      if (JSON.stringify(same) !== JSON.stringify(a.padding)) {
-        throw new LoweringError(
-          `maxpool padding ${formatPadding(a.padding)} has no exact tfjs equivalent for a ${input.h}×${input.w} input ` +
-            `(tfjs pools pad only as 'same', which here means ${formatPadding(same)})`,
-        );
-      }
+  lower(a, input, output) {
+    const [h, w] = input.rank === "chw" ? [input.h, input.w] : [0, 0];
+    const padding = poolPadding([h, w], a);
+    // Never a silently different shape: the unpadded pool over the −∞-padded input must give the checked size.
+    const got = [0, 1].map((i) => windowAxis([h, w][i]! + padding[i]![0] + padding[i]![1], a.kernel[i]!, 0, 0, a.stride[i]!).out);
+    if (output.rank !== "chw" || got[0] !== output.h || got[1] !== output.w) {
+      throw new LoweringError(`maxpool padding ${formatPadding(padding)} gives ${got.join("×")}, not the checked ${output.rank === "chw" ? `${output.h}×${output.w}` : "shape"}`);
     }
-    return [{ factory: "maxPooling2d", suffix: "", config: { poolSize: a.kernel, strides: a.stride, padding: padded ? "same" : "valid" } }];
+    const steps: TfjsStep[] = [];
+    if (padding.flat().some((p) => p > 0)) steps.push({ factory: "negInfPadding2d", runtime: true, suffix: ".pad", config: { padding } });
+    steps.push({ factory: "maxPooling2d", suffix: "", config: { poolSize: a.kernel, strides: a.stride, padding: "valid" } });
+    return steps;
   },
 };
 
-/** TensorFlow's 'same' padding: total = max((ceil(W/S) − 1)·S + F − W, 0), the extra one at the end. */
-export function tfSamePadding(size: [number, number], kernel: [number, number], stride: [number, number]): Padding {
+/**
+ * The −∞ padding that makes an unpadded (floor-mode) pool give this layer's output: the layer's own
+ * padding, plus in ceil mode enough at the bottom/right for the last partial window.
+ */
+export function poolPadding(size: [number, number], a: PoolArgs): Padding {
+  const padding = concretePadding(a.padding, size, a.kernel, a.stride);
   return [0, 1].map((i) => {
-    const total = Math.max((Math.ceil(size[i]! / stride[i]!) - 1) * stride[i]! + kernel[i]! - size[i]!, 0);
-    return [Math.floor(total / 2), total - Math.floor(total / 2)];
+    const [before, after] = padding[i]!;
+    const out = windowAxis(size[i]!, a.kernel[i]!, before, after, a.stride[i]!, a.ceil_mode).out;
+    const extra = Math.max(0, (out - 1) * a.stride[i]! + a.kernel[i]! - (size[i]! + before + after));
+    return [before, after + extra];
   }) as Padding;
 }
 

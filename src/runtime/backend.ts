@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import { AlexcRuntimeError } from './errors.js';
 import { registerWasmGradientKernels } from './wasm-kernels.js';
+import { registerWasmMaxPoolGrad } from './wasm-maxpool-grad.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export interface BackendSelection { name: string; detail: string }
@@ -46,6 +47,7 @@ async function tryNative(failures: string[]): Promise<BackendSelection | undefin
 async function tryWasm(): Promise<BackendSelection | undefined> {
   // Must precede setBackend('wasm'): the replaced kernel's setup runs at backend init.
   const supplied = registerWasmGradientKernels();
+  registerWasmMaxPoolGrad();
   if (!(await tf.setBackend('wasm'))) return undefined;
   await tf.ready();
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;

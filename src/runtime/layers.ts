@@ -1,0 +1,180 @@
+/**
+ * Layers tfjs-layers lacks, for generated model.ts (`import * as alexc from "alexc/runtime/layers"`):
+ *
+ *   channelSlice      a range of channels: the branches of a grouped convolution
+ *   localResponseNorm PyTorch's nn.LocalResponseNorm (size, alpha, beta, k) on tf's LRN op
+ *   negInfPadding2d   −∞ padding: max-pool padding as PyTorch pads, and ceil mode
+ *   chain             applies layers in turn, so a branch reads top to bottom
+ *
+ * Each class is registered for tfjs serialisation, so a saved model loads again. This module loads
+ * no backend: it works wherever @tensorflow/tfjs does (every backend, wasm included, has tf's LRN
+ * kernels in tfjs 4.22).
+ */
+import * as tf from "@tensorflow/tfjs";
+
+type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+type Kwargs = Record<string, unknown>;
+
+function one(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  if (Array.isArray(inputs)) {
+    if (inputs.length !== 1) throw new Error(`alexc: expected one input tensor, got ${inputs.length}`);
+    return inputs[0]!;
+  }
+  return inputs;
+}
+
+function oneShape(shape: tf.Shape | tf.Shape[]): tf.Shape {
+  return Array.isArray(shape[0]) ? (shape as tf.Shape[])[0]! : (shape as tf.Shape);
+}
+
+export interface ChannelSliceArgs extends LayerArgs {
+  /** First channel taken. */
+  begin: number;
+  /** How many channels. */
+  size: number;
+}
+
+/** Channels [begin, begin + size) of a channels-last tensor. */
+export class ChannelSlice extends tf.layers.Layer {
+  static readonly className = "alexc.ChannelSlice";
+  readonly begin: number;
+  readonly size: number;
+
+  constructor(args: ChannelSliceArgs) {
+    super(args);
+    if (!(Number.isInteger(args.begin) && args.begin >= 0 && Number.isInteger(args.size) && args.size >= 1)) {
+      throw new Error(`alexc.ChannelSlice: begin must be a whole number ≥ 0 and size ≥ 1, got begin ${args.begin}, size ${args.size}`);
+    }
+    this.begin = args.begin;
+    this.size = args.size;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const shape = oneShape(inputShape);
+    const channels = shape[shape.length - 1];
+    if (channels != null && this.begin + this.size > channels) {
+      throw new Error(`alexc.ChannelSlice '${this.name}': channels ${this.begin}–${this.begin + this.size - 1} of an input with ${channels}`);
+    }
+    return [...shape.slice(0, -1), this.size];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = one(inputs);
+      const last = x.rank - 1;
+      return tf.slice(
+        x,
+        x.shape.map((_, i) => (i === last ? this.begin : 0)),
+        x.shape.map((_, i) => (i === last ? this.size : -1)),
+      );
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), begin: this.begin, size: this.size };
+  }
+}
+
+export interface LocalResponseNormArgs extends LayerArgs {
+  /** Channels summed over, centred on each channel (PyTorch's `size`). */
+  size: number;
+  /** Scale; divided by `size`, as PyTorch and Caffe do. */
+  alpha?: number;
+  beta?: number;
+  k?: number;
+}
+
+/**
+ * PyTorch's nn.LocalResponseNorm on channels-last input:
+ *
+ *   b_c = a_c / (k + alpha/size · Σ_{j = c − ⌊size/2⌋}^{c + ⌊(size−1)/2⌋} a_j²)^beta
+ *
+ * tf's localResponseNormalization sums a_j² over c ± depthRadius and does not divide alpha, so an odd
+ * size becomes depthRadius (size − 1)/2 and alpha/size. An even size's window is lopsided, which tf's
+ * op cannot express; it is computed from plain ops (a ones-kernel convolution across channels) instead.
+ */
+export class LocalResponseNorm extends tf.layers.Layer {
+  static readonly className = "alexc.LocalResponseNorm";
+  readonly size: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+
+  constructor(args: LocalResponseNormArgs) {
+    super(args);
+    this.size = args.size;
+    this.alpha = args.alpha ?? 1e-4;
+    this.beta = args.beta ?? 0.75;
+    this.k = args.k ?? 1;
+    if (!(Number.isInteger(this.size) && this.size >= 1)) throw new Error(`alexc.LocalResponseNorm: size must be a whole number ≥ 1, got ${this.size}`);
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return oneShape(inputShape);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = one(inputs) as tf.Tensor4D;
+      if (this.size % 2 === 1) return tf.localResponseNormalization(x, (this.size - 1) / 2, this.k, this.alpha / this.size, this.beta);
+      return lopsidedLrn(x, this.size, this.alpha, this.beta, this.k);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), size: this.size, alpha: this.alpha, beta: this.beta, k: this.k };
+  }
+}
+
+/** Even sizes: PyTorch's zero-padded window of size/2 channels before and size/2 − 1 after. */
+function lopsidedLrn(x: tf.Tensor4D, size: number, alpha: number, beta: number, k: number): tf.Tensor {
+  const [n, h, w, c] = x.shape;
+  const squares = tf.pad(tf.square(x), [[0, 0], [0, 0], [0, 0], [size / 2, size / 2 - 1]]);
+  const sums = tf.conv1d(squares.reshape([n * h * w, c + size - 1, 1]) as tf.Tensor3D, tf.ones([size, 1, 1]) as tf.Tensor3D, 1, "valid").reshape(x.shape);
+  return tf.div(x, tf.pow(tf.add(tf.mul(sums, alpha / size), k), beta));
+}
+
+export interface NegInfPadding2DArgs extends LayerArgs {
+  /** [[top, bottom], [left, right]]. */
+  padding: [[number, number], [number, number]];
+}
+
+/**
+ * Pads height and width with −∞, so a padded cell never wins a max: PyTorch's max-pool padding, and,
+ * extended at the bottom/right, ceil mode. tfjs-layers' zeroPadding2d would change a max over
+ * negative values, and its pooling pads only as 'same'.
+ */
+export class NegInfPadding2D extends tf.layers.Layer {
+  static readonly className = "alexc.NegInfPadding2D";
+  readonly padding: [[number, number], [number, number]];
+
+  constructor(args: NegInfPadding2DArgs) {
+    super(args);
+    this.padding = args.padding;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const [batch, h, w, c] = oneShape(inputShape);
+    const [[t, b], [l, r]] = this.padding;
+    return [batch ?? null, h == null ? null : h + t + b, w == null ? null : w + l + r, c ?? null];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => tf.pad(one(inputs), [[0, 0], this.padding[0], this.padding[1], [0, 0]], -Infinity));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), padding: this.padding };
+  }
+}
+
+for (const cls of [ChannelSlice, LocalResponseNorm, NegInfPadding2D]) tf.serialization.registerClass(cls);
+
+export const channelSlice = (args: ChannelSliceArgs): ChannelSlice => new ChannelSlice(args);
+export const localResponseNorm = (args: LocalResponseNormArgs): LocalResponseNorm => new LocalResponseNorm(args);
+export const negInfPadding2d = (args: NegInfPadding2DArgs): NegInfPadding2D => new NegInfPadding2D(args);
+
+/** Applies `layers` in turn to `x`: one branch of a subgraph, written top to bottom. */
+export function chain(x: tf.SymbolicTensor, layers: tf.layers.Layer[]): tf.SymbolicTensor {
+  return layers.reduce((t, layer) => layer.apply(t) as tf.SymbolicTensor, x);
+}
