@@ -21,9 +21,14 @@ import { CstParser, type CstNode } from "chevrotain";
 import * as T from "./tokens.js";
 import { messages } from "./messages.js";
 
-class AnetParser extends CstParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: "full", maxLookahead: 3, errorMessageProvider: messages });
+export class AnetParser extends CstParser {
+  /**
+   * Grammar validations (ambiguities, left recursion) are chevrotain's slowest start-up step and can
+   * only fail when the grammar changes: the shipped instance skips them, and a test builds a
+   * validating instance so a grammar mistake still fails the build.
+   */
+  constructor(validate = false) {
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: "full", maxLookahead: 3, errorMessageProvider: messages, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 

@@ -30,7 +30,8 @@ for (const f of parseable) {
 }
 
 test("the committed specs and fixtures are formatted", () => {
-  const r = runCli(["fmt", "--check", "specs/", ...parseable.filter((f) => f.startsWith("test/") && !f.includes("/fmt/"))]);
+  // Fuzz counterexamples stay byte for byte as found; the fmt fixture is messy on purpose.
+  const r = runCli(["fmt", "--check", "specs/", ...parseable.filter((f) => f.startsWith("test/") && !f.includes("/fmt/") && !f.includes("/fuzz/"))]);
   assert.is(r.status, 0, r.stdout + r.stderr);
 });
 

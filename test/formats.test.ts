@@ -42,7 +42,7 @@ test("--format github escapes what would break a workflow command", () => {
 
 test("--format sarif validates against the SARIF 2.1.0 schema; acknowledged warnings are suppressed in source", () => {
   const schema = JSON.parse(readFileSync(join(FIXTURES, "sarif", "sarif-schema-2.1.0.json"), "utf8"));
-  const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+  const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false }).compile(schema);
   for (const spec of [MIXED, "test/fixtures/diagnostics/dense-in-mismatch.anet", "specs/alexnet.anet"]) {
     const log = JSON.parse(runCli(["check", spec, "--format", "sarif"]).stdout);
     assert.ok(validate(log), `${spec}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);

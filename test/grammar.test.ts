@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "../src/parse.js";
 import { diagramsHtml } from "../grammar/diagrams.js";
+import { AnetParser } from "../grammar/parser.js";
 import { ROOT } from "./support.js";
 import type { LayerNode, Value } from "../src/ast.js";
 
@@ -93,6 +94,10 @@ for (const [source, count] of syntaxErrors) {
     for (const d of r.diagnostics) assert.ok(d.span!.start >= 0 && d.span!.end <= source.length);
   });
 }
+
+test("the grammar passes chevrotain's validations (the shipped parser skips them for start-up time)", () => {
+  assert.not.throws(() => new AnetParser(true));
+});
 
 test("grammar/diagrams.html is fresh (npm run diagrams to regenerate)", () => {
   const committed = readFileSync(join(ROOT, "grammar", "diagrams.html"), "utf8");

@@ -7,7 +7,8 @@ import * as assert from "uvu/assert";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const FIXTURES = join(ROOT, "test", "fixtures");
-export const CLI = join(ROOT, "dist", "src", "cli.js");
+/** The bundled CLI, exactly what `npx alexc` runs. */
+export const CLI = join(ROOT, "dist", "cli", "cli.js");
 
 export interface CliRun {
   status: number;
