@@ -28,7 +28,7 @@ export class AnetParser extends CstParser {
    * validating instance so a grammar mistake still fails the build.
    */
   constructor(validate = false) {
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: "full", maxLookahead: 3, errorMessageProvider: messages, skipValidations: !validate });
+    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: "onlyOffset", maxLookahead: 3, errorMessageProvider: messages, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 

@@ -59,7 +59,7 @@ function matchCross(text: string, offset: number, matched: IToken[]): RegExpExec
   if (ch !== "x" && ch !== "×") return null;
   const last = matched[matched.length - 1];
   if (!last || !OPERAND_ENDS.has(last.tokenType.name)) return null;
-  const between = text.slice((last.endOffset ?? last.startOffset) + 1, offset);
+  const between = text.slice(last.startOffset + last.image.length, offset);
   if (ch === "×") return /^[ \t]*$/.test(between) ? execResult("×") : null;
   if (between === "") return last.tokenType.name === "Identifier" ? null : execResult("x");
   if (!/^[ \t]+$/.test(between)) return null;
@@ -130,7 +130,7 @@ export const allTokens: TokenType[] = [
 ];
 
 export const AnetLexer = new Lexer(allTokens, {
-  positionTracking: "full",
+  positionTracking: "onlyOffset",
   ensureOptimizations: false,
 });
 

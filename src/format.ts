@@ -164,7 +164,7 @@ class Printer {
       const c = this.comments[this.next++]!;
       this.blankLineBefore(c.startOffset);
       this.out.push(INDENT.repeat(depth) + c.image.trimEnd());
-      this.cursor = (c.endOffset ?? c.startOffset) + 1;
+      this.cursor = c.startOffset + c.image.length;
     }
     if (offset <= this.source.length) this.blankLineBefore(offset);
   }
@@ -183,7 +183,7 @@ class Printer {
       if (!sameLine) break;
       parts.push(c.image.trimEnd());
       this.next++;
-      this.cursor = Math.max(this.cursor, (c.endOffset ?? c.startOffset) + 1);
+      this.cursor = Math.max(this.cursor, c.startOffset + c.image.length);
     }
     return parts.length ? `  ${parts.join(" ")}` : "";
   }

@@ -95,7 +95,7 @@ function syntaxDiagnostic(e: IRecognitionException, text: string): Diagnostic {
   const atEnd = token.tokenType?.name === "EOF" || Number.isNaN(token.startOffset);
   const span: Span = atEnd
     ? { start: text.length, end: text.length }
-    : { start: token.startOffset, end: (token.endOffset ?? token.startOffset) + 1 };
+    : { start: token.startOffset, end: token.startOffset + Math.max(1, token.image.length) };
   return diag("E0002", e.message, { span, label: atEnd ? "file ends here" : "unexpected here" });
 }
 
@@ -105,7 +105,8 @@ function syntaxDiagnostic(e: IRecognitionException, text: string): Diagnostic {
 type Ctx = Record<string, Array<CstNode | IToken> | undefined>;
 
 function tokenSpan(t: IToken): Span {
-  return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
+  // Offsets only (no line tracking, for speed): the end comes from the image.
+  return { start: t.startOffset, end: t.startOffset + t.image.length };
 }
 
 function nodeSpan(n: CstNode): Span {
@@ -364,7 +365,7 @@ function spanOfTokens(ctx: Ctx): Span {
     .flat()
     .filter((x): x is IToken => !!x && "startOffset" in x && "image" in x);
   const starts = all.map((t) => t.startOffset);
-  const ends = all.map((t) => (t.endOffset ?? t.startOffset) + 1);
+  const ends = all.map((t) => t.startOffset + t.image.length);
   return { start: Math.min(...starts), end: Math.max(...ends) };
 }
 
