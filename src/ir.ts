@@ -9,9 +9,11 @@ import type { CheckedModel } from "./check.js";
 import { formatShape, type InitCall } from "./layers/kind.js";
 import { LoweringError } from "./layers/pool.js";
 import { initializersFor } from "./init.js";
+import { optimiseSteps, planFusion } from "./fuse.js";
 import { groupThousands } from "./report.js";
 import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { VERSION } from "./version.js";
+import type { Choice } from "./sections.js";
 
 export interface IrCall {
   /** tfjs layer name, unique in the model. */
@@ -35,7 +37,17 @@ export interface ModelIR {
   inputChw: string;
   numClasses: number;
   layers: IrLayer[];
-  train: { optimizer: string; loss: string; labelSmoothing: number; batch: number; epochs: number; describe: string };
+  train: TrainIR;
+}
+
+/** What train.ts and predict.ts need: settings as TypeScript object-literal entries, one per line. */
+export interface TrainIR {
+  /** Entries of a `TrainingSettings` literal (alexc/runtime), e.g. `optimizer: { name: "adam", … }`. */
+  settings: string[];
+  /** Entries of a `Preprocessing` literal (alexc/runtime). */
+  preprocessing: string[];
+  describe: string;
+  describePreprocessing: string;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -79,16 +91,18 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
   const init = initializersFor(model.init);
   const diagnostics: Diagnostic[] = [];
   const layers: IrLayer[] = [];
+  const fusion = planFusion(checked.layers);
   for (const l of checked.layers) {
     try {
-      const steps = l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init });
+      const { steps, note } = optimiseSteps(l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init }), fusion.get(l.name));
       const settings = l.settings ? ` ${l.settings}` : "";
       const inits = steps.flatMap((s) => Object.entries(s.initializers ?? {}).map(([k, v]) => `${k.replace("Initializer", "")} ${v.describe}`));
       layers.push({
         comment: commentText(
           `${l.name}: ${l.kind}${settings} | ${formatShape(l.input)} -> ${formatShape(l.output)}` +
             (l.params > 0n ? ` | ${groupThousands(l.params)} params` : "") +
-            (inits.length ? ` | ${inits.join(", ")}` : ""),
+            (inits.length ? ` | ${inits.join(", ")}` : "") +
+            (note ? ` | ${note}` : ""),
         ),
         calls: steps.map((s) => {
           key(s.factory);
@@ -112,8 +126,6 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
     );
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const { optimizer, loss } = model.train;
-  const optimizerCall = trainOptimizer(optimizer.fn, optimizer.args as Record<string, number>);
   return {
     diagnostics,
     ir: {
@@ -127,26 +139,47 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
       inputChw: `${model.input.c}x${model.input.h}x${model.input.w}`,
       numClasses: out.rank === "flat" ? out.n : out.c * out.h * out.w,
       layers,
-      train: {
-        optimizer: optimizerCall,
-        loss: loss.fn,
-        labelSmoothing: loss.args["label_smoothing"] as number,
-        batch: model.train.batch,
-        epochs: model.train.epochs,
-        describe: commentText(`${optimizer.fn}(${Object.entries(optimizer.args).map(([k, v]) => `${k}=${v}`).join(", ")}), ${loss.fn}, batch ${model.train.batch}, ${model.train.epochs} epochs`),
-      },
+      train: trainIr(model),
     },
   };
 }
 
-/** PyTorch optimizer settings → the tfjs optimizer with the same update rule. */
-function trainOptimizer(fn: string, a: Record<string, number>): string {
-  switch (fn) {
-    case "sgd":
-      return a["momentum"] ? `tf.train.momentum(${literal(a["lr"])}, ${literal(a["momentum"])})` : `tf.train.sgd(${literal(a["lr"])})`;
-    case "rmsprop":
-      return `tf.train.rmsprop(${literal(a["lr"])}, ${literal(a["alpha"])}, ${literal(a["momentum"])}, ${literal(a["eps"])})`;
-    default:
-      return `tf.train.adam(${literal(a["lr"])}, ${literal(a["beta1"])}, ${literal(a["beta2"])}, ${literal(a["eps"])})`;
-  }
+/** A setting written as a call, as the spec writes it: `adam(lr=0.0002, beta1=0.9, …)`. */
+function callText(c: Choice): string {
+  const args = Object.entries(c.args).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.map(short).join(", ")}]` : typeof v === "number" ? short(v) : v}`);
+  return args.length ? `${c.fn}(${args.join(", ")})` : c.fn;
+}
+
+const short = (n: number): string => String(+n.toPrecision(6));
+
+/**
+ * Training settings and preprocessing as data for alexc/runtime, which maps them to tfjs (the
+ * optimizer with PyTorch's update rule, the transforms with torchvision's geometry), so that the
+ * command line can override any of them.
+ */
+function trainIr(model: CheckedModel["model"]): TrainIR {
+  const { optimizer, loss, batch, epochs } = model.train;
+  const { train, val, flip, mean, std } = model.data;
+  // Spec names are snake_case; the runtime's fields are camelCase.
+  const camel = (args: Choice["args"]): Record<string, unknown> => Object.fromEntries(Object.entries(args).map(([k, v]) => [k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), v]));
+  return {
+    settings: [
+      `optimizer: ${literal({ name: optimizer.fn, ...camel(optimizer.args) })}`,
+      `loss: ${literal({ name: loss.fn, ...camel(loss.args) })}`,
+      `batch: ${literal(batch)}`,
+      `epochs: ${literal(epochs)}`,
+    ],
+    preprocessing: [
+      `train: ${literal({ kind: train.fn, ...camel(train.args) })}`,
+      `flip: ${literal(flip.fn)}`,
+      `val: ${literal({ kind: val.fn, ...camel(val.args) })}`,
+      `mean: ${literal(mean)}`,
+      `std: ${literal(std)}`,
+    ],
+    describe: commentText(`${callText(optimizer)}, ${callText(loss)}, batch ${batch}, ${epochs} epochs`),
+    describePreprocessing: commentText(
+      `training images ${callText(train)}${flip.fn === "none" ? "" : ` + ${flip.fn} flip`}, validation images ${callText(val)}, ` +
+        `then (pixel / 255 − mean) / std with mean ${mean.map(short).join(", ")} and std ${std.map(short).join(", ")}`,
+    ),
+  };
 }

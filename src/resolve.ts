@@ -10,7 +10,7 @@ import { allowableByName } from "./diagnostics/catalogue.js";
 import { evaluate, type Binding, type Scope } from "./eval.js";
 import { layerKinds } from "./layers/index.js";
 import type { ArgSource, ArgSpec, LayerKind } from "./layers/kind.js";
-import { readSections, type InitSettings, type TrainSettings } from "./sections.js";
+import { readSections, type DataSettings, type InitSettings, type TrainSettings } from "./sections.js";
 import type { SourceFile } from "./source.js";
 
 export interface ResolvedLayer {
@@ -38,6 +38,7 @@ export interface ResolvedModel {
   params: ResolvedParam[];
   init: InitSettings;
   train: TrainSettings;
+  data: DataSettings;
 }
 
 /** `--set name=value` from the command line or the API. */
@@ -54,7 +55,7 @@ export function resolve(spec: SpecNode, file: SourceFile, overrides: Override[],
   const scope: Scope = new Map(params.map((p) => [p.name, { value: p.value, span: p.span } satisfies Binding]));
   const input = resolveInput(spec, scope, bag, text);
   const layers = resolveLayers(spec, scope, bag, text);
-  const sections = readSections(spec.sections, scope, bag, text);
+  const sections = readSections(spec.sections, scope, bag, text, input);
   if (bag.hasErrors || !input) return undefined;
   return { name: spec.name, input, layers, params, ...sections };
 }

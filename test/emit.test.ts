@@ -50,7 +50,7 @@ test("the CLI writes atomically into <out>/<model>/ and refuses specs with error
   try {
     const ok = runCli(["compile", "specs/alexnet.anet", "-o", dir]);
     assert.is(ok.status, 0, ok.stderr);
-    assert.equal(readdirSync(join(dir, "alexnet")).sort(), ["model.ts", "train.ts"]);
+    assert.equal(readdirSync(join(dir, "alexnet")).sort(), ["model.ts", "predict.ts", "train.ts"]);
     const bad = join(dir, "bad.anet");
     spawnSync("cp", [join(ROOT, "test/fixtures/diagnostics/dense-in-mismatch.anet"), bad]);
     const refused = runCli(["compile", bad, "-o", join(dir, "refused")]);
