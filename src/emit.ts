@@ -32,7 +32,7 @@ function template(name: string): Handlebars.TemplateDelegate<ModelIR> {
   return t;
 }
 
-export const OUTPUT_FILES = ["model.ts", "train.ts"] as const;
+export const OUTPUT_FILES = ["model.ts", "train.ts", "predict.ts"] as const;
 
 export interface Emitted {
   /** Folder under the output root: the model's name. */

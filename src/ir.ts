@@ -7,11 +7,12 @@
 import { createHash } from "node:crypto";
 import type { CheckedModel } from "./check.js";
 import { formatShape, type InitCall, type TfjsLayer, type TfjsStep } from "./layers/kind.js";
-import { LoweringError } from "./layers/pool.js";
 import { initializersFor } from "./init.js";
+import { lowerModel } from "./fuse.js";
 import { groupThousands } from "./report.js";
 import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { VERSION } from "./version.js";
+import type { Choice } from "./sections.js";
 
 export interface IrCall {
   /** tfjs layer name, unique in the model. */
@@ -47,7 +48,17 @@ export interface ModelIR {
   layers: IrLayer[];
   /** Whether model.ts imports alexc's runtime layers (LRN, channel slice, −∞ padding, chain). */
   usesRuntimeLayers: boolean;
-  train: { optimizer: string; loss: string; labelSmoothing: number; batch: number; epochs: number; describe: string };
+  train: TrainIR;
+}
+
+/** What train.ts and predict.ts need: settings as TypeScript object-literal entries, one per line. */
+export interface TrainIR {
+  /** Entries of a `TrainingSettings` literal (alexc/runtime), e.g. `optimizer: { name: "adam", … }`. */
+  settings: string[];
+  /** Entries of a `Preprocessing` literal (alexc/runtime). */
+  preprocessing: string[];
+  describe: string;
+  describePreprocessing: string;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -101,13 +112,12 @@ export function specHash(text: string): string {
 
 export function buildIr(checked: CheckedModel, specPath: string, specText: string): { ir?: ModelIR; diagnostics: Diagnostic[] } {
   const { model } = checked;
-  const init = initializersFor(model.init);
-  const diagnostics: Diagnostic[] = [];
+  const lowering = lowerModel(checked);
+  const diagnostics: Diagnostic[] = [...lowering.diagnostics];
   const layers: IrLayer[] = [];
   let usesRuntimeLayers = false;
-  for (const l of checked.layers) {
-    try {
-      const steps = l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init });
+  for (const { layer: l, steps, note } of lowering.layers) {
+    {
       const settings = l.settings ? ` ${l.settings}` : "";
       // Every branch of a grouped conv has the same initialisers: each is described once.
       const inits = [...new Set(stepLayers(steps).flatMap((s) => Object.entries(s.initializers ?? {}).map(([k, v]) => `${k.replace("Initializer", "")} ${v.describe}`)))];
@@ -116,7 +126,8 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
         comment: commentText(
           `${l.name}: ${l.kind}${settings} | ${formatShape(l.input)} -> ${formatShape(l.output)}` +
             (l.params > 0n ? ` | ${groupThousands(l.params)} params` : "") +
-            (inits.length ? ` | ${inits.join(", ")}` : ""),
+            (inits.length ? ` | ${inits.join(", ")}` : "") +
+            (note ? ` | ${note}` : ""),
         ),
         calls: steps.map((s) =>
           "branches" in s
@@ -124,9 +135,6 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
             : irCall(l.name, s),
         ),
       });
-    } catch (e) {
-      if (!(e instanceof LoweringError)) throw e;
-      diagnostics.push(diag("E0106", `${l.name} cannot be lowered to TensorFlow.js: ${e.message}`, { span: l.resolved.node.headSpan }));
     }
   }
   const out = checked.output!;
@@ -139,8 +147,6 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
     );
   }
   if (diagnostics.length > 0) return { diagnostics };
-  const { optimizer, loss } = model.train;
-  const optimizerCall = trainOptimizer(optimizer.fn, optimizer.args as Record<string, number>);
   return {
     diagnostics,
     ir: {
@@ -161,26 +167,47 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
       numClasses: out.rank === "flat" ? out.n : out.c * out.h * out.w,
       layers,
       usesRuntimeLayers,
-      train: {
-        optimizer: optimizerCall,
-        loss: loss.fn,
-        labelSmoothing: loss.args["label_smoothing"] as number,
-        batch: model.train.batch,
-        epochs: model.train.epochs,
-        describe: commentText(`${optimizer.fn}(${Object.entries(optimizer.args).map(([k, v]) => `${k}=${v}`).join(", ")}), ${loss.fn}, batch ${model.train.batch}, ${model.train.epochs} epochs`),
-      },
+      train: trainIr(model),
     },
   };
 }
 
-/** PyTorch optimizer settings → the tfjs optimizer with the same update rule. */
-function trainOptimizer(fn: string, a: Record<string, number>): string {
-  switch (fn) {
-    case "sgd":
-      return a["momentum"] ? `tf.train.momentum(${literal(a["lr"])}, ${literal(a["momentum"])})` : `tf.train.sgd(${literal(a["lr"])})`;
-    case "rmsprop":
-      return `tf.train.rmsprop(${literal(a["lr"])}, ${literal(a["alpha"])}, ${literal(a["momentum"])}, ${literal(a["eps"])})`;
-    default:
-      return `tf.train.adam(${literal(a["lr"])}, ${literal(a["beta1"])}, ${literal(a["beta2"])}, ${literal(a["eps"])})`;
-  }
+/** A setting written as a call, as the spec writes it: `adam(lr=0.0002, beta1=0.9, …)`. */
+function callText(c: Choice): string {
+  const args = Object.entries(c.args).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.map(short).join(", ")}]` : typeof v === "number" ? short(v) : v}`);
+  return args.length ? `${c.fn}(${args.join(", ")})` : c.fn;
+}
+
+const short = (n: number): string => String(+n.toPrecision(6));
+
+/**
+ * Training settings and preprocessing as data for alexc/runtime, which maps them to tfjs (the
+ * optimizer with PyTorch's update rule, the transforms with torchvision's geometry), so that the
+ * command line can override any of them.
+ */
+function trainIr(model: CheckedModel["model"]): TrainIR {
+  const { optimizer, loss, batch, epochs } = model.train;
+  const { train, val, flip, mean, std } = model.data;
+  // Spec names are snake_case; the runtime's fields are camelCase.
+  const camel = (args: Choice["args"]): Record<string, unknown> => Object.fromEntries(Object.entries(args).map(([k, v]) => [k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), v]));
+  return {
+    settings: [
+      `optimizer: ${literal({ name: optimizer.fn, ...camel(optimizer.args) })}`,
+      `loss: ${literal({ name: loss.fn, ...camel(loss.args) })}`,
+      `batch: ${literal(batch)}`,
+      `epochs: ${literal(epochs)}`,
+    ],
+    preprocessing: [
+      `train: ${literal({ kind: train.fn, ...camel(train.args) })}`,
+      `flip: ${literal(flip.fn)}`,
+      `val: ${literal({ kind: val.fn, ...camel(val.args) })}`,
+      `mean: ${literal(mean)}`,
+      `std: ${literal(std)}`,
+    ],
+    describe: commentText(`${callText(optimizer)}, ${callText(loss)}, batch ${batch}, ${epochs} epochs`),
+    describePreprocessing: commentText(
+      `training images ${callText(train)}${flip.fn === "none" ? "" : ` + ${flip.fn} flip`}, validation images ${callText(val)}, ` +
+        `then (pixel / 255 − mean) / std with mean ${mean.map(short).join(", ")} and std ${std.map(short).join(", ")}`,
+    ),
+  };
 }

@@ -12,7 +12,7 @@ import { resolveParams, type Assignment, type ResolvedParam } from "./params.js"
 import { Rational } from "./rational.js";
 import { layerKinds } from "./layers/index.js";
 import type { ArgSource, ArgSpec, LayerKind } from "./layers/kind.js";
-import { readSections, type InitSettings, type TrainSettings } from "./sections.js";
+import { readSections, type DataSettings, type InitSettings, type TrainSettings } from "./sections.js";
 import type { SourceFile } from "./source.js";
 
 export interface ResolvedLayer {
@@ -34,6 +34,7 @@ export interface ResolvedModel {
   train: TrainSettings;
   /** The variant this model is, if not the base. */
   variant?: string;
+  data: DataSettings;
 }
 
 /** `--set name=value` from the command line or the API. */
@@ -68,7 +69,7 @@ export function resolve(spec: SpecNode, file: SourceFile, options: ResolveOption
   const { params, scope } = resolveParams(spec, assignments, bag, text);
   const input = resolveInput(variant && variant.inputs.length > 0 ? variant.inputs : spec.inputs, spec, scope, bag, text);
   const layers = resolveLayers(spec, scope, bag, text);
-  const sections = readSections(spec.sections, scope, bag, text);
+  const sections = readSections(spec.sections, scope, bag, text, input);
   if (bag.hasErrors || !input) return undefined;
   return { name: spec.name, input, layers, params, ...sections, ...(variant ? { variant: variant.name } : {}) };
 }

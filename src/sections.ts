@@ -1,8 +1,9 @@
 /**
- * The `init { … }` and `train { … }` sections: weight initialisation and training settings. Each
- * setting's value is a name (`zeros`, `cross_entropy`) or a call with named arguments
- * (`kaiming_normal(mode=fan_out, nonlinearity=relu)`, `adam(lr=0.0002)`), checked against the
- * tables below so a typo is an error with a suggestion, not a surprise at training time.
+ * The `init { … }`, `train { … }` and `data { … }` sections: weight initialisation, training
+ * settings and image preprocessing. Each setting's value is a name (`zeros`, `cross_entropy`) or a
+ * call with named arguments (`kaiming_normal(mode=fan_out, nonlinearity=relu)`, `adam(lr=0.0002)`),
+ * checked against the tables below so a typo is an error with a suggestion, not a surprise at
+ * training time. `data`'s `mean` and `std` take one number or one per input channel.
  */
 import type { Expr, SectionNode, Span, Value } from "./ast.js";
 import { didYouMean, type DiagnosticBag } from "./diagnostics/diagnostic.js";
@@ -12,7 +13,7 @@ import { Rational } from "./rational.js";
 /** A function-like setting value, e.g. adam(lr=0.0002), after checking its arguments. */
 export interface Choice {
   fn: string;
-  args: Record<string, number | string>;
+  args: Record<string, number | string | [number, number]>;
 }
 
 export interface InitSettings {
@@ -28,7 +29,25 @@ export interface TrainSettings {
   epochs: number;
 }
 
-type ArgKind = { type: "number"; default: number; min?: number } | { type: "symbol"; default: string; values: string[] };
+/**
+ * Preprocessing of the generated trainer (torchvision's names and defaults): `train` is the random
+ * geometry of training images, `val` the fixed one of validation and prediction images, `flip`
+ * the training-time mirror, `mean`/`std` the normalisation `(pixel / 255 − mean) / std`, one value
+ * per input channel (a single value is repeated).
+ */
+export interface DataSettings {
+  train: Choice;
+  val: Choice;
+  flip: Choice;
+  mean: number[];
+  std: number[];
+}
+
+type ArgKind =
+  | { type: "number"; default: number; min?: number; max?: number; above?: number }
+  | { type: "symbol"; default: string; values: string[] }
+  /** `[low, high]`, as torchvision's `scale=(0.08, 1.0)`. */
+  | { type: "range"; default: [number, number]; above: number; max?: number };
 
 /** Each function a setting may name, with its arguments (all optional, with PyTorch's defaults). */
 type FunctionTable = Record<string, Record<string, ArgKind>>;
@@ -63,21 +82,59 @@ export const optimizers: FunctionTable = {
 
 export const losses: FunctionTable = {
   /** Softmax cross-entropy on logits, PyTorch's nn.CrossEntropyLoss. */
-  cross_entropy: { label_smoothing: { type: "number", default: 0, min: 0 } },
+  cross_entropy: { label_smoothing: { type: "number", default: 0, min: 0, max: 1 } },
 };
+
+/** Training-image geometry, resized to the input's H×W afterwards. */
+export const trainTransforms: FunctionTable = {
+  /** torchvision RandomResizedCrop: a random area fraction in `scale` and aspect ratio in `ratio`. */
+  random_resized_crop: {
+    scale: { type: "range", default: [0.08, 1], above: 0, max: 1 },
+    ratio: { type: "range", default: [3 / 4, 4 / 3], above: 0 },
+  },
+  /** The whole image, stretched (torchvision Resize((H, W))): no augmentation. */
+  resize: {},
+};
+
+/** Validation and prediction geometry. */
+export const evalTransforms: FunctionTable = {
+  resize: {},
+  /** Resize(size / fraction) then CenterCrop(size), e.g. 256 → 224 for fraction 0.875. */
+  center_crop: { fraction: { type: "number", default: 0.875, above: 0, max: 1 } },
+};
+
+export const flips: FunctionTable = { horizontal: {}, none: {} };
 
 const defaults = {
   init: { conv: { fn: "pytorch_default", args: {} }, dense: { fn: "pytorch_default", args: {} }, bias: { fn: "pytorch_default", args: {} } } as InitSettings,
   train: { optimizer: { fn: "adam", args: { lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 } }, loss: { fn: "cross_entropy", args: { label_smoothing: 0 } }, batch: 32, epochs: 10 } as TrainSettings,
+  // The seed series' transforms: RandomResizedCrop + RandomHorizontalFlip, Resize, Normalize(0.5, 0.5).
+  data: {
+    train: { fn: "random_resized_crop", args: { scale: [0.08, 1], ratio: [3 / 4, 4 / 3] } },
+    val: { fn: "resize", args: {} },
+    flip: { fn: "horizontal", args: {} },
+    mean: [0.5],
+    std: [0.5],
+  } as DataSettings,
 };
 
-const sectionKeys: Record<string, Record<string, FunctionTable | "count">> = {
+type SettingKind = FunctionTable | "count" | "mean" | "std";
+
+const sectionKeys: Record<string, Record<string, SettingKind>> = {
   init: { conv: initFunctions, dense: initFunctions, bias: initFunctions },
   train: { optimizer: optimizers, loss: losses, batch: "count", epochs: "count" },
+  data: { train: trainTransforms, val: evalTransforms, flip: flips, mean: "mean", std: "std" },
 };
 
-export function readSections(sections: SectionNode[], scope: Scope, bag: DiagnosticBag, text: (s: Span) => string): { init: InitSettings; train: TrainSettings } {
-  const out = { init: { ...defaults.init }, train: { ...defaults.train } };
+export interface Sections {
+  init: InitSettings;
+  train: TrainSettings;
+  data: DataSettings;
+}
+
+/** `input` is the model's resolved input (absent when it has errors): per-channel values are checked against its channels. */
+export function readSections(sections: SectionNode[], scope: Scope, bag: DiagnosticBag, text: (s: Span) => string, input?: { c: number; span: Span }): Sections {
+  const out: Sections = { init: { ...defaults.init }, train: { ...defaults.train }, data: { ...defaults.data } };
   const seen = new Map<string, Span>();
   for (const section of sections) {
     // The matrix section lists parameter values to check in combination (src/variants.ts).
@@ -93,7 +150,7 @@ export function readSections(sections: SectionNode[], scope: Scope, bag: Diagnos
       continue;
     }
     seen.set(section.name, section.nameSpan);
-    const target = out[section.name as "init" | "train"] as unknown as Record<string, unknown>;
+    const target = out[section.name as keyof Sections] as unknown as Record<string, unknown>;
     const given = new Set<string>();
     for (const s of section.settings) {
       const table = keys[s.name];
@@ -107,11 +164,54 @@ export function readSections(sections: SectionNode[], scope: Scope, bag: Diagnos
         continue;
       }
       given.add(s.name);
-      const value = table === "count" ? readCount(s.value, scope, bag, text, `${section.name}.${s.name}`) : readChoice(s.value, table, scope, bag, text, `${section.name}.${s.name}`);
+      const what = `${section.name}.${s.name}`;
+      const value =
+        table === "count"
+          ? readCount(s.value, scope, bag, text, what)
+          : table === "mean" || table === "std"
+            ? readPerChannel(s.value, scope, bag, text, what, input, table === "std")
+            : readChoice(s.value, table, scope, bag, text, what);
       if (value !== undefined) target[s.name] = value;
     }
   }
+  // One value stands for every channel, as in Normalize((0.5,), (0.5,)).
+  const channels = input?.c ?? 1;
+  for (const key of ["mean", "std"] as const) if (out.data[key].length === 1) out.data[key] = Array.from({ length: channels }, () => out.data[key][0]!);
   return out;
+}
+
+/** `mean = 0.5` or `mean = [0.485, 0.456, 0.406]`: one value, or one per input channel. */
+function readPerChannel(v: Value, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string, what: string, input: { c: number; span: Span } | undefined, positive: boolean): number[] | undefined {
+  const items = v.kind === "list" ? v.items : [v];
+  if (v.kind === "list" && input && items.length !== 1 && items.length !== input.c) {
+    bag.add("E0120", `${what} has ${items.length} values, but the input has ${input.c} channel${input.c === 1 ? "" : "s"}`, {
+      span: v.span,
+      label: `${items.length} values`,
+      related: [{ span: input.span, message: `${input.c} channel${input.c === 1 ? "" : "s"} here` }],
+      help: `give one value for every channel, or ${input.c} values in channel order`,
+    });
+    return undefined;
+  }
+  const values: number[] = [];
+  for (const item of items) {
+    if (!isPlain(item)) {
+      bag.add("E0106", `${what} takes a number or a list of numbers`, { span: item.span });
+      return undefined;
+    }
+    const n = evaluateNumber(item, scope, bag, text);
+    if (n === undefined) return undefined;
+    if (positive ? !(n > 0) : !(n >= 0 && n <= 1)) {
+      bag.add("E0111", positive ? `${what} must be above 0, got ${n}` : `${what} must be in [0, 1] (pixels are scaled to [0, 1] first), got ${n}`, { span: item.span });
+      return undefined;
+    }
+    values.push(n);
+  }
+  return values;
+}
+
+/** Settings are plain numbers: the exact value, rounded to the nearest double. */
+function evaluateNumber(e: Expr, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string): number | undefined {
+  return evaluate(e, scope, bag, text)?.toNumber();
 }
 
 function readCount(v: Value, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string, what: string): number | undefined {
@@ -140,7 +240,7 @@ function readChoice(v: Value, table: FunctionTable, scope: Scope, bag: Diagnosti
     bag.add("E0113", `${what}: unknown choice '${head.name}'`, { span: head.span, help: guess ? `did you mean '${guess}'?` : `choices: ${Object.keys(table).join(", ")}` });
     return undefined;
   }
-  const args: Record<string, number | string> = {};
+  const args: Choice["args"] = {};
   for (const [k, kind] of Object.entries(spec)) args[k] = kind.default;
   const names = Object.keys(spec);
   let ok = true;
@@ -154,6 +254,12 @@ function readChoice(v: Value, table: FunctionTable, scope: Scope, bag: Diagnosti
         help: guess ? `did you mean '${guess}'?` : names.length ? `${head.name} takes ${names.join(", ")}` : `${head.name} takes no arguments`,
       });
       ok = false;
+      return;
+    }
+    if (kind.type === "range") {
+      const range = readRange(arg.value, kind, scope, bag, text, `${head.name}: ${name}`);
+      if (range === undefined) ok = false;
+      else args[name] = range;
       return;
     }
     if (!isPlain(arg.value)) {
@@ -170,14 +276,45 @@ function readChoice(v: Value, table: FunctionTable, scope: Scope, bag: Diagnosti
       } else args[name] = sym;
       return;
     }
-    const n = evaluate(value, scope, bag, text);
+    const n = evaluateNumber(value, scope, bag, text);
+    const problem = n === undefined ? undefined : outOfRange(n, kind);
     if (n === undefined) ok = false;
-    else if (kind.min !== undefined && n.cmp(Rational.fromNumber(kind.min)) < 0) {
-      bag.add("E0111", `${head.name}: ${name} must be ≥ ${kind.min}, got ${n}`, { span: value.span });
+    else if (problem) {
+      bag.add("E0111", `${head.name}: ${name} must be ${problem}, got ${n}`, { span: value.span });
       ok = false;
-    } else args[name] = n.toNumber();
+    } else args[name] = n;
   });
   return ok ? { fn: head.name, args } : undefined;
+}
+
+/** The bound a number breaks, as text ("≥ 0", "above 0", "≤ 1"), or undefined when it is in range. */
+function outOfRange(n: number, kind: { min?: number; above?: number; max?: number }): string | undefined {
+  if (kind.min !== undefined && n < kind.min) return `≥ ${kind.min}`;
+  if (kind.above !== undefined && !(n > kind.above)) return `above ${kind.above}`;
+  if (kind.max !== undefined && n > kind.max) return `≤ ${kind.max}`;
+  return undefined;
+}
+
+/** `[low, high]` with low ≤ high, both inside the kind's bounds. */
+function readRange(v: Value, kind: { above: number; max?: number }, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string, what: string): [number, number] | undefined {
+  if (v.kind !== "list" || v.items.length !== 2 || !v.items.every(isPlain)) {
+    bag.add("E0106", `${what} takes [low, high]`, { span: v.span, help: "e.g. scale=[0.08, 1]" });
+    return undefined;
+  }
+  const [low, high] = (v.items as Expr[]).map((e) => evaluateNumber(e, scope, bag, text));
+  if (low === undefined || high === undefined) return undefined;
+  for (const [n, item] of [[low, v.items[0]!], [high, v.items[1]!]] as const) {
+    const problem = outOfRange(n, kind);
+    if (problem) {
+      bag.add("E0111", `${what} must be ${problem}, got ${n}`, { span: item.span });
+      return undefined;
+    }
+  }
+  if (low > high) {
+    bag.add("E0111", `${what}: the low end ${low} is above the high end ${high}`, { span: v.span, help: `write [${high}, ${low}]` });
+    return undefined;
+  }
+  return [low, high];
 }
 
 function isPlain(v: Value): v is Expr {

@@ -62,7 +62,7 @@ test("--all-variants writes the same bytes on every run", () => {
     for (const d of dirs) assert.is(runCli(["compile", "specs/alexnet-table.anet", "--all-variants", "-o", d]).status, 0);
     const listing = (d: string) => readdirSync(d, { recursive: true }).map(String).sort();
     assert.equal(listing(dirs[0]!), listing(dirs[1]!));
-    assert.equal(listing(dirs[0]!), ["alexnet_table", "alexnet_table-cifar", "alexnet_table-flowers", ...["alexnet_table", "alexnet_table-cifar", "alexnet_table-flowers"].flatMap((m) => [`${m}/model.ts`, `${m}/train.ts`])].sort());
+    assert.equal(listing(dirs[0]!), ["alexnet_table", "alexnet_table-cifar", "alexnet_table-flowers", ...["alexnet_table", "alexnet_table-cifar", "alexnet_table-flowers"].flatMap((m) => [`${m}/model.ts`, `${m}/predict.ts`, `${m}/train.ts`])].sort());
     for (const f of listing(dirs[0]!).filter((f) => f.endsWith(".ts"))) {
       assert.is(readFileSync(join(dirs[0]!, f), "utf8"), readFileSync(join(dirs[1]!, f), "utf8"));
       assert.is(readFileSync(join(dirs[0]!, f), "utf8"), readFileSync(join(ROOT, "generated", f), "utf8"));
@@ -90,7 +90,7 @@ test("the CLI writes atomically into <out>/<model>/ and refuses specs with error
   try {
     const ok = runCli(["compile", "specs/alexnet.anet", "-o", dir]);
     assert.is(ok.status, 0, ok.stderr);
-    assert.equal(readdirSync(join(dir, "alexnet")).sort(), ["model.ts", "train.ts"]);
+    assert.equal(readdirSync(join(dir, "alexnet")).sort(), ["model.ts", "predict.ts", "train.ts"]);
     const bad = join(dir, "bad.anet");
     spawnSync("cp", [join(ROOT, "test/fixtures/diagnostics/dense-in-mismatch.anet"), bad]);
     const refused = runCli(["compile", bad, "-o", join(dir, "refused")]);

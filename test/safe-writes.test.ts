@@ -66,7 +66,7 @@ test("a symlinked output file is replaced, its target untouched; leftover temp f
     assert.is(r.status, 0, r.stderr);
     assert.is(readFileSync(victim, "utf8"), "secret\n");
     assert.ok(lstatSync(join(dir, "generated", "alexnet", "model.ts")).isFile());
-    assert.equal(readdirSync(join(dir, "generated", "alexnet")).sort(), ["model.ts", "train.ts"]);
+    assert.equal(readdirSync(join(dir, "generated", "alexnet")).sort(), ["model.ts", "predict.ts", "train.ts"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(victim, { force: true });

@@ -17,11 +17,11 @@ export function buildModel(): tf.LayersModel {
   const input = tf.input({ shape: INPUT_SHAPE, name: "input" });
   let x: tf.SymbolicTensor = input;
 
-  // features.0: conv 96, kernel 11, stride 4, padding 0 | 3×227×227 -> 96×55×55 | 34,944 params | kernel N(0, 0.01²), bias zeros
-  x = tf.layers.conv2d({ name: "features.0", filters: 96, kernelSize: [11, 11], strides: [4, 4], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // features.0: conv 96, kernel 11, stride 4, padding 0 | 3×227×227 -> 96×55×55 | 34,944 params | kernel N(0, 0.01²), bias zeros | relu fused
+  x = tf.layers.conv2d({ name: "features.0", filters: 96, kernelSize: [11, 11], strides: [4, 4], padding: "valid", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.1: relu | 96×55×55 -> 96×55×55
-  x = tf.layers.reLU({ name: "features.1" }).apply(x) as tf.SymbolicTensor;
+  // features.1: relu | 96×55×55 -> 96×55×55 | applied by features.0 (fused)
+  x = tf.layers.activation({ name: "features.1", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // features.2: lrn size 5, alpha 0.0001, beta 0.75, k 2 | 96×55×55 -> 96×55×55
   x = alexc.localResponseNorm({ name: "features.2", size: 5, alpha: 0.0001, beta: 0.75, k: 2 }).apply(x) as tf.SymbolicTensor;
@@ -53,12 +53,11 @@ export function buildModel(): tf.LayersModel {
   // features.7: maxpool kernel 3, stride 2 | 256×27×27 -> 256×13×13
   x = tf.layers.maxPooling2d({ name: "features.7", poolSize: [3, 3], strides: [2, 2], padding: "valid" }).apply(x) as tf.SymbolicTensor;
 
-  // features.8: conv 384, kernel 3, stride 1, padding 1 | 256×13×13 -> 384×13×13 | 885,120 params | kernel N(0, 0.01²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "features.8.pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ name: "features.8", filters: 384, kernelSize: [3, 3], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // features.8: conv 384, kernel 3, stride 1, padding 1 | 256×13×13 -> 384×13×13 | 885,120 params | kernel N(0, 0.01²), bias zeros | padding as 'same', relu fused
+  x = tf.layers.conv2d({ name: "features.8", filters: 384, kernelSize: [3, 3], strides: [1, 1], padding: "same", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.9: relu | 384×13×13 -> 384×13×13
-  x = tf.layers.reLU({ name: "features.9" }).apply(x) as tf.SymbolicTensor;
+  // features.9: relu | 384×13×13 -> 384×13×13 | applied by features.8 (fused)
+  x = tf.layers.activation({ name: "features.9", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // features.10: conv 384, kernel 3, stride 1, padding 1, groups 2 | 384×13×13 -> 384×13×13 | 663,936 params | kernel N(0, 0.01²), bias zeros
   x = tf.layers.zeroPadding2d({ name: "features.10.pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
@@ -106,20 +105,20 @@ export function buildModel(): tf.LayersModel {
   // classifier.0: dropout p 0.5 | 9216 -> 9216
   x = tf.layers.dropout({ name: "classifier.0", rate: 0.5 }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.1: dense 9216 -> 4096 | 9216 -> 4096 | 37,752,832 params | kernel N(0, 0.01²), bias zeros
-  x = tf.layers.dense({ name: "classifier.1", units: 4096, useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // classifier.1: dense 9216 -> 4096 | 9216 -> 4096 | 37,752,832 params | kernel N(0, 0.01²), bias zeros | relu fused
+  x = tf.layers.dense({ name: "classifier.1", units: 4096, useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.2: relu | 4096 -> 4096
-  x = tf.layers.reLU({ name: "classifier.2" }).apply(x) as tf.SymbolicTensor;
+  // classifier.2: relu | 4096 -> 4096 | applied by classifier.1 (fused)
+  x = tf.layers.activation({ name: "classifier.2", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // classifier.3: dropout p 0.5 | 4096 -> 4096
   x = tf.layers.dropout({ name: "classifier.3", rate: 0.5 }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.4: dense 4096 -> 4096 | 4096 -> 4096 | 16,781,312 params | kernel N(0, 0.01²), bias zeros
-  x = tf.layers.dense({ name: "classifier.4", units: 4096, useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // classifier.4: dense 4096 -> 4096 | 4096 -> 4096 | 16,781,312 params | kernel N(0, 0.01²), bias zeros | relu fused
+  x = tf.layers.dense({ name: "classifier.4", units: 4096, useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.5: relu | 4096 -> 4096
-  x = tf.layers.reLU({ name: "classifier.5" }).apply(x) as tf.SymbolicTensor;
+  // classifier.5: relu | 4096 -> 4096 | applied by classifier.4 (fused)
+  x = tf.layers.activation({ name: "classifier.5", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // classifier.6: dense 4096 -> 1000 | 4096 -> 1000 | 4,097,000 params | kernel N(0, 0.01²), bias zeros
   x = tf.layers.dense({ name: "classifier.6", units: 1000, useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;

@@ -15,46 +15,42 @@ export function buildModel(): tf.LayersModel {
   const input = tf.input({ shape: INPUT_SHAPE, name: "input" });
   let x: tf.SymbolicTensor = input;
 
-  // conv1: conv 96, kernel 5, stride 1, padding [1, 2] | 3×32×32 -> 96×31×31 | 7,296 params | kernel kaiming_normal(fan_out=2400, relu): N(0, 0.02887²), bias zeros
+  // conv1: conv 96, kernel 5, stride 1, padding [1, 2] | 3×32×32 -> 96×31×31 | 7,296 params | kernel kaiming_normal(fan_out=2400, relu): N(0, 0.02887²), bias zeros | relu fused
   x = tf.layers.zeroPadding2d({ name: "conv1.pad", padding: [[1, 2], [1, 2]] }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ name: "conv1", filters: 96, kernelSize: [5, 5], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.02886751345948129 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.conv2d({ name: "conv1", filters: 96, kernelSize: [5, 5], strides: [1, 1], padding: "valid", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.02886751345948129 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.1: relu | 96×31×31 -> 96×31×31
-  x = tf.layers.reLU({ name: "features.1" }).apply(x) as tf.SymbolicTensor;
+  // features.1: relu | 96×31×31 -> 96×31×31 | applied by conv1 (fused)
+  x = tf.layers.activation({ name: "features.1", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // pool1: maxpool kernel 3, stride 2 | 96×31×31 -> 96×15×15
   x = tf.layers.maxPooling2d({ name: "pool1", poolSize: [3, 3], strides: [2, 2], padding: "valid" }).apply(x) as tf.SymbolicTensor;
 
-  // conv2: conv 256, kernel 5, stride 1, padding 2 | 96×15×15 -> 256×15×15 | 614,656 params | kernel kaiming_normal(fan_out=6400, relu): N(0, 0.01768²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv2.pad", padding: [[2, 2], [2, 2]] }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ name: "conv2", filters: 256, kernelSize: [5, 5], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.017677669529663688 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // conv2: conv 256, kernel 5, stride 1, padding 2 | 96×15×15 -> 256×15×15 | 614,656 params | kernel kaiming_normal(fan_out=6400, relu): N(0, 0.01768²), bias zeros | padding as 'same', relu fused
+  x = tf.layers.conv2d({ name: "conv2", filters: 256, kernelSize: [5, 5], strides: [1, 1], padding: "same", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.017677669529663688 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.4: relu | 256×15×15 -> 256×15×15
-  x = tf.layers.reLU({ name: "features.4" }).apply(x) as tf.SymbolicTensor;
+  // features.4: relu | 256×15×15 -> 256×15×15 | applied by conv2 (fused)
+  x = tf.layers.activation({ name: "features.4", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // pool2: maxpool kernel 3, stride 2 | 256×15×15 -> 256×7×7
   x = tf.layers.maxPooling2d({ name: "pool2", poolSize: [3, 3], strides: [2, 2], padding: "valid" }).apply(x) as tf.SymbolicTensor;
 
-  // conv3: conv 384, kernel 3, stride 1, padding 1 | 256×7×7 -> 384×7×7 | 885,120 params | kernel kaiming_normal(fan_out=3456, relu): N(0, 0.02406²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv3.pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ name: "conv3", filters: 384, kernelSize: [3, 3], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.024056261216234408 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // conv3: conv 384, kernel 3, stride 1, padding 1 | 256×7×7 -> 384×7×7 | 885,120 params | kernel kaiming_normal(fan_out=3456, relu): N(0, 0.02406²), bias zeros | padding as 'same', relu fused
+  x = tf.layers.conv2d({ name: "conv3", filters: 384, kernelSize: [3, 3], strides: [1, 1], padding: "same", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.024056261216234408 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.7: relu | 384×7×7 -> 384×7×7
-  x = tf.layers.reLU({ name: "features.7" }).apply(x) as tf.SymbolicTensor;
+  // features.7: relu | 384×7×7 -> 384×7×7 | applied by conv3 (fused)
+  x = tf.layers.activation({ name: "features.7", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
-  // conv4: conv 384, kernel 3, stride 1, padding 1 | 384×7×7 -> 384×7×7 | 1,327,488 params | kernel kaiming_normal(fan_out=3456, relu): N(0, 0.02406²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv4.pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ name: "conv4", filters: 384, kernelSize: [3, 3], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.024056261216234408 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // conv4: conv 384, kernel 3, stride 1, padding 1 | 384×7×7 -> 384×7×7 | 1,327,488 params | kernel kaiming_normal(fan_out=3456, relu): N(0, 0.02406²), bias zeros | padding as 'same', relu fused
+  x = tf.layers.conv2d({ name: "conv4", filters: 384, kernelSize: [3, 3], strides: [1, 1], padding: "same", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.024056261216234408 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.9: relu | 384×7×7 -> 384×7×7
-  x = tf.layers.reLU({ name: "features.9" }).apply(x) as tf.SymbolicTensor;
+  // features.9: relu | 384×7×7 -> 384×7×7 | applied by conv4 (fused)
+  x = tf.layers.activation({ name: "features.9", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
-  // conv5: conv 256, kernel 3, stride 1, padding 1 | 384×7×7 -> 256×7×7 | 884,992 params | kernel kaiming_normal(fan_out=2304, relu): N(0, 0.02946²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv5.pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ name: "conv5", filters: 256, kernelSize: [3, 3], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.029462782549439483 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // conv5: conv 256, kernel 3, stride 1, padding 1 | 384×7×7 -> 256×7×7 | 884,992 params | kernel kaiming_normal(fan_out=2304, relu): N(0, 0.02946²), bias zeros | padding as 'same', relu fused
+  x = tf.layers.conv2d({ name: "conv5", filters: 256, kernelSize: [3, 3], strides: [1, 1], padding: "same", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.029462782549439483 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.11: relu | 256×7×7 -> 256×7×7
-  x = tf.layers.reLU({ name: "features.11" }).apply(x) as tf.SymbolicTensor;
+  // features.11: relu | 256×7×7 -> 256×7×7 | applied by conv5 (fused)
+  x = tf.layers.activation({ name: "features.11", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // pool5: maxpool kernel 3, stride 2 | 256×7×7 -> 256×3×3
   x = tf.layers.maxPooling2d({ name: "pool5", poolSize: [3, 3], strides: [2, 2], padding: "valid" }).apply(x) as tf.SymbolicTensor;
@@ -66,20 +62,20 @@ export function buildModel(): tf.LayersModel {
   // classifier.0: dropout p 0.5 | 2304 -> 2304
   x = tf.layers.dropout({ name: "classifier.0", rate: 0.5 }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.1: dense 2304 -> 4096 | 2304 -> 4096 | 9,441,280 params | kernel N(0, 0.01²), bias zeros
-  x = tf.layers.dense({ name: "classifier.1", units: 4096, useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // classifier.1: dense 2304 -> 4096 | 2304 -> 4096 | 9,441,280 params | kernel N(0, 0.01²), bias zeros | relu fused
+  x = tf.layers.dense({ name: "classifier.1", units: 4096, useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.2: relu | 4096 -> 4096
-  x = tf.layers.reLU({ name: "classifier.2" }).apply(x) as tf.SymbolicTensor;
+  // classifier.2: relu | 4096 -> 4096 | applied by classifier.1 (fused)
+  x = tf.layers.activation({ name: "classifier.2", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // classifier.3: dropout p 0.5 | 4096 -> 4096
   x = tf.layers.dropout({ name: "classifier.3", rate: 0.5 }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.4: dense 4096 -> 4096 | 4096 -> 4096 | 16,781,312 params | kernel N(0, 0.01²), bias zeros
-  x = tf.layers.dense({ name: "classifier.4", units: 4096, useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // classifier.4: dense 4096 -> 4096 | 4096 -> 4096 | 16,781,312 params | kernel N(0, 0.01²), bias zeros | relu fused
+  x = tf.layers.dense({ name: "classifier.4", units: 4096, useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.5: relu | 4096 -> 4096
-  x = tf.layers.reLU({ name: "classifier.5" }).apply(x) as tf.SymbolicTensor;
+  // classifier.5: relu | 4096 -> 4096 | applied by classifier.4 (fused)
+  x = tf.layers.activation({ name: "classifier.5", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // classifier.6: dense 4096 -> 10 | 4096 -> 10 | 40,970 params | kernel N(0, 0.01²), bias zeros
   x = tf.layers.dense({ name: "classifier.6", units: 10, useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;

@@ -15,46 +15,42 @@ export function buildModel(): tf.LayersModel {
   const input = tf.input({ shape: INPUT_SHAPE, name: "input" });
   let x: tf.SymbolicTensor = input;
 
-  // conv1: conv 48, kernel 11, stride 4, padding [1, 2] | 3×224×224 -> 48×55×55 | 17,472 params | kernel kaiming_normal(fan_out=5808, relu): N(0, 0.01856²), bias zeros
+  // conv1: conv 48, kernel 11, stride 4, padding [1, 2] | 3×224×224 -> 48×55×55 | 17,472 params | kernel kaiming_normal(fan_out=5808, relu): N(0, 0.01856²), bias zeros | relu fused
   x = tf.layers.zeroPadding2d({ name: "conv1.pad", padding: [[1, 2], [1, 2]] }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ name: "conv1", filters: 48, kernelSize: [11, 11], strides: [4, 4], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.018556740475630138 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.conv2d({ name: "conv1", filters: 48, kernelSize: [11, 11], strides: [4, 4], padding: "valid", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.018556740475630138 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.1: relu | 48×55×55 -> 48×55×55
-  x = tf.layers.reLU({ name: "features.1" }).apply(x) as tf.SymbolicTensor;
+  // features.1: relu | 48×55×55 -> 48×55×55 | applied by conv1 (fused)
+  x = tf.layers.activation({ name: "features.1", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // pool1: maxpool kernel 3, stride 2 | 48×55×55 -> 48×27×27
   x = tf.layers.maxPooling2d({ name: "pool1", poolSize: [3, 3], strides: [2, 2], padding: "valid" }).apply(x) as tf.SymbolicTensor;
 
-  // conv2: conv 128, kernel 5, stride 1, padding 2 | 48×27×27 -> 128×27×27 | 153,728 params | kernel kaiming_normal(fan_out=3200, relu): N(0, 0.025²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv2.pad", padding: [[2, 2], [2, 2]] }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ name: "conv2", filters: 128, kernelSize: [5, 5], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.025 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // conv2: conv 128, kernel 5, stride 1, padding 2 | 48×27×27 -> 128×27×27 | 153,728 params | kernel kaiming_normal(fan_out=3200, relu): N(0, 0.025²), bias zeros | padding as 'same', relu fused
+  x = tf.layers.conv2d({ name: "conv2", filters: 128, kernelSize: [5, 5], strides: [1, 1], padding: "same", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.025 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.4: relu | 128×27×27 -> 128×27×27
-  x = tf.layers.reLU({ name: "features.4" }).apply(x) as tf.SymbolicTensor;
+  // features.4: relu | 128×27×27 -> 128×27×27 | applied by conv2 (fused)
+  x = tf.layers.activation({ name: "features.4", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // pool2: maxpool kernel 3, stride 2 | 128×27×27 -> 128×13×13
   x = tf.layers.maxPooling2d({ name: "pool2", poolSize: [3, 3], strides: [2, 2], padding: "valid" }).apply(x) as tf.SymbolicTensor;
 
-  // conv3: conv 192, kernel 3, stride 1, padding 1 | 128×13×13 -> 192×13×13 | 221,376 params | kernel kaiming_normal(fan_out=1728, relu): N(0, 0.03402²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv3.pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ name: "conv3", filters: 192, kernelSize: [3, 3], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.034020690871988585 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // conv3: conv 192, kernel 3, stride 1, padding 1 | 128×13×13 -> 192×13×13 | 221,376 params | kernel kaiming_normal(fan_out=1728, relu): N(0, 0.03402²), bias zeros | padding as 'same', relu fused
+  x = tf.layers.conv2d({ name: "conv3", filters: 192, kernelSize: [3, 3], strides: [1, 1], padding: "same", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.034020690871988585 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.7: relu | 192×13×13 -> 192×13×13
-  x = tf.layers.reLU({ name: "features.7" }).apply(x) as tf.SymbolicTensor;
+  // features.7: relu | 192×13×13 -> 192×13×13 | applied by conv3 (fused)
+  x = tf.layers.activation({ name: "features.7", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
-  // conv4: conv 192, kernel 3, stride 1, padding 1 | 192×13×13 -> 192×13×13 | 331,968 params | kernel kaiming_normal(fan_out=1728, relu): N(0, 0.03402²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv4.pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ name: "conv4", filters: 192, kernelSize: [3, 3], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.034020690871988585 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // conv4: conv 192, kernel 3, stride 1, padding 1 | 192×13×13 -> 192×13×13 | 331,968 params | kernel kaiming_normal(fan_out=1728, relu): N(0, 0.03402²), bias zeros | padding as 'same', relu fused
+  x = tf.layers.conv2d({ name: "conv4", filters: 192, kernelSize: [3, 3], strides: [1, 1], padding: "same", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.034020690871988585 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.9: relu | 192×13×13 -> 192×13×13
-  x = tf.layers.reLU({ name: "features.9" }).apply(x) as tf.SymbolicTensor;
+  // features.9: relu | 192×13×13 -> 192×13×13 | applied by conv4 (fused)
+  x = tf.layers.activation({ name: "features.9", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
-  // conv5: conv 128, kernel 3, stride 1, padding 1 | 192×13×13 -> 128×13×13 | 221,312 params | kernel kaiming_normal(fan_out=1152, relu): N(0, 0.04167²), bias zeros
-  x = tf.layers.zeroPadding2d({ name: "conv5.pad", padding: [[1, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.conv2d({ name: "conv5", filters: 128, kernelSize: [3, 3], strides: [1, 1], padding: "valid", useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.04166666666666667 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // conv5: conv 128, kernel 3, stride 1, padding 1 | 192×13×13 -> 128×13×13 | 221,312 params | kernel kaiming_normal(fan_out=1152, relu): N(0, 0.04167²), bias zeros | padding as 'same', relu fused
+  x = tf.layers.conv2d({ name: "conv5", filters: 128, kernelSize: [3, 3], strides: [1, 1], padding: "same", useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.04166666666666667 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // features.11: relu | 128×13×13 -> 128×13×13
-  x = tf.layers.reLU({ name: "features.11" }).apply(x) as tf.SymbolicTensor;
+  // features.11: relu | 128×13×13 -> 128×13×13 | applied by conv5 (fused)
+  x = tf.layers.activation({ name: "features.11", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // pool5: maxpool kernel 3, stride 2 | 128×13×13 -> 128×6×6
   x = tf.layers.maxPooling2d({ name: "pool5", poolSize: [3, 3], strides: [2, 2], padding: "valid" }).apply(x) as tf.SymbolicTensor;
@@ -66,20 +62,20 @@ export function buildModel(): tf.LayersModel {
   // classifier.0: dropout p 0.5 | 4608 -> 4608
   x = tf.layers.dropout({ name: "classifier.0", rate: 0.5 }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.1: dense 4608 -> 2048 | 4608 -> 2048 | 9,439,232 params | kernel N(0, 0.01²), bias zeros
-  x = tf.layers.dense({ name: "classifier.1", units: 2048, useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // classifier.1: dense 4608 -> 2048 | 4608 -> 2048 | 9,439,232 params | kernel N(0, 0.01²), bias zeros | relu fused
+  x = tf.layers.dense({ name: "classifier.1", units: 2048, useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.2: relu | 2048 -> 2048
-  x = tf.layers.reLU({ name: "classifier.2" }).apply(x) as tf.SymbolicTensor;
+  // classifier.2: relu | 2048 -> 2048 | applied by classifier.1 (fused)
+  x = tf.layers.activation({ name: "classifier.2", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // classifier.3: dropout p 0.5 | 2048 -> 2048
   x = tf.layers.dropout({ name: "classifier.3", rate: 0.5 }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.4: dense 2048 -> 2048 | 2048 -> 2048 | 4,196,352 params | kernel N(0, 0.01²), bias zeros
-  x = tf.layers.dense({ name: "classifier.4", units: 2048, useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
+  // classifier.4: dense 2048 -> 2048 | 2048 -> 2048 | 4,196,352 params | kernel N(0, 0.01²), bias zeros | relu fused
+  x = tf.layers.dense({ name: "classifier.4", units: 2048, useBias: true, activation: "relu", kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;
 
-  // classifier.5: relu | 2048 -> 2048
-  x = tf.layers.reLU({ name: "classifier.5" }).apply(x) as tf.SymbolicTensor;
+  // classifier.5: relu | 2048 -> 2048 | applied by classifier.4 (fused)
+  x = tf.layers.activation({ name: "classifier.5", activation: "linear" }).apply(x) as tf.SymbolicTensor;
 
   // classifier.6: dense 2048 -> 5 | 2048 -> 5 | 10,245 params | kernel N(0, 0.01²), bias zeros
   x = tf.layers.dense({ name: "classifier.6", units: 5, useBias: true, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01 }), biasInitializer: tf.initializers.zeros() }).apply(x) as tf.SymbolicTensor;

@@ -20,7 +20,7 @@ export const BYTES_PER_VALUE = 4n;
  * velocity (tf.train.momentum, used for sgd with momentum), and RMSProp's mean square and moment
  * (tfjs allocates the moment even when momentum is 0).
  */
-export function optimizerSlots(fn: string, args: Record<string, number | string>): number | undefined {
+export function optimizerSlots(fn: string, args: Record<string, number | string | [number, number]>): number | undefined {
   switch (fn) {
     case "adam":
       return 2;

@@ -141,6 +141,12 @@ export const explanations: Record<Code, Explanation> = {
     fix: "Start the name with a letter.",
     fixed: small("  stem: conv(16, kernel=3)"),
   },
+  E0120: {
+    meaning: "A per-channel setting of the `data` section (`mean`, `std`) lists a number of values that is neither one (for every channel) nor the input's channel count.",
+    example: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n  data {\n    mean = [0.5, 0.5]\n  }\n}\n",
+    fix: "Give one value for every channel, or one value per channel in channel order.",
+    fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n  data {\n    mean = [0.485, 0.456, 0.406]\n  }\n}\n",
+  },
   E0201: {
     meaning:
       "A dense layer declares its in-features (`dense(128*6*6 -> 2048)`), and a different number reaches it. This is PyTorch's `mat1 and mat2 shapes cannot be multiplied`, found before training. The message shows which layer produced the feature map and the expression that would be right, and which input sizes would make the declared size right.\n\nArithmetic: the last feature map is C×H×W; flatten gives C·H·W, e.g. 128 × 6 × 6 = 4608 ≠ 128 × 5 × 5 = 3200.",

@@ -10,8 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { CheckedModel } from "../check.js";
 import type { InitCall, TfjsLayer } from "../layers/kind.js";
 import * as runtimeLayers from "../runtime/layers.js";
-import { LoweringError } from "../layers/pool.js";
-import { initializersFor } from "../init.js";
+import { lowerModel } from "../fuse.js";
 import { specHash } from "../ir.js";
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { VERSION } from "../version.js";
@@ -47,20 +46,14 @@ function initializer(call: InitCall, seed: number | undefined): Initializer {
 
 export async function exportTfjsJson(checked: CheckedModel, specPath: string, specText: string, options: ExportOptions): Promise<Exported> {
   const { model } = checked;
-  const init = initializersFor(model.init);
   const diagnostics: Diagnostic[] = [];
   const input = tf.input({ shape: [model.input.h, model.input.w, model.input.c], name: "input" });
   let x: tf.SymbolicTensor = input;
   let ordinal = 0;
-  for (const l of checked.layers) {
-    let steps;
-    try {
-      steps = l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init });
-    } catch (e) {
-      if (!(e instanceof LoweringError)) throw e;
-      diagnostics.push(diag("E0106", `${l.name} cannot be lowered to TensorFlow.js: ${e.message}`, { span: l.resolved.node.span }));
-      continue;
-    }
+  // The same lowering, relu fusion and padding rewrites as the generated model.ts.
+  const lowering = lowerModel(checked);
+  diagnostics.push(...lowering.diagnostics);
+  for (const { layer: l, steps } of lowering.layers) {
     const layer = (step: TfjsLayer): tf.layers.Layer => {
       const factories = (step.runtime ? runtimeLayers : tf.layers) as unknown as Record<string, Factory | undefined>;
       const make = factories[step.factory];

@@ -5,44 +5,81 @@
  * alexc's gradient kernels → pure-JS cpu. The native packages are optional
  * and usually absent (their install downloads libtensorflow), so they are
  * imported dynamically and a missing one is an expected outcome, not a crash.
+ * One that is installed but unusable (another @tensorflow version, no CUDA
+ * device) is reported, never skipped silently; 'gpu' and 'tensorflow' fail.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import { AlexcRuntimeError } from './errors.js';
 import { registerWasmGradientKernels } from './wasm-kernels.js';
 import { registerWasmMaxPoolGrad } from './wasm-maxpool-grad.js';
 
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = 'auto' | 'tensorflow' | 'gpu' | 'wasm' | 'cpu';
 export interface BackendSelection { name: string; detail: string }
 
-const CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
-const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+const CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'gpu', 'wasm', 'cpu'];
+const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
+const NATIVE_PACKAGES = [GPU_PACKAGE, '@tensorflow/tfjs-node'] as const;
+
+/** Why a native package was not used; `installed` tells an expected absence from a real problem. */
+interface Failure { pkg: string; installed: boolean; reason: string }
+
+/**
+ * The installed version of `pkg`, or undefined when it is not installed. Every @tensorflow package
+ * must be the version of @tensorflow/tfjs: a native binding built for another tfjs-core registers
+ * its backend with that copy, and ours would never see it.
+ */
+function installedVersion(pkg: string): string | undefined {
+  try {
+    const path = createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
 
 const INSTALL_HINT =
   'Install a native binding: `npm install @tensorflow/tfjs-node-gpu` (NVIDIA GPU with CUDA; its install ' +
   'downloads libtensorflow, so it needs network access to storage.googleapis.com) or ' +
   '`npm install @tensorflow/tfjs-node` (CPU build, same download). Or run with ALEXC_BACKEND=wasm.';
 
+/** Whether the active 'tensorflow' backend runs on a CUDA device (tfjs-node-gpu without one runs on the CPU). */
+function usingGpu(): boolean {
+  return (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+}
+
 /** Loads the first native binding that imports and activates; records why each one failed. */
-async function tryNative(failures: string[]): Promise<BackendSelection | undefined> {
-  for (const pkg of NATIVE_PACKAGES) {
+async function tryNative(packages: readonly string[], failures: Failure[]): Promise<BackendSelection | undefined> {
+  for (const pkg of packages) {
+    const version = installedVersion(pkg);
+    if (version === undefined) {
+      failures.push({ pkg, installed: false, reason: 'not installed' });
+      continue;
+    }
+    if (version !== tf.version.tfjs) {
+      failures.push({ pkg, installed: true, reason: `version ${version} is installed, but @tensorflow/tfjs is ${tf.version.tfjs}; install ${pkg}@${tf.version.tfjs}` });
+      continue;
+    }
     try {
       // A string-typed specifier keeps tsc from failing (TS2307) on an absent optional package.
       const specifier: string = pkg;
       await import(specifier);
       if (await tf.setBackend('tensorflow')) {
         await tf.ready();
-        const gpu = pkg.endsWith('-gpu');
-        return { name: 'tensorflow', detail: `${pkg}, native libtensorflow${gpu ? ' with CUDA' : ' (CPU)'}` };
+        const gpu = pkg === GPU_PACKAGE && usingGpu();
+        return { name: 'tensorflow', detail: `${pkg} ${version}, native libtensorflow ${gpu ? 'on a CUDA GPU' : 'on the CPU'}` };
       }
-      failures.push(`${pkg}: imported, but the 'tensorflow' backend did not initialise`);
+      failures.push({ pkg, installed: true, reason: "imported, but the 'tensorflow' backend did not initialise" });
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      failures.push(code === 'ERR_MODULE_NOT_FOUND' ? `${pkg}: not installed` : `${pkg}: ${(err as Error).message}`);
+      failures.push({ pkg, installed: true, reason: (err as Error).message.split('\n')[0]! });
     }
   }
   return undefined;
 }
+
+const listFailures = (failures: Failure[]): string => failures.map((f) => `${f.pkg}: ${f.reason}`).join('; ');
 
 async function tryWasm(): Promise<BackendSelection | undefined> {
   // Must precede setBackend('wasm'): the replaced kernel's setup runs at backend init.
@@ -72,14 +109,28 @@ function defaultChoice(): BackendChoice {
 }
 
 async function select(choice: BackendChoice): Promise<BackendSelection> {
-  const failures: string[] = [];
+  const failures: Failure[] = [];
   switch (choice) {
     case 'tensorflow': {
-      const native = await tryNative(failures);
+      const native = await tryNative(NATIVE_PACKAGES, failures);
       if (native) return native;
       throw new AlexcRuntimeError(
         `alexc: backend 'tensorflow' was requested but no native TensorFlow binding could be loaded ` +
-        `(${failures.join('; ')}). ${INSTALL_HINT}`);
+        `(${listFailures(failures)}). ${INSTALL_HINT}`);
+    }
+    case 'gpu': {
+      const native = await tryNative([GPU_PACKAGE], failures);
+      if (native && usingGpu()) return native;
+      if (native) {
+        throw new AlexcRuntimeError(
+          `alexc: backend 'gpu' was requested and ${GPU_PACKAGE} loaded, but TensorFlow found no usable CUDA GPU and would ` +
+          `run on the CPU. Check that \`nvidia-smi\` sees the GPU and that the CUDA and cuDNN versions libtensorflow ` +
+          `${tf.version.tfjs} needs are installed (see the tfjs-node-gpu README), or run with --backend tensorflow to accept the CPU.`);
+      }
+      throw new AlexcRuntimeError(
+        `alexc: backend 'gpu' was requested but ${GPU_PACKAGE} could not be loaded (${listFailures(failures)}). ` +
+        `Install it with \`npm install ${GPU_PACKAGE}@${tf.version.tfjs}\` (NVIDIA GPU with CUDA; its install downloads ` +
+        'libtensorflow from storage.googleapis.com).');
     }
     case 'wasm': {
       const wasm = await tryWasm();
@@ -89,7 +140,11 @@ async function select(choice: BackendChoice): Promise<BackendSelection> {
     case 'cpu':
       return useCpu();
     case 'auto': {
-      const picked = (await tryNative(failures)) ?? (await tryWasm());
+      const native = await tryNative(NATIVE_PACKAGES, failures);
+      const broken = failures.filter((f) => f.installed);
+      // Installed but unusable is a setup problem the user should hear about, even though auto goes on.
+      if (broken.length > 0) console.error(`alexc: WARNING: ${listFailures(broken)}; ${native ? 'using another binding' : 'falling back'}`);
+      const picked = native ?? (await tryWasm());
       if (picked) return picked;
       const cpu = await useCpu();
       // Loud on purpose: a silent cpu fallback looks like a hang (minutes per step).

@@ -1,0 +1,80 @@
+/**
+ * npm run bench: runs every benchmark in its own process (one at a time, so they do not compete
+ * for the cores), checks the targets, and writes docs/benchmarks.md. A new benchmark is a file
+ * here exporting run() plus a line in BENCHES; a new target is an entry in checks().
+ */
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { machine, median, ROOT, type BenchResult } from "./common.js";
+
+const BENCHES = ["trainer-overhead", "pipeline", "seed-224"];
+
+interface Check {
+  what: string;
+  value: number;
+  target: string;
+  pass: boolean;
+}
+
+function runBench(name: string): BenchResult {
+  process.stderr.write(`bench ${name} …\n`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", `${name}.ts`)], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ALEXC_BACKEND: "wasm" } });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH-RESULT "));
+  if (r.status !== 0 || !line) throw new Error(`bench ${name} failed (exit ${r.status}):\n${r.stdout}`);
+  return JSON.parse(line.slice("BENCH-RESULT ".length)) as BenchResult;
+}
+
+const metric = (results: BenchResult[], bench: string, index: number): number[] => results.find((r) => r.name === bench)!.metrics[index]!.samples;
+
+function checks(results: BenchResult[]): Check[] {
+  const seed = median(metric(results, "seed-224", 0));
+  const mini = median(metric(results, "trainer-overhead", 0));
+  const ratio = median(metric(results, "trainer-overhead", 3));
+  return [
+    { what: "generated trainer / same model trained by model.fit (median of per-round ratios)", value: ratio, target: "≥ 0.98", pass: ratio >= 0.98 },
+    { what: "pipeline on photo JPEGs at 224 / seed model trainer", value: median(metric(results, "pipeline", 0)) / seed, target: "≥ 10", pass: median(metric(results, "pipeline", 0)) / seed >= 10 },
+    { what: "pipeline on the built-in set at 32 / alexnet-mini trainer", value: median(metric(results, "pipeline", 1)) / mini, target: "≥ 10", pass: median(metric(results, "pipeline", 1)) / mini >= 10 },
+    { what: "seed model at 224×224, batch 32, wasm (images/s)", value: seed, target: "recorded (≈4–5 expected)", pass: true },
+  ];
+}
+
+const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+function markdown(results: BenchResult[], found: Check[], info: Record<string, string>): string {
+  const lines = [
+    "# Benchmarks",
+    "",
+    "Written by `npm run bench` (bench/run.ts); every number below comes from that run. Each benchmark",
+    "runs in its own process, one after another. Medians, with the range over the samples.",
+    "",
+    "| machine | |",
+    "|---|---|",
+    ...Object.entries(info).map(([k, v]) => `| ${k} | ${v} |`),
+    "",
+    "## Targets",
+    "",
+    "| what | value | target | |",
+    "|---|---|---|---|",
+    ...found.map((c) => `| ${c.what} | ${fmt(c.value)} | ${c.target} | ${c.pass ? "pass" : "**FAIL**"} |`),
+    "",
+  ];
+  for (const r of results) {
+    lines.push(`## ${r.title}`, "", `\`bench/${r.name}.ts\``, "", "| metric | median | range | n |", "|---|---|---|---|");
+    for (const m of r.metrics) lines.push(`| ${m.name} | ${fmt(median(m.samples))} ${m.unit} | ${fmt(Math.min(...m.samples))}–${fmt(Math.max(...m.samples))} | ${m.samples.length} |`);
+    lines.push("", ...r.notes, "");
+  }
+  return lines.join("\n");
+}
+
+const info = machine();
+const only = process.argv.slice(2);
+const results = BENCHES.filter((b) => only.length === 0 || only.includes(b)).map(runBench);
+if (only.length === 0) {
+  const found = checks(results);
+  writeFileSync(join(ROOT, "docs", "benchmarks.md"), markdown(results, found, info));
+  process.stdout.write(markdown(results, found, info));
+  process.exitCode = found.every((c) => c.pass) ? 0 : 1;
+} else {
+  for (const r of results) process.stdout.write(JSON.stringify(r, null, 2) + "\n");
+}

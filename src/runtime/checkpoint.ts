@@ -1,0 +1,186 @@
+/**
+ * Checkpoints: everything needed to continue a run or use its model, in one folder.
+ *
+ *   model.json + weights.bin         the tfjs LayersModel (tfjs-node's file layout)
+ *   optimizer.json + optimizer.bin   the optimizer's state (Adam's moments, iteration count, …)
+ *   state.json                       epoch, position in an interrupted epoch, seed, spec hash,
+ *                                    class names, preprocessing, settings, per-epoch history
+ *   class_indices.json               {"0": "daisy", …}, as the seed series writes it
+ *
+ * A folder is written complete under a temporary name, then swapped in with renames, so a run
+ * killed at any moment leaves the previous checkpoint or the new one (`<dir>.old` is picked up if
+ * the kill fell between the two renames).
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { AlexcRuntimeError } from './errors.js';
+import { fileSystem, fsyncDir, joinWeights, MODEL_FILE, writeFileAtomic } from './files.js';
+import type { EpochRecord } from './metrics.js';
+import type { Preprocessing } from './preprocess.js';
+import type { TrainingSettings } from './settings.js';
+
+export const CHECKPOINT_FORMAT = 'alexc-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+/** Sums over the batches done so far in an epoch, so an interrupted epoch resumes with its averages intact. */
+export interface EpochSums {
+  lossSum: number;
+  correct: number;
+  images: number;
+  seconds: number;
+}
+
+export interface CheckpointState {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  model: string;
+  specHash: string;
+  /** Epochs completed. */
+  epoch: number;
+  /** Set when saved mid-epoch (Ctrl-C): batches of epoch `epoch + 1` already trained. */
+  position?: { batches: number; sums: EpochSums };
+  seed: number;
+  classes: string[];
+  inputShape: [number, number, number];
+  preprocessing: Preprocessing;
+  training: TrainingSettings;
+  data: { train: string; val?: string; valSplit: number };
+  best?: EpochRecord;
+  history: EpochRecord[];
+}
+
+const STATE_FILE = 'state.json';
+const OPTIMIZER_FILE = 'optimizer.json';
+const OPTIMIZER_WEIGHTS = 'optimizer.bin';
+export const CLASS_INDEX_FILE = 'class_indices.json';
+
+/** `{"0": "daisy", "1": "dandelion", …}` with four-space indents: the seed series' class_indices.json. */
+export function classIndexJson(classes: string[]): string {
+  return JSON.stringify(Object.fromEntries(classes.map((c, i) => [String(i), c])), null, 4) + '\n';
+}
+
+/** The folder to read: `dir`, or `dir.old` when a save was cut between its two renames. */
+export function existingCheckpoint(dir: string): string | undefined {
+  if (existsSync(join(dir, STATE_FILE))) return dir;
+  if (existsSync(join(`${dir}.old`, STATE_FILE))) return `${dir}.old`;
+  return undefined;
+}
+
+/** Replaces `dir` with the complete folder `temp`. */
+function swapIn(temp: string, dir: string): void {
+  fsyncDir(temp);
+  const old = `${dir}.old`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(dir)) renameSync(dir, old);
+  renameSync(temp, dir);
+  fsyncDir(dirname(dir));
+  rmSync(old, { recursive: true, force: true });
+}
+
+function tempFor(dir: string): string {
+  const temp = join(dirname(dir), `.${basename(dir)}.${process.pid}.tmp`);
+  rmSync(temp, { recursive: true, force: true });
+  mkdirSync(temp, { recursive: true });
+  return temp;
+}
+
+export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: CheckpointState): Promise<void> {
+  const temp = tempFor(dir);
+  await model.save(fileSystem(temp));
+  const named = await optimizer.getWeights();
+  try {
+    const { data, specs } = await tf.io.encodeWeights(named);
+    writeFileAtomic(join(temp, OPTIMIZER_WEIGHTS), joinWeights(data));
+    writeFileAtomic(join(temp, OPTIMIZER_FILE), JSON.stringify({ className: optimizer.getClassName(), settings: state.training.optimizer, weights: specs }, null, 2) + '\n');
+  } finally {
+    // getWeights hands out the live slot variables (keep) plus a fresh iteration-count scalar (dispose).
+    for (const w of named) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+  }
+  writeFileAtomic(join(temp, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
+  writeFileAtomic(join(temp, CLASS_INDEX_FILE), classIndexJson(state.classes));
+  swapIn(temp, dir);
+}
+
+/** Copies checkpoint `from` to `to` (the best epoch is the last one just saved: no second encoding). */
+export function copyCheckpoint(from: string, to: string): void {
+  const temp = tempFor(to);
+  for (const f of readdirSync(from)) copyFileSync(join(from, f), join(temp, f));
+  swapIn(temp, to);
+}
+
+export function readState(dir: string): CheckpointState {
+  const path = join(dir, STATE_FILE);
+  let state: CheckpointState;
+  try {
+    state = JSON.parse(readFileSync(path, 'utf8')) as CheckpointState;
+  } catch (e) {
+    throw new AlexcRuntimeError(`${path}: not a readable checkpoint (${(e as Error).message})`);
+  }
+  if (state.format !== CHECKPOINT_FORMAT || state.version !== CHECKPOINT_VERSION) {
+    throw new AlexcRuntimeError(`${path}: not an alexc checkpoint of version ${CHECKPOINT_VERSION}`);
+  }
+  return state;
+}
+
+/** Weight names and shapes as saved in model.json: what the current model must match exactly. */
+function savedWeightSpecs(dir: string): tf.io.WeightsManifestEntry[] {
+  const json = JSON.parse(readFileSync(join(dir, MODEL_FILE), 'utf8')) as tf.io.ModelJSON;
+  return json.weightsManifest.flatMap((g) => g.weights);
+}
+
+/** Refuses a checkpoint made from another spec (its spec hash differs): cheap, checked before any model is built. */
+export function assertSameSpec(dir: string, state: CheckpointState, modelName: string, specHash: string): void {
+  if (state.specHash !== specHash) {
+    throw new AlexcRuntimeError(
+      `${dir} was made from a different spec (model ${state.model}, spec-hash ${state.specHash.slice(0, 12)}…; ` +
+        `this program was generated for ${modelName}, spec-hash ${specHash.slice(0, 12)}…). ` +
+        'Train into a new --out folder, or use the program generated from the spec that made the checkpoint.',
+    );
+  }
+}
+
+/**
+ * Refuses a checkpoint that does not belong to this model: another spec (different hash), or this
+ * spec compiled with other parameters (same hash, other weight shapes, e.g. --set num_classes).
+ */
+export function assertSameModel(dir: string, state: CheckpointState, model: tf.LayersModel, modelName: string, specHash: string): void {
+  assertSameSpec(dir, state, modelName, specHash);
+  const saved = savedWeightSpecs(dir).map((w) => `${w.name} ${JSON.stringify(w.shape)}`);
+  const current = model.weights.map((w) => `${w.originalName} ${JSON.stringify(w.shape)}`);
+  const diff = current.filter((w, i) => saved[i] !== w);
+  if (saved.length !== current.length || diff.length > 0) {
+    throw new AlexcRuntimeError(
+      `${dir} holds weights of other shapes than this model (first difference: checkpoint ${saved.find((w) => !current.includes(w)) ?? 'none'}, ` +
+        `model ${diff[0] ?? 'none'}): the spec was compiled with different --set values. Recompile with the same values, or train into a new --out folder.`,
+    );
+  }
+}
+
+/** Loads the checkpoint's weights into `model` (built from the same spec). */
+export async function restoreWeights(dir: string, model: tf.LayersModel): Promise<void> {
+  const artifacts = await fileSystem(dir).load!();
+  const named = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
+  try {
+    model.loadWeights(named, true);
+  } finally {
+    tf.dispose(Object.values(named));
+  }
+}
+
+/** Restores the optimizer's slot variables, which line up with the model's trainable weights by position. */
+export async function restoreOptimizer(dir: string, optimizer: tf.Optimizer): Promise<void> {
+  const meta = JSON.parse(readFileSync(join(dir, OPTIMIZER_FILE), 'utf8')) as { className: string; weights: tf.io.WeightsManifestEntry[] };
+  if (meta.className !== optimizer.getClassName()) {
+    throw new AlexcRuntimeError(`${dir} was trained with ${meta.className}, not ${optimizer.getClassName()}: resume with the same --optimizer`);
+  }
+  const bytes = readFileSync(join(dir, OPTIMIZER_WEIGHTS));
+  const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), meta.weights);
+  const list = meta.weights.map((w) => ({ name: w.name, tensor: named[w.name]! }));
+  try {
+    await optimizer.setWeights(list);
+  } finally {
+    // setWeights makes variables of its own from these tensors.
+    tf.dispose(Object.values(named));
+  }
+}

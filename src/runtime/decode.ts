@@ -1,0 +1,83 @@
+/**
+ * One sample → input-sized pixels, following a preprocessing plan. Files are decoded, cropped,
+ * resized and mirrored by sharp (libvips: native, SIMD, off the JS thread); built-in images are
+ * drawn and resampled in JS (resample.ts). PIL's conventions are kept where torchvision relies on
+ * them: alpha is dropped (not composited), EXIF orientation is not applied, greyscale is luma.
+ */
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { renderBuiltin } from './builtin.js';
+import type { Sample } from './dataset.js';
+import type { Plan } from './preprocess.js';
+import { resample } from './resample.js';
+
+/** Output size: the model's input. */
+export interface PixelSize {
+  width: number;
+  height: number;
+  channels: number;
+}
+
+/** Chooses the plan once the source's size is known (random for training, fixed for validation). */
+export type Planner = (width: number, height: number) => Plan;
+
+/** An image that cannot be used: named by path, skipped by the pipeline. */
+export class UnreadableImage extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+  }
+}
+
+/**
+ * Drawn built-in images, kept while they fit in a small budget: at 32×32 the whole set stays and
+ * later epochs only resample; at 224×224 only the first few hundred do, the rest are redrawn.
+ */
+const builtinCache = new Map<string, Uint8Array>();
+let builtinCacheBytes = 0;
+const BUILTIN_CACHE_BUDGET = 64 * 1024 * 1024;
+
+function builtinPixels(index: number, size: PixelSize): Uint8Array {
+  const key = `${index}:${size.width}x${size.height}x${size.channels}`;
+  let pixels = builtinCache.get(key);
+  if (!pixels) {
+    pixels = renderBuiltin(index, size.width, size.height, size.channels);
+    if (builtinCacheBytes + pixels.length <= BUILTIN_CACHE_BUDGET) {
+      builtinCache.set(key, pixels);
+      builtinCacheBytes += pixels.length;
+    }
+  }
+  return pixels;
+}
+
+export async function decodeFile(path: string, size: PixelSize, plan: Planner): Promise<Uint8Array> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new UnreadableImage(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  try {
+    const image = sharp(bytes);
+    const { width, height } = await image.metadata();
+    if (!width || !height) throw new Error('no image size in the file');
+    const { box, flip } = plan(width, height);
+    let pipeline = image.extract(box).resize(size.width, size.height, { fit: 'fill', kernel: 'linear' });
+    if (flip) pipeline = pipeline.flop();
+    pipeline = pipeline.removeAlpha().toColourspace(size.channels === 1 ? 'b-w' : 'srgb');
+    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.channels !== size.channels) throw new Error(`decoded to ${info.channels} channels, the model takes ${size.channels}`);
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  } catch (e) {
+    throw new UnreadableImage(path, `not a readable JPEG or PNG image (${(e as Error).message.trim()})`);
+  }
+}
+
+/** The pixels of `sample`, height×width×channels bytes, after the plan's crop, resize and flip. */
+export async function loadSample(sample: Sample, size: PixelSize, plan: Planner): Promise<Uint8Array> {
+  if ('path' in sample) return decodeFile(sample.path, size, plan);
+  const pixels = builtinPixels(sample.builtin, size);
+  return resample(pixels, size.width, size.height, size.channels, plan(size.width, size.height), size.width, size.height);
+}

@@ -1,0 +1,30 @@
+/**
+ * How a generated program ends: exit status 0 when done, 2 for a problem with the options or the
+ * data (one line, no stack trace), 130 after Ctrl-C has saved the run, 70 for anything unexpected
+ * (one line; ALEXC_DEBUG=1 prints the stack).
+ */
+import { pathToFileURL } from 'node:url';
+import { AlexcRuntimeError } from './errors.js';
+
+/** True when the module at `moduleUrl` is the script node was started with (not imported by a test). */
+export function invokedDirectly(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && moduleUrl === pathToFileURL(process.argv[1]).href;
+}
+
+export async function runProgram(main: () => Promise<unknown>): Promise<void> {
+  try {
+    const result = await main();
+    process.exitCode = (result as { interrupted?: boolean } | undefined)?.interrupted ? 130 : 0;
+  } catch (e) {
+    const message = (e as Error).message.replace(/^alexc: /, '');
+    if (e instanceof AlexcRuntimeError) {
+      process.stderr.write(`alexc: ${message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`alexc: internal error: ${message}\n`);
+    if (process.env['ALEXC_DEBUG']) process.stderr.write(`${(e as Error).stack}\n`);
+    else process.stderr.write('Run with ALEXC_DEBUG=1 for the stack trace, and please report it if it is a bug in alexc.\n');
+    process.exitCode = 70;
+  }
+}

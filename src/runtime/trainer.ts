@@ -1,0 +1,278 @@
+/**
+ * The training program behind every generated train.ts: `train(model, settings, preprocessing,
+ * argv)`. Per epoch: shuffled batches from the data workers, one optimiser step each with a
+ * progress bar, a validation pass, then the `last` checkpoint (and `best` when validation
+ * improved), a metrics.csv row and a fresh metrics.svg. Ctrl-C saves where it stands; --resume
+ * continues from there.
+ */
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from './backend.js';
+import { assertSameModel, CLASS_INDEX_FILE, classIndexJson, copyCheckpoint, restoreOptimizer, restoreWeights, saveCheckpoint, type CheckpointState, type EpochSums } from './checkpoint.js';
+import { AlexcRuntimeError } from './errors.js';
+import { registerFileRouter, writeFileAtomic } from './files.js';
+import type { GeneratedModel } from './generated.js';
+import { InterruptFlag } from './interrupt.js';
+import { DataLoader } from './loader.js';
+import { appendMetrics, isBetter, writeMetrics, type EpochRecord } from './metrics.js';
+import { helpText, parseOptions, TRAIN_OPTIONS } from './options.js';
+import { plotSvg } from './plot.js';
+import type { Preprocessing } from './preprocess.js';
+import { clock, EpochProgress, percent, thousands } from './progress.js';
+import { mix, seeded, seedMathRandom, shuffle } from './random.js';
+import { createOptimizer, crossEntropy, describeOptimizer, disposeOptimizer, type TrainingSettings } from './settings.js';
+import { planRun, type RunPlan } from './setup.js';
+import { evalBatch, trainStep } from './step.js';
+
+export interface TrainResult {
+  outDir: string;
+  classes: string[];
+  /** Every completed epoch of the run, earlier invocations included. */
+  history: EpochRecord[];
+  /** Loss of each step taken in this invocation. */
+  stepLosses: number[];
+  /** Seconds of each step taken in this invocation (data waits included). */
+  stepSeconds: number[];
+  /** Stopped by Ctrl-C / SIGTERM after saving `last`. */
+  interrupted: boolean;
+  best?: EpochRecord;
+  seed: number;
+}
+
+/**
+ * Lets the event loop run once. A step on wasm and a batch that is already waiting resolve through
+ * promise jobs alone, so without this a whole epoch can pass without the loop ever polling: Ctrl-C
+ * would not be seen and output would not be flushed until the epoch ended.
+ */
+const turnEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const EPOCH_SALT = 0xe90c;
+const DROPOUT_SALT = 0xd409;
+
+export function trainHelp(gen: GeneratedModel): string {
+  return helpText(
+    `Trains ${gen.name} (input ${gen.inputShape[0]}×${gen.inputShape[1]}×${gen.inputShape[2]}, ${gen.numClasses} outputs).\n\n` +
+      `Usage: npx tsx train.ts --data DIR|builtin [options]`,
+    TRAIN_OPTIONS,
+    [
+      'Examples:',
+      '  npx tsx train.ts --data builtin --epochs 2                 # the built-in drawn shapes, no download',
+      '  npx tsx train.ts --data flower_photos --out runs/flowers   # flower_photos/daisy/*.jpg, flower_photos/roses/*.jpg, …',
+      '  npx tsx train.ts --out runs/flowers --resume --epochs 20   # continue that run up to epoch 20',
+      '',
+      'Ctrl-C saves the run and stops; a second Ctrl-C quits at once. Exit status: 0 done, 2 bad options or data, 130 interrupted.',
+    ].join('\n'),
+  );
+}
+
+function sumsToRecord(epoch: number, s: EpochSums, lr: number): Pick<EpochRecord, 'epoch' | 'trainLoss' | 'trainAccuracy' | 'imagesPerSecond' | 'images' | 'learningRate'> {
+  return { epoch, trainLoss: s.lossSum / s.images, trainAccuracy: s.correct / s.images, imagesPerSecond: s.images / Math.max(s.seconds, 1e-9), images: s.images, learningRate: lr };
+}
+
+/** Runs the training program. Resolves `undefined` for --help; throws AlexcRuntimeError for bad options or data. */
+export async function train(gen: GeneratedModel, spec: TrainingSettings, preprocessing: Preprocessing, args: string[]): Promise<TrainResult | undefined> {
+  const { values } = parseOptions(TRAIN_OPTIONS, args, false);
+  if (values.help) {
+    process.stdout.write(trainHelp(gen));
+    return undefined;
+  }
+  const plan = planRun(gen, spec, values);
+  const say = (line: string): void => {
+    if (!plan.quiet) process.stdout.write(line + '\n');
+  };
+  for (const n of plan.notices) process.stderr.write(`alexc: note: ${n}\n`);
+  await selectBackend(plan.backend, plan.quiet ? () => undefined : (line) => process.stderr.write(line + '\n'));
+  registerFileRouter();
+
+  const restoreRandom = seedMathRandom(mix(plan.seed, 0x1417));
+  const model = gen.buildModel();
+  const optimizer = createOptimizer(plan.settings.optimizer);
+  const loader = new DataLoader(
+    { samples: [...plan.train.samples, ...(plan.val?.samples ?? [])], size: { height: gen.inputShape[0], width: gen.inputShape[1], channels: gen.inputShape[2] }, preprocessing },
+    plan.workers,
+    plan.prefetch,
+  );
+  const interrupt = new InterruptFlag((signal) => process.stderr.write(`\nalexc: ${signal}: stopping after this step to save ${plan.lastDir} (again to quit without saving)\n`));
+  try {
+    return await run(gen, plan, preprocessing, model, optimizer, loader, interrupt, say);
+  } finally {
+    interrupt.dispose();
+    await loader.close();
+    model.dispose();
+    disposeOptimizer(optimizer);
+    restoreRandom();
+  }
+}
+
+async function run(
+  gen: GeneratedModel,
+  plan: RunPlan,
+  preprocessing: Preprocessing,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  loader: DataLoader,
+  interrupt: InterruptFlag,
+  say: (line: string) => void,
+): Promise<TrainResult> {
+  const { settings, seed, train, val } = plan;
+  const classes = train.classes;
+  const state = plan.resume?.state;
+  if (plan.resume) {
+    assertSameModel(plan.resume.dir, plan.resume.state, model, gen.name, gen.specHash);
+    await restoreWeights(plan.resume.dir, model);
+    await restoreOptimizer(plan.resume.dir, optimizer);
+  }
+  const history: EpochRecord[] = [...(state?.history ?? [])];
+  let best = state?.best;
+  const firstEpoch = (state?.epoch ?? 0) + 1;
+
+  say(`model ${gen.name}: ${thousands(model.countParams())} params, input ${gen.inputShape.join('×')} (H×W×C), ${gen.numClasses} outputs`);
+  say(`data ${train.source}: ${classes.length} classes, ${thousands(train.samples.length)} training images, ${val ? `${thousands(val.samples.length)} validation (${plan.data.val ?? `${plan.data.valSplit * 100}% of each class held out`})` : 'no validation'}`);
+  say(`training ${describeOptimizer(settings.optimizer)}, cross_entropy${settings.loss.labelSmoothing ? `(label_smoothing=${settings.loss.labelSmoothing})` : ''}, batch ${settings.batch}, ${settings.epochs} epochs, seed ${seed}${plan.seedWasGiven ? '' : ` (repeat with --seed ${seed})`}`);
+  if (state) say(`resuming ${plan.resume!.dir}: ${state.epoch} epoch${state.epoch === 1 ? '' : 's'} done${state.position ? `, ${state.position.batches} batches into epoch ${state.epoch + 1}` : ''}`);
+  say(`writing ${plan.outDir}/: last/ and best/ checkpoints, metrics.csv, metrics.svg, ${CLASS_INDEX_FILE}`);
+
+  writeFileAtomic(join(plan.outDir, CLASS_INDEX_FILE), classIndexJson(classes));
+  writeMetrics(join(plan.outDir, 'metrics.csv'), history);
+  const title = `${gen.name} · ${plan.outDir}`;
+  const redraw = (): void => writeFileAtomic(join(plan.outDir, 'metrics.svg'), plotSvg(title, history, settings.epochs));
+  redraw();
+
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const lossFn = crossEntropy(settings.loss);
+  const trainIndices = Int32Array.from(train.samples, (_, i) => i);
+  const valIndices = Int32Array.from(val?.samples ?? [], (_, i) => train.samples.length + i);
+  const unreadable = new Set<number>();
+  const stepLosses: number[] = [];
+  const stepSeconds: number[] = [];
+  const result = (interrupted: boolean): TrainResult => ({ outDir: plan.outDir, classes, history, stepLosses, stepSeconds, interrupted, seed, ...(best ? { best } : {}) });
+
+  const baseState = (epoch: number): CheckpointState => ({
+    format: 'alexc-checkpoint',
+    version: 1,
+    model: gen.name,
+    specHash: gen.specHash,
+    epoch,
+    seed,
+    classes,
+    inputShape: gen.inputShape,
+    preprocessing,
+    training: settings,
+    data: plan.data,
+    ...(best ? { best } : {}),
+    history,
+  });
+  const report = (skipped: Array<{ index: number; path: string; reason: string }>): void => {
+    for (const s of skipped) {
+      if (unreadable.has(s.index)) continue;
+      unreadable.add(s.index);
+      process.stderr.write(`alexc: skipping ${s.path}: ${s.reason}\n`);
+    }
+  };
+
+  if (firstEpoch > settings.epochs) {
+    say(`nothing to do: ${plan.resume!.dir} has finished epoch ${state!.epoch} of ${settings.epochs}; pass --epochs N with N > ${state!.epoch} to train further`);
+    return result(false);
+  }
+
+  for (let epoch = firstEpoch; epoch <= settings.epochs; epoch++) {
+    const started = performance.now();
+    const resumeAt = epoch === firstEpoch ? state?.position : undefined;
+    const sums: EpochSums = resumeAt ? { ...resumeAt.sums } : { lossSum: 0, correct: 0, images: 0, seconds: 0 };
+    // Dropout masks repeat per epoch (and per resume point), whatever ran before.
+    seedMathRandom(mix(seed, DROPOUT_SALT, epoch, resumeAt?.batches ?? 0));
+    const order = shuffle(trainIndices.filter((i) => !unreadable.has(i)), seeded(mix(seed, EPOCH_SALT, epoch))) as Int32Array;
+    const batches = Math.min(Math.ceil(order.length / settings.batch), plan.maxSteps ?? Infinity);
+    const planned = Math.min(order.length, batches * settings.batch);
+    const progress = plan.quiet ? undefined : new EpochProgress(process.stderr, `epoch ${epoch}/${settings.epochs}`, planned, sums.images);
+    let done = resumeAt?.batches ?? 0;
+    let stepStart = performance.now();
+    for await (const batch of loader.epoch({ order: order.subarray(0, planned), batchSize: settings.batch, train: true, epoch, seed, startBatch: done })) {
+      report(batch.skipped);
+      if (batch.n > 0) {
+        const r = await trainStep(model, optimizer, lossFn, variables, batch, gen.inputShape, gen.numClasses);
+        if (!Number.isFinite(r.loss)) {
+          progress?.finish();
+          throw new AlexcRuntimeError(`the loss became ${r.loss} in epoch ${epoch}, batch ${batch.index + 1}: training diverged. Lower the learning rate (--lr), then start again or --resume from ${plan.lastDir}`);
+        }
+        sums.lossSum += r.loss * batch.n;
+        sums.correct += r.correct;
+        sums.images += batch.n;
+        stepLosses.push(r.loss);
+      }
+      const now = performance.now();
+      stepSeconds.push((now - stepStart) / 1000);
+      sums.seconds += (now - stepStart) / 1000;
+      stepStart = now;
+      done = batch.index + 1;
+      progress?.update({ images: Math.min(planned, done * settings.batch), loss: sums.lossSum / Math.max(1, sums.images), accuracy: sums.correct / Math.max(1, sums.images) });
+      await turnEventLoop();
+      if (interrupt.requested) break;
+    }
+    progress?.finish();
+    if (sums.images === 0) throw new AlexcRuntimeError(`no readable training images in ${train.source}: every image of epoch ${epoch} was skipped`);
+    if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1), position: { batches: done, sums } }, say, result);
+
+    let valLoss: number | undefined;
+    let valAccuracy: number | undefined;
+    if (val) {
+      let lossSum = 0;
+      let correct = 0;
+      let images = 0;
+      for await (const batch of loader.epoch({ order: valIndices.filter((i) => !unreadable.has(i)), batchSize: settings.batch, train: false, epoch, seed })) {
+        report(batch.skipped);
+        if (batch.n === 0) continue;
+        const r = await evalBatch(model, lossFn, batch, gen.inputShape, gen.numClasses);
+        lossSum += r.loss * batch.n;
+        correct += r.correct;
+        images += batch.n;
+        await turnEventLoop();
+        if (interrupt.requested) break;
+      }
+      if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1), position: { batches: done, sums } }, say, result);
+      if (images > 0) {
+        valLoss = lossSum / images;
+        valAccuracy = correct / images;
+      }
+    }
+
+    const record: EpochRecord = {
+      ...sumsToRecord(epoch, sums, settings.optimizer.lr),
+      ...(valLoss === undefined ? {} : { valLoss, valAccuracy: valAccuracy! }),
+      // An epoch resumed after Ctrl-C counts the time spent on it before the interruption too.
+      seconds: (performance.now() - started) / 1000 + (resumeAt?.sums.seconds ?? 0),
+    };
+    history.push(record);
+    const improved = isBetter(record, best);
+    if (improved) best = record;
+    await saveCheckpoint(plan.lastDir, model, optimizer, baseState(epoch));
+    if (improved) copyCheckpoint(plan.lastDir, plan.bestDir);
+    appendMetrics(join(plan.outDir, 'metrics.csv'), record);
+    redraw();
+    say(
+      `epoch ${epoch}/${settings.epochs}: loss ${record.trainLoss.toFixed(4)} acc ${percent(record.trainAccuracy)}` +
+        (record.valLoss === undefined ? '' : ` | val loss ${record.valLoss.toFixed(4)} acc ${percent(record.valAccuracy!)}`) +
+        ` | ${record.imagesPerSecond.toFixed(1)} img/s, ${clock(record.seconds)}${improved ? ' | best so far' : ''}`,
+    );
+  }
+  const b = best!;
+  say(
+    `done: ${history.length} epoch${history.length === 1 ? '' : 's'}; best ${b.valAccuracy === undefined ? `training loss ${b.trainLoss.toFixed(4)}` : `validation accuracy ${percent(b.valAccuracy)}`} ` +
+      `(epoch ${b.epoch}) in ${plan.bestDir}, last in ${plan.lastDir}; metrics in ${join(plan.outDir, 'metrics.csv')} and ${join(plan.outDir, 'metrics.svg')}`,
+  );
+  return result(false);
+}
+
+async function saveInterrupted(
+  plan: RunPlan,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  state: CheckpointState,
+  say: (line: string) => void,
+  result: (interrupted: boolean) => TrainResult,
+): Promise<TrainResult> {
+  await saveCheckpoint(plan.lastDir, model, optimizer, state);
+  say(`saved ${plan.lastDir} (${state.epoch} epochs + ${state.position!.batches} batches); continue with --resume --out ${plan.outDir}`);
+  return result(true);
+}
+
