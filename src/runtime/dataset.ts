@@ -4,7 +4,7 @@
  * sub-folder per class, class indices in sorted folder-name order. Every problem that would stop
  * training is found here, before the first step, and reported as one clear message.
  */
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, statSync, type Dirent, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlexcRuntimeError } from './errors.js';
 import { BUILTIN_CLASSES, BUILTIN_DEFAULT_COUNT, builtinLabel } from './builtin.js';
@@ -46,14 +46,33 @@ function listDir(dir: string, what: string): Dirent[] {
   }
 }
 
-/** Image files under `dir`, recursively (ImageFolder also walks nested folders), sorted. */
-export function imagesUnder(dir: string): string[] {
+/**
+ * Image files under `dir`, recursively (ImageFolder also walks nested folders), sorted. Symlinked
+ * folders are followed once each: a link back up the tree (a loop) is skipped with a warning, as is
+ * a broken link, instead of recursing forever.
+ */
+export function imagesUnder(dir: string, warn: (message: string) => void = (m) => console.error(m)): string[] {
   const found: string[] = [];
+  const visited = new Set<string>();
   const walk = (d: string): void => {
+    const real = realpathSync(d);
+    if (visited.has(real)) {
+      warn(`alexc: skipping ${d}: a symlink loop (it leads back to ${real})`);
+      return;
+    }
+    visited.add(real);
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => byCodePoint(a.name, b.name))) {
       if (entry.name.startsWith('.')) continue;
       const path = join(d, entry.name);
-      const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statSync(path).isDirectory());
+      let isDir = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          isDir = statSync(path).isDirectory();
+        } catch (e) {
+          warn(`alexc: skipping ${path}: a broken or looping symlink (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+          continue;
+        }
+      }
       if (isDir) walk(path);
       else if (isImageFile(entry.name)) found.push(path);
     }
@@ -68,7 +87,7 @@ export function imagesUnder(dir: string): string[] {
  */
 export function scanImageFolder(dir: string, what = '--data'): Dataset {
   const classDirs = listDir(dir, what)
-    .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || (e.isSymbolicLink() && statSync(join(dir, e.name)).isDirectory())))
+    .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || (e.isSymbolicLink() && isDirectoryLink(join(dir, e.name)))))
     .map((e) => e.name)
     .sort(byCodePoint);
   if (classDirs.length < 2) {
@@ -130,4 +149,13 @@ export function splitDataset(data: Dataset, fraction: number, seed: number): { t
     members.forEach((s, i) => (chosen.has(i) ? val : train).push(s));
   });
   return { train: { ...data, samples: train }, val: { ...data, source: `${data.source} (${Math.round(fraction * 100)}% held out)`, samples: val } };
+}
+
+/** A symlink that resolves to a folder; false for broken or looping links. */
+function isDirectoryLink(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

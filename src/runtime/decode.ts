@@ -52,6 +52,13 @@ function builtinPixels(index: number, size: PixelSize): Uint8Array {
   return pixels;
 }
 
+/**
+ * Image files are untrusted: a PNG can declare 100,000 × 100,000 pixels in a few hundred bytes.
+ * Files that would decode to more than this many pixels (8192 × 8192, 256 MiB of RGBA) are refused
+ * before any pixel is decoded.
+ */
+export const MAX_INPUT_PIXELS = 8192 * 8192;
+
 export async function decodeFile(path: string, size: PixelSize, plan: Planner): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
@@ -60,9 +67,10 @@ export async function decodeFile(path: string, size: PixelSize, plan: Planner): 
     throw new UnreadableImage(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   try {
-    const image = sharp(bytes);
+    const image = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
     const { width, height } = await image.metadata();
     if (!width || !height) throw new Error('no image size in the file');
+    if (width * height > MAX_INPUT_PIXELS) throw new Error(`${width}×${height} pixels is over the limit of ${MAX_INPUT_PIXELS} (8192×8192)`);
     const { box, flip } = plan(width, height);
     let pipeline = image.extract(box).resize(size.width, size.height, { fit: 'fill', kernel: 'linear' });
     if (flip) pipeline = pipeline.flop();
