@@ -48,19 +48,19 @@ function listDir(dir: string, what: string): Dirent[] {
 
 /**
  * Image files under `dir`, recursively (ImageFolder also walks nested folders), sorted. Symlinked
- * folders are followed once each: a link back up the tree (a loop) is skipped with a warning, as is
- * a broken link, instead of recursing forever.
+ * folders are followed, as torchvision does, except a link back to a folder on the current path (a
+ * loop), which is skipped with a warning like a broken link, instead of recursing forever.
  */
 export function imagesUnder(dir: string, warn: (message: string) => void = (m) => console.error(m)): string[] {
   const found: string[] = [];
-  const visited = new Set<string>();
+  const ancestors = new Set<string>();
   const walk = (d: string): void => {
     const real = realpathSync(d);
-    if (visited.has(real)) {
+    if (ancestors.has(real)) {
       warn(`alexc: skipping ${d}: a symlink loop (it leads back to ${real})`);
       return;
     }
-    visited.add(real);
+    ancestors.add(real);
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => byCodePoint(a.name, b.name))) {
       if (entry.name.startsWith('.')) continue;
       const path = join(d, entry.name);
@@ -76,6 +76,7 @@ export function imagesUnder(dir: string, warn: (message: string) => void = (m) =
       if (isDir) walk(path);
       else if (isImageFile(entry.name)) found.push(path);
     }
+    ancestors.delete(real);
   };
   walk(dir);
   return found;
