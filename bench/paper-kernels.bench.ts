@@ -1,5 +1,5 @@
 /**
- * Benchmarks for the paper's AlexNet on the wasm backend (results in docs/benchmarks.md):
+ * Benchmarks for the paper's AlexNet on the wasm backend (results in docs/benchmarks-paper.md, npm run bench:paper):
  * alexc's MaxPoolGrad against the stock kernel it replaces, tf's LRN and LRNGrad on AlexNet's
  * shapes, and one training step of generated/alexnet_paper against generated/alexnet_table (the
  * same widths without groups or LRN), so the cost of the grouped-conv subgraph shows.

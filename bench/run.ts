@@ -30,12 +30,14 @@ const metric = (results: BenchResult[], bench: string, index: number): number[] 
 function checks(results: BenchResult[]): Check[] {
   const seed = median(metric(results, "seed-224", 0));
   const mini = median(metric(results, "trainer-overhead", 0));
-  const ratio = median(metric(results, "trainer-overhead", 3));
+  const idiomatic = median(metric(results, "trainer-overhead", 4));
+  const same = median(metric(results, "trainer-overhead", 5));
   return [
-    { what: "generated trainer / same model trained by model.fit (median of per-round ratios)", value: ratio, target: "≥ 0.98", pass: ratio >= 0.98 },
+    { what: "generated trainer / hand-written idiomatic tfjs, same data work (median of per-round ratios)", value: idiomatic, target: "≥ 0.98", pass: idiomatic >= 0.98 },
+    { what: "generated trainer / the generated model under model.fit, same data work (median of per-round ratios)", value: same, target: "≥ 0.98", pass: same >= 0.98 },
     { what: "pipeline on photo JPEGs at 224 / seed model trainer", value: median(metric(results, "pipeline", 0)) / seed, target: "≥ 10", pass: median(metric(results, "pipeline", 0)) / seed >= 10 },
     { what: "pipeline on the built-in set at 32 / alexnet-mini trainer", value: median(metric(results, "pipeline", 1)) / mini, target: "≥ 10", pass: median(metric(results, "pipeline", 1)) / mini >= 10 },
-    { what: "seed model at 224×224, batch 32, wasm (images/s)", value: seed, target: "recorded (≈4–5 expected)", pass: true },
+    { what: "seed model at 224×224, batch 32, wasm (images/s)", value: seed, target: "recorded", pass: true },
   ];
 }
 
@@ -47,6 +49,10 @@ function markdown(results: BenchResult[], found: Check[], info: Record<string, s
     "",
     "Written by `npm run bench` (bench/run.ts); every number below comes from that run. Each benchmark",
     "runs in its own process, one after another. Medians, with the range over the samples.",
+    "",
+    "The machine these were measured on is shared: with other work running, single rounds swing by",
+    "±10% and ratios of two runs by as much, so compare medians of many alternating rounds, and the",
+    "load average below, before reading anything into a difference of a few percent.",
     "",
     "| machine | |",
     "|---|---|",

@@ -150,6 +150,11 @@ test("a checkpoint folder holds the tfjs files, the optimizer, the state and the
     assert.is(readState(join(dir, "best")).epoch, 3);
     assert.not.ok(existsSync(join(dir, ".best.tmp")));
     assert.is(existingCheckpoint(join(dir, "nothing")), undefined);
+    // The next save after such a cut: the .old folder goes only once the new one is in place.
+    await saveCheckpoint(join(dir, "last"), m, opt, state(settings, 4));
+    assert.is(readState(join(dir, "last")).epoch, 4);
+    assert.not.ok(existsSync(join(dir, "last.old")));
+    assert.equal(readdirSync(dir).sort(), ["best", "last"], "no temporary folders left");
   } finally {
     m.dispose();
     disposeOptimizer(opt);

@@ -24,12 +24,12 @@ export function registerCompile(program: Command): void {
       "after",
       `
 Examples:
-  $ alexc compile specs/alexnet.anet               # writes generated/alexnet/{model,train}.ts
+  $ alexc compile specs/alexnet.anet               # writes generated/alexnet/{model,train,predict}.ts
   $ alexc compile specs/alexnet.anet -o out --set num_classes=5
   $ alexc compile specs/alexnet-table.anet --variant flowers   # generated/alexnet_table-flowers/
   $ alexc compile specs/alexnet-table.anet --all-variants
   $ alexc compile specs/alexnet.anet --check       # in CI: is generated/ up to date?
-  $ npx tsx generated/alexnet/train.ts --steps 1   # one training step on a synthetic batch
+  $ npx tsx generated/alexnet/train.ts --data builtin --epochs 1   # train on the built-in drawn set
 
 Nothing is written when any selected model has errors. Files are written atomically and
 byte-for-byte deterministically, so committed output can be compared with a fresh compile.`,

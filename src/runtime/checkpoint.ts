@@ -67,12 +67,17 @@ export function existingCheckpoint(dir: string): string | undefined {
   return undefined;
 }
 
-/** Replaces `dir` with the complete folder `temp`. */
+/**
+ * Replaces `dir` with the complete folder `temp`. At every moment a complete checkpoint exists as
+ * `dir` or as `dir.old`: an `.old` left by an earlier cut is only removed once `dir` is whole.
+ */
 function swapIn(temp: string, dir: string): void {
   fsyncDir(temp);
   const old = `${dir}.old`;
-  rmSync(old, { recursive: true, force: true });
-  if (existsSync(dir)) renameSync(dir, old);
+  if (existsSync(dir)) {
+    rmSync(old, { recursive: true, force: true });
+    renameSync(dir, old);
+  }
   renameSync(temp, dir);
   fsyncDir(dirname(dir));
   rmSync(old, { recursive: true, force: true });

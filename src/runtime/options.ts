@@ -72,6 +72,10 @@ export function parseOptions<T extends Record<string, OptionSpec>>(specs: T, arg
       const guess = Object.keys(specs).find((k) => distance(k, name) <= Math.max(1, Math.floor(name.length / 4)));
       throw new UsageError(`unknown option ${unknown}${guess ? ` (did you mean --${guess}?)` : ''}; see --help`);
     }
+    const ambiguous = /Option '(--[^']+)' argument is ambiguous/.exec(message)?.[1];
+    if (ambiguous) throw new UsageError(`${ambiguous} needs a value; one that starts with '-' is written ${ambiguous}=-…`);
+    const missing = /Option '(-{1,2}[^ ']+)[^']*' argument missing/.exec(message)?.[1];
+    if (missing) throw new UsageError(`${missing} needs a value; see --help`);
     const positional = /Unexpected argument '([^']+)'/.exec(message)?.[1];
     if (positional) throw new UsageError(`unexpected argument '${positional}'; options take the form --name value, see --help`);
     throw new UsageError(message.split('\n')[0]!.replace(/\.$/, ''));

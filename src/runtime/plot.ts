@@ -27,7 +27,8 @@ interface Series {
   points: Array<[number, number]>;
 }
 
-function panel(x0: number, title: string, yMax: number, yFormat: (v: number) => string, epochs: number, series: Series[]): string {
+/** Legend in the corner the curves usually leave free: top right for loss (falls), bottom right for accuracy (rises). */
+function panel(x0: number, title: string, yMax: number, yFormat: (v: number) => string, epochs: number, series: Series[], legendAtBottom: boolean): string {
   const w = PANEL.width - PANEL.left - PANEL.right;
   const h = PANEL.height - PANEL.top - PANEL.bottom;
   const sx = (e: number): number => x0 + PANEL.left + (epochs <= 1 ? w / 2 : ((e - 1) / (epochs - 1)) * w);
@@ -45,13 +46,17 @@ function panel(x0: number, title: string, yMax: number, yFormat: (v: number) => 
     out.push(`<text x="${num(sx(e))}" y="${PANEL.top + h + 16}" text-anchor="middle" font-size="11">${e}</text>`);
   }
   out.push(`<text x="${num(x0 + PANEL.left + w / 2)}" y="${PANEL.height - 10}" text-anchor="middle" font-size="12">epoch</text>`);
+  const legendTop = legendAtBottom ? PANEL.top + h - 8 - series.length * 16 : PANEL.top + 6;
+  if (series.some((s) => s.points.length > 0)) {
+    out.push(`<rect x="${num(x0 + PANEL.left + w - 98)}" y="${legendTop}" width="92" height="${series.length * 16 + 4}" fill="white" fill-opacity="0.85"/>`);
+  }
   series.forEach((s, i) => {
     if (s.points.length === 0) return;
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     const path = s.points.map(([e, v], k) => `${k === 0 ? 'M' : 'L'}${num(sx(e))} ${num(sy(v))}`).join(' ');
     out.push(`<path d="${path}" fill="none" stroke="${s.colour}" stroke-width="2"${dash}/>`);
     for (const [e, v] of s.points) out.push(`<circle cx="${num(sx(e))}" cy="${num(sy(v))}" r="3" fill="${s.colour}"/>`);
-    const ly = PANEL.top + 14 + i * 16;
+    const ly = legendTop + 14 + i * 16;
     const lx = x0 + PANEL.left + w - 92;
     out.push(`<line x1="${num(lx)}" x2="${num(lx + 22)}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.colour}" stroke-width="2"${dash}/>`);
     out.push(`<text x="${num(lx + 28)}" y="${ly}" font-size="11">${esc(s.label)}</text>`);
@@ -77,8 +82,8 @@ export function plotSvg(title: string, history: EpochRecord[], epochs: number): 
   ];
   const width = PANEL.width * 2;
   const body = [
-    panel(0, 'loss', lossTop, (v) => String(+v.toPrecision(3)), span, series(trainLoss, valLoss)),
-    panel(PANEL.width, 'accuracy', 100, (v) => `${Math.round(v)}%`, span, series(pick((r) => r.trainAccuracy * 100), pick((r) => (r.valAccuracy === undefined ? undefined : r.valAccuracy * 100)))),
+    panel(0, 'loss', lossTop, (v) => String(+v.toPrecision(3)), span, series(trainLoss, valLoss), false),
+    panel(PANEL.width, 'accuracy', 100, (v) => `${Math.round(v)}%`, span, series(pick((r) => r.trainAccuracy * 100), pick((r) => (r.valAccuracy === undefined ? undefined : r.valAccuracy * 100))), true),
   ];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${PANEL.height + 20}" viewBox="0 0 ${width} ${PANEL.height + 20}" font-family="Helvetica, Arial, sans-serif">`,

@@ -100,10 +100,3 @@ export function normalise(pixels: Uint8Array, channels: number, p: Preprocessing
     out[offset + i] = pixels[i]! * scale[c]! - shift[c]!;
   }
 }
-
-/** Describes preprocessing in one line for logs and checkpoint state. */
-export function describePreprocessing(p: Preprocessing): string {
-  const train = p.train.kind === 'random_resized_crop' ? `random_resized_crop(scale=[${p.train.scale.join(', ')}], ratio=[${p.train.ratio.map((r) => +r.toFixed(4)).join(', ')}])` : 'resize';
-  const val = p.val.kind === 'center_crop' ? `center_crop(fraction=${p.val.fraction})` : 'resize';
-  return `train ${train}${p.flip === 'horizontal' ? ' + horizontal flip' : ''}; val ${val}; mean ${p.mean.join('/')} std ${p.std.join('/')}`;
-}

@@ -49,8 +49,10 @@ export class EpochProgress {
     const rate = (s.images - this.done0) / Math.max(elapsed, 1e-9);
     const eta = (this.total - s.images) / rate;
     const stats = `${thousands(s.images)}/${thousands(this.total)}  ${rate.toFixed(1)} img/s  loss ${s.loss.toFixed(4)}  acc ${percent(s.accuracy)}  ETA ${clock(eta)}`;
-    if (!bar) return `${this.label}  ${stats}`;
-    const room = Math.max(10, Math.min(30, width - this.label.length - stats.length - 5));
+    const plain = `${this.label}  ${stats}`;
+    // The bar takes what the terminal has left, up to 30 columns; below 10 it is left out.
+    const room = Math.min(30, width - 1 - this.label.length - stats.length - 4);
+    if (!bar || room < 10) return plain;
     const filled = Math.round((room * s.images) / Math.max(1, this.total));
     return `${this.label} [${'#'.repeat(filled)}${'.'.repeat(room - filled)}] ${stats}`;
   }
@@ -60,7 +62,8 @@ export class EpochProgress {
     if (this.out.isTTY) {
       if (now - this.lastDraw < 100 && s.images < this.total) return;
       this.lastDraw = now;
-      const width = this.out.columns ?? 100;
+      // A pseudo-terminal may report 0 columns: treat that as unknown.
+      const width = this.out.columns || 100;
       this.out.write(`\r\x1b[2K${this.line(s, width, true).slice(0, width - 1)}`);
       this.drawn = true;
       return;

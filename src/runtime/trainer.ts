@@ -128,7 +128,7 @@ async function run(
 
   say(`model ${gen.name}: ${thousands(model.countParams())} params, input ${gen.inputShape.join('×')} (H×W×C), ${gen.numClasses} outputs`);
   say(`data ${train.source}: ${classes.length} classes, ${thousands(train.samples.length)} training images, ${val ? `${thousands(val.samples.length)} validation (${plan.data.val ?? `${plan.data.valSplit * 100}% of each class held out`})` : 'no validation'}`);
-  say(`training ${describeOptimizer(settings.optimizer)}, cross_entropy${settings.loss.labelSmoothing ? `(label_smoothing=${settings.loss.labelSmoothing})` : ''}, batch ${settings.batch}, ${settings.epochs} epochs, seed ${seed}${plan.seedWasGiven ? '' : ` (repeat with --seed ${seed})`}`);
+  say(`training ${describeOptimizer(settings.optimizer)}, cross_entropy${settings.loss.labelSmoothing ? `(label_smoothing=${settings.loss.labelSmoothing})` : ''}, batch ${settings.batch}, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, seed ${seed}${plan.seedWasGiven ? '' : ` (repeat with --seed ${seed})`}`);
   if (state) say(`resuming ${plan.resume!.dir}: ${state.epoch} epoch${state.epoch === 1 ? '' : 's'} done${state.position ? `, ${state.position.batches} batches into epoch ${state.epoch + 1}` : ''}`);
   say(`writing ${plan.outDir}/: last/ and best/ checkpoints, metrics.csv, metrics.svg, ${CLASS_INDEX_FILE}`);
 
