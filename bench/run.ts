@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { machine, median, ROOT, type BenchResult } from "./common.js";
 
-const BENCHES = ["trainer-overhead", "pipeline", "seed-224"];
+const BENCHES = ["compiler", "trainer-overhead", "pipeline", "seed-224"];
 
 interface Check {
   what: string;
@@ -32,7 +32,14 @@ function checks(results: BenchResult[]): Check[] {
   const mini = median(metric(results, "trainer-overhead", 0));
   const idiomatic = median(metric(results, "trainer-overhead", 4));
   const same = median(metric(results, "trainer-overhead", 5));
+  const compiler = (name: string): number => median(results.find((r) => r.name === "compiler")!.metrics.find((m) => m.name.startsWith(name))!.samples);
+  const startRatio = compiler("ratio cold check");
+  const tenThousand = compiler("check of a 10,000-layer");
+  const growth = Math.max(compiler("growth 10 → 100"), compiler("growth 100 → 1000"), compiler("growth 1000 → 10000"));
   return [
+    { what: "cold `alexc check` / bare `node -e 0` (median of per-round ratios)", value: startRatio, target: "≤ 2.0", pass: startRatio <= 2 },
+    { what: "check of a 10,000-layer spec (ms)", value: tenThousand, target: "< 500", pass: tenThousand < 500 },
+    { what: "largest growth of check time per 10× layers", value: growth, target: "≤ 12", pass: growth <= 12 },
     { what: "generated trainer / hand-written idiomatic tfjs, same data work (median of per-round ratios)", value: idiomatic, target: "≥ 0.98", pass: idiomatic >= 0.98 },
     { what: "generated trainer / the generated model under model.fit, same data work (median of per-round ratios)", value: same, target: "≥ 0.98", pass: same >= 0.98 },
     { what: "pipeline on photo JPEGs at 224 / seed model trainer", value: median(metric(results, "pipeline", 0)) / seed, target: "≥ 10", pass: median(metric(results, "pipeline", 0)) / seed >= 10 },
