@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import { AlexcRuntimeError } from './errors.js';
@@ -32,12 +33,22 @@ interface Failure { pkg: string; installed: boolean; reason: string }
  * its backend with that copy, and ours would never see it.
  */
 function installedVersion(pkg: string): string | undefined {
+  let main: string;
   try {
-    const path = createRequire(import.meta.url).resolve(`${pkg}/package.json`);
-    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+    main = createRequire(import.meta.url).resolve(pkg);
   } catch {
     return undefined;
   }
+  // Walk up from the entry point: `pkg/package.json` may be hidden by an "exports" map.
+  for (let dir = dirname(main); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (meta.name === pkg) return meta.version;
+    } catch {
+      // No package.json at this level.
+    }
+  }
+  return undefined;
 }
 
 const INSTALL_HINT =
@@ -63,9 +74,9 @@ async function tryNative(packages: readonly string[], failures: Failure[]): Prom
       continue;
     }
     try {
-      // A string-typed specifier keeps tsc from failing (TS2307) on an absent optional package.
-      const specifier: string = pkg;
-      await import(specifier);
+      // require(), not import(): the bindings are CommonJS packages, and this resolves them exactly
+      // as their version was read above (tsc does not see the optional package either way).
+      createRequire(import.meta.url)(pkg);
       if (await tf.setBackend('tensorflow')) {
         await tf.ready();
         const gpu = pkg === GPU_PACKAGE && usingGpu();

@@ -149,7 +149,7 @@ export function splitDataset(data: Dataset, fraction: number, seed: number): { t
     const chosen = new Set(order.slice(0, held));
     members.forEach((s, i) => (chosen.has(i) ? val : train).push(s));
   });
-  return { train: { ...data, samples: train }, val: { ...data, source: `${data.source} (${Math.round(fraction * 100)}% held out)`, samples: val } };
+  return { train: { ...data, samples: train }, val: { ...data, source: `${data.source} (${+(fraction * 100).toFixed(2)}% held out)`, samples: val } };
 }
 
 /** A symlink that resolves to a folder; false for broken or looping links. */

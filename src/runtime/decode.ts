@@ -5,7 +5,7 @@
  * them: alpha is dropped (not composited), EXIF orientation is not applied, greyscale is luma.
  */
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import { renderBuiltin } from './builtin.js';
 import type { Sample } from './dataset.js';
 import type { Plan } from './preprocess.js';
@@ -66,21 +66,36 @@ export async function decodeFile(path: string, size: PixelSize, plan: Planner): 
   } catch (e) {
     throw new UnreadableImage(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  const unreadable = (e: unknown): UnreadableImage => new UnreadableImage(path, `not a readable JPEG or PNG image (${(e as Error).message.trim()})`);
+  let image: ReturnType<typeof sharp>;
+  let width: number | undefined;
+  let height: number | undefined;
   try {
-    const image = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
-    const { width, height } = await image.metadata();
-    if (!width || !height) throw new Error('no image size in the file');
-    if (width * height > MAX_INPUT_PIXELS) throw new Error(`${width}×${height} pixels is over the limit of ${MAX_INPUT_PIXELS} (8192×8192)`);
-    const { box, flip } = plan(width, height);
-    let pipeline = image.extract(box).resize(size.width, size.height, { fit: 'fill', kernel: 'linear' });
-    if (flip) pipeline = pipeline.flop();
-    pipeline = pipeline.removeAlpha().toColourspace(size.channels === 1 ? 'b-w' : 'srgb');
-    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    if (info.channels !== size.channels) throw new Error(`decoded to ${info.channels} channels, the model takes ${size.channels}`);
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    image = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }); // throws at once for an empty file
+    ({ width, height } = await image.metadata());
   } catch (e) {
-    throw new UnreadableImage(path, `not a readable JPEG or PNG image (${(e as Error).message.trim()})`);
+    throw unreadable(e);
   }
+  if (!width || !height) throw unreadable(new Error('no image size in the file'));
+  if (width * height > MAX_INPUT_PIXELS) throw unreadable(new Error(`${width}×${height} pixels is over the limit of ${MAX_INPUT_PIXELS} (8192×8192)`));
+  const { box, flip } = plan(width, height);
+  // A bad box is a bug in the plan, not in the file: it must not pass for an unreadable image.
+  if (box.left < 0 || box.top < 0 || box.width < 1 || box.height < 1 || box.left + box.width > width || box.top + box.height > height) {
+    throw new RangeError(`crop box ${JSON.stringify(box)} is outside the ${width}×${height} image ${path}`);
+  }
+  let pipeline = image.extract(box).resize(size.width, size.height, { fit: 'fill', kernel: 'linear' });
+  if (flip) pipeline = pipeline.flop();
+  pipeline = pipeline.removeAlpha().toColourspace(size.channels === 1 ? 'b-w' : 'srgb');
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    // Decoding happens here, so a file whose header was fine but whose data is cut short fails here.
+    decoded = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw unreadable(e);
+  }
+  const { data, info } = decoded;
+  if (info.channels !== size.channels) throw unreadable(new Error(`decoded to ${info.channels} channels, the model takes ${size.channels}`));
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** The pixels of `sample`, height×width×channels bytes, after the plan's crop, resize and flip. */

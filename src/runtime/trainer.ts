@@ -84,22 +84,27 @@ export async function train(gen: GeneratedModel, spec: TrainingSettings, preproc
   await selectBackend(plan.backend, plan.quiet ? () => undefined : (line) => process.stderr.write(line + '\n'));
   registerFileRouter();
 
+  // Seeded before the model is built: tfjs's initialisers draw their seeds from Math.random.
   const restoreRandom = seedMathRandom(mix(plan.seed, 0x1417));
-  const model = gen.buildModel();
-  const optimizer = createOptimizer(plan.settings.optimizer);
-  const loader = new DataLoader(
-    { samples: [...plan.train.samples, ...(plan.val?.samples ?? [])], size: { height: gen.inputShape[0], width: gen.inputShape[1], channels: gen.inputShape[2] }, preprocessing },
-    plan.workers,
-    plan.prefetch,
-  );
-  const interrupt = new InterruptFlag((signal) => process.stderr.write(`\nalexc: ${signal}: stopping after this step to save ${plan.lastDir} (again to quit without saving)\n`));
+  let model: tf.LayersModel | undefined;
+  let optimizer: tf.Optimizer | undefined;
+  let loader: DataLoader | undefined;
+  let interrupt: InterruptFlag | undefined;
   try {
+    model = gen.buildModel();
+    optimizer = createOptimizer(plan.settings.optimizer);
+    loader = new DataLoader(
+      { samples: [...plan.train.samples, ...(plan.val?.samples ?? [])], size: { height: gen.inputShape[0], width: gen.inputShape[1], channels: gen.inputShape[2] }, preprocessing },
+      plan.workers,
+      plan.prefetch,
+    );
+    interrupt = new InterruptFlag((signal) => process.stderr.write(`\nalexc: ${signal}: stopping after this step to save ${plan.lastDir} (again to quit without saving)\n`));
     return await run(gen, plan, preprocessing, model, optimizer, loader, interrupt, say);
   } finally {
-    interrupt.dispose();
-    await loader.close();
-    model.dispose();
-    disposeOptimizer(optimizer);
+    interrupt?.dispose();
+    await loader?.close();
+    model?.dispose();
+    if (optimizer) disposeOptimizer(optimizer);
     restoreRandom();
   }
 }
@@ -127,7 +132,7 @@ async function run(
   const firstEpoch = (state?.epoch ?? 0) + 1;
 
   say(`model ${gen.name}: ${thousands(model.countParams())} params, input ${gen.inputShape.join('×')} (H×W×C), ${gen.numClasses} outputs`);
-  say(`data ${train.source}: ${classes.length} classes, ${thousands(train.samples.length)} training images, ${val ? `${thousands(val.samples.length)} validation (${plan.data.val ?? `${plan.data.valSplit * 100}% of each class held out`})` : 'no validation'}`);
+  say(`data ${train.source}: ${classes.length} classes, ${thousands(train.samples.length)} training images, ${val ? `${thousands(val.samples.length)} validation (${plan.data.val ?? `${+(plan.data.valSplit * 100).toFixed(2)}% of each class held out`})` : 'no validation'}`);
   say(`training ${describeOptimizer(settings.optimizer)}, cross_entropy${settings.loss.labelSmoothing ? `(label_smoothing=${settings.loss.labelSmoothing})` : ''}, batch ${settings.batch}, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, seed ${seed}${plan.seedWasGiven ? '' : ` (repeat with --seed ${seed})`}`);
   if (state) say(`resuming ${plan.resume!.dir}: ${state.epoch} epoch${state.epoch === 1 ? '' : 's'} done${state.position ? `, ${state.position.batches} batches into epoch ${state.epoch + 1}` : ''}`);
   say(`writing ${plan.outDir}/: last/ and best/ checkpoints, metrics.csv, metrics.svg, ${CLASS_INDEX_FILE}`);
