@@ -12,13 +12,17 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import { AlexcRuntimeError } from './errors.js';
 import { registerWasmGradientKernels } from './wasm-kernels.js';
 import { registerWasmMaxPoolGrad } from './wasm-maxpool-grad.js';
+import { startWasmBackend, wasmThreadsWanted } from './wasm-threads.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'gpu' | 'wasm' | 'cpu';
 export interface BackendSelection { name: string; detail: string }
+export interface BackendOptions {
+  /** wasm threads (--threads); default env ALEXC_WASM_THREADS, else the core count (at most 8). */
+  threads?: number;
+}
 
 const CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'gpu', 'wasm', 'cpu'];
 const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
@@ -92,17 +96,20 @@ async function tryNative(packages: readonly string[], failures: Failure[]): Prom
 
 const listFailures = (failures: Failure[]): string => failures.map((f) => `${f.pkg}: ${f.reason}`).join('; ');
 
-async function tryWasm(): Promise<BackendSelection | undefined> {
+async function tryWasm(options: BackendOptions): Promise<BackendSelection | undefined> {
   // Must precede setBackend('wasm'): the replaced kernel's setup runs at backend init.
   const supplied = registerWasmGradientKernels();
   registerWasmMaxPoolGrad();
-  if (!(await tf.setBackend('wasm'))) return undefined;
+  const started = await startWasmBackend(wasmThreadsWanted(options.threads));
+  if (started === undefined) return undefined;
   await tf.ready();
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  const threads = tfwasm.getThreadsCount();
+  const { threads, fallback } = started;
+  // A failed threaded start is worth a word: the run works, just slower than asked.
+  const why = fallback === undefined ? '' : ` (multithreaded wasm failed: ${fallback}; single-threaded build instead)`;
   return {
     name: 'wasm',
-    detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}; ${supplied.join(' and ')} supplied by alexc`,
+    detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}; ${supplied.join(' and ')} supplied by alexc`,
   };
 }
 
@@ -119,7 +126,7 @@ function defaultChoice(): BackendChoice {
   throw new AlexcRuntimeError(`alexc: ALEXC_BACKEND='${env}' is not one of ${CHOICES.join(', ')}`);
 }
 
-async function select(choice: BackendChoice): Promise<BackendSelection> {
+async function select(choice: BackendChoice, options: BackendOptions): Promise<BackendSelection> {
   const failures: Failure[] = [];
   switch (choice) {
     case 'tensorflow': {
@@ -144,7 +151,7 @@ async function select(choice: BackendChoice): Promise<BackendSelection> {
         'libtensorflow from storage.googleapis.com).');
     }
     case 'wasm': {
-      const wasm = await tryWasm();
+      const wasm = await tryWasm(options);
       if (wasm) return wasm;
       throw new AlexcRuntimeError("alexc: backend 'wasm' was requested but @tensorflow/tfjs-backend-wasm failed to initialise");
     }
@@ -155,7 +162,7 @@ async function select(choice: BackendChoice): Promise<BackendSelection> {
       const broken = failures.filter((f) => f.installed);
       // Installed but unusable is a setup problem the user should hear about, even though auto goes on.
       if (broken.length > 0) console.error(`alexc: WARNING: ${listFailures(broken)}; ${native ? 'using another binding' : 'falling back'}`);
-      const picked = native ?? (await tryWasm());
+      const picked = native ?? (await tryWasm(options));
       if (picked) return picked;
       const cpu = await useCpu();
       // Loud on purpose: a silent cpu fallback looks like a hang (minutes per step).
@@ -176,14 +183,16 @@ let lastAnnounced = '';
 /**
  * Activates a backend and returns what was chosen. `choice` defaults to env
  * ALEXC_BACKEND, else 'auto'. Idempotent: repeated calls re-activate the same
- * backend cheaply and announce it only when it changes.
+ * backend cheaply and announce it only when it changes. The wasm thread
+ * count is fixed when wasm first starts in the process.
  */
 export function selectBackend(
   choice?: BackendChoice,
   log: (line: string) => void = (line) => console.error(line),
+  options: BackendOptions = {},
 ): Promise<BackendSelection> {
   const result = queue.then(async () => {
-    const picked = await select(choice ?? defaultChoice());
+    const picked = await select(choice ?? defaultChoice(), options);
     const line = `alexc: backend ${picked.name} (${picked.detail})`;
     if (line !== lastAnnounced) log(line);
     lastAnnounced = line;

@@ -60,7 +60,8 @@ export async function predict(gen: GeneratedModel, args: string[]): Promise<Pred
   const images = inputsOf(positionals);
   const state = readState(dir);
   assertSameSpec(dir, state, gen.name, gen.specHash);
-  await selectBackend(backendOption(values.backend), (line) => process.stderr.write(line + '\n'));
+  const threads = integerOption('threads', values.threads, 1);
+  await selectBackend(backendOption(values.backend), (line) => process.stderr.write(line + '\n'), threads === undefined ? {} : { threads });
   const model = gen.buildModel();
   try {
     assertSameModel(dir, state, model, gen.name, gen.specHash);

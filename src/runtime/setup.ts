@@ -29,6 +29,8 @@ export interface RunPlan {
   data: CheckpointState['data'];
   maxSteps?: number;
   backend?: BackendChoice;
+  /** wasm compute threads (--threads); undefined: $ALEXC_WASM_THREADS or the default. */
+  threads?: number;
   workers: number;
   prefetch: number;
   quiet: boolean;
@@ -133,6 +135,7 @@ export function planRun(gen: GeneratedModel, spec: TrainingSettings, v: TrainVal
     data: { train: dataSpec, ...(valDir ? { val: valDir } : {}), valSplit: valDir ? 0 : split },
     ...(v.steps === undefined ? {} : { maxSteps: integerOption('steps', v.steps, 1)! }),
     ...(v.backend === undefined ? {} : { backend: backendOption(v.backend)! }),
+    ...(v.threads === undefined ? {} : { threads: integerOption('threads', v.threads, 1)! }),
     workers,
     prefetch: integerOption('prefetch', v.prefetch, 1) ?? 4,
     quiet: v.quiet === true,

@@ -81,7 +81,7 @@ export async function train(gen: GeneratedModel, spec: TrainingSettings, preproc
     if (!plan.quiet) process.stdout.write(line + '\n');
   };
   for (const n of plan.notices) process.stderr.write(`alexc: note: ${n}\n`);
-  await selectBackend(plan.backend, plan.quiet ? () => undefined : (line) => process.stderr.write(line + '\n'));
+  await selectBackend(plan.backend, plan.quiet ? () => undefined : (line) => process.stderr.write(line + '\n'), plan.threads === undefined ? {} : { threads: plan.threads });
   registerFileRouter();
 
   // Seeded before the model is built: tfjs's initialisers draw their seeds from Math.random.
