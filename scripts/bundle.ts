@@ -6,7 +6,7 @@
  * the commands that use them.
  */
 import { build } from "esbuild";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PACKAGE_ROOT } from "../src/package-root.js";
 
@@ -28,6 +28,8 @@ const result = await build({
   logLevel: "warning",
   write: false,
 });
+// The unbundled entry stays runnable too (for links made before `bin` pointed at the bundle).
+chmodSync(join(PACKAGE_ROOT, "dist", "src", "cli.js"), 0o755);
 // The entry's own shebang follows the banner's: keep only the first line of that kind.
 for (const file of result.outputFiles) {
   const lines = file.text.split("\n");
