@@ -59,11 +59,11 @@ export function checkSpec(path: string, text: string, options: { overrides?: Ove
   if (!parsed.ast) return { file, results: [{ file, diagnostics: sortDiagnostics(parsed.diagnostics) }] };
   const ast = parsed.ast;
   const base = checkParsed(file, ast, options);
-  const seen = new Set(base.diagnostics.map(key));
+  const seen = new Set(base.diagnostics.map(diagnosticKey));
   const results = [base];
   for (const v of ast.variants) {
     const r = checkParsed(file, ast, { ...options, variant: v.name });
-    r.diagnostics = r.diagnostics.filter((d) => !seen.has(key(d)));
+    r.diagnostics = r.diagnostics.filter((d) => !seen.has(diagnosticKey(d)));
     for (const d of r.diagnostics) {
       d.variant = v.name;
       const inVariant = d.span && d.span.start >= v.span.start && d.span.end <= v.span.end;
@@ -78,7 +78,8 @@ export function checkSpec(path: string, text: string, options: { overrides?: Ove
   return { file, ast, results };
 }
 
-function key(d: Diagnostic): string {
+/** Identity of a finding across configurations: same code, place and message. */
+export function diagnosticKey(d: Diagnostic): string {
   return `${d.code}@${d.span?.start ?? -1}:${d.span?.end ?? -1}:${d.message}`;
 }
 

@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { globSync } from "tinyglobby";
 import { isAbsolute } from "node:path";
-import { checkSpec, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
+import { checkSpec, diagnosticKey, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
 import { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { SpecReport } from "../report.js";
 import { matrixAxes, runMatrix } from "../variants.js";
@@ -62,10 +62,10 @@ export function checkFile(path: string, overrides: Override[]): SpecReport {
   const axes = matrixAxes(spec.ast, spec.file, bag);
   const base = spec.results[0]!;
   base.diagnostics.push(...bag.items);
-  const seen = new Set(spec.results.flatMap((r) => r.diagnostics).map((d) => `${d.code}@${d.span?.start}:${d.message}`));
+  const seen = new Set(spec.results.flatMap((r) => r.diagnostics).map(diagnosticKey));
   const matrix = runMatrix(spec.file, spec.ast, axes, overrides);
   // Report each matrix finding once: the base already shows what every combination shares.
-  for (const row of matrix) row.result.diagnostics = row.result.diagnostics.filter((d) => !seen.has(`${d.code}@${d.span?.start}:${d.message}`) && d.severity === "error");
+  for (const row of matrix) row.result.diagnostics = row.result.diagnostics.filter((d) => !seen.has(diagnosticKey(d)) && d.severity === "error");
   return { results: spec.results, matrix, ast };
 }
 
