@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { main, ROOT, type BenchResult, type Metric } from "./common.js";
 
-const CLI = join(ROOT, "dist", "cli", "cli.js");
+const CLI = join(ROOT, "dist", "cli", "alexc.cjs");
 const SIZES = [10, 100, 1000, 10000];
 const ROUNDS = 9;
 

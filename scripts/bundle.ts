@@ -1,39 +1,75 @@
 /**
- * Bundles the CLI into dist/cli/ (npm run build). Node's ESM loader resolves and evaluates each
- * module file separately, and chevrotain alone pulls in hundreds of small lodash-es modules: as
- * one bundle (with commands that need more split off and loaded on demand) `alexc check` starts
- * about three times faster. tfjs, Graphviz, handlebars and sharp stay external: they load only in
- * the commands that use them.
+ * Bundles the CLI into dist/cli/ (npm run build):
+ *  - alexc-bundle.cjs: the whole CLI as one CommonJS file. Node's ESM loader resolves and
+ *    evaluates each module file separately, and chevrotain alone pulls in hundreds of small
+ *    lodash-es modules; one file starts about three times faster. tfjs, Graphviz, handlebars and
+ *    sharp stay external and are required only by the commands that use them.
+ *  - alexc.cjs: the executable (`bin`), src/launcher.cts, which runs the bundle from V8's code cache.
+ *  - the code cache itself, made by one `alexc check` of the seed spec, so the first run is fast too.
  */
-import { build } from "esbuild";
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { build, type Plugin } from "esbuild";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { PACKAGE_ROOT } from "../src/package-root.js";
 
 const outdir = join(PACKAGE_ROOT, "dist", "cli");
 rmSync(outdir, { recursive: true, force: true });
-const result = await build({
+/**
+ * commander requires child_process at load time for git-style executable subcommands, which alexc
+ * does not have; loading it (with net, dgram and streams) cost ~3 ms of every start. It is served
+ * lazily instead: the real module loads only if commander ever touches it.
+ */
+const lazyChildProcess: Plugin = {
+  name: "lazy-child-process",
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: "lazy-child-process", namespace: "alexc-lazy" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "alexc-lazy" }, () => ({
+      contents: 'module.exports = new Proxy({}, { get: (_, key) => require("node:child_process")[key] });',
+      loader: "js",
+    }));
+  },
+};
+const external = ["@tensorflow/*", "@viz-js/viz", "handlebars", "sharp", "playwright-core"];
+
+const cli = await build({
   entryPoints: [join(PACKAGE_ROOT, "dist", "src", "cli.js")],
+  outfile: join(outdir, "alexc-bundle.cjs"),
   bundle: true,
-  splitting: true,
-  format: "esm",
+  format: "cjs",
   platform: "node",
   target: "node20",
-  outdir,
-  external: ["@tensorflow/*", "@viz-js/viz", "handlebars", "sharp", "playwright-core"],
-  chunkNames: "chunks/[name]-[hash]",
-  // The shebang makes the bundle executable; the require shim serves CommonJS dependencies
-  // (commander) that call require() for Node's built-ins inside an ES module.
-  banner: { js: '#!/usr/bin/env node\nimport { createRequire as __alexcCreateRequire } from "node:module";\nconst require = __alexcCreateRequire(import.meta.url);' },
+  external,
+  plugins: [lazyChildProcess],
+  // A vm.Script has no ES module loader, so lazy imports become require() calls; that also keeps
+  // one copy of tfjs (its CommonJS build) instead of one per module system.
+  supported: { "dynamic-import": false },
+  // import.meta.url (used to find the package folder) becomes the bundle's own file URL.
+  define: { "import.meta.url": "__alexcImportMetaUrl" },
+  banner: { js: '"use strict";\nvar __alexcImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: "warning",
   write: false,
 });
-// The unbundled entry stays runnable too (for links made before `bin` pointed at the bundle).
-chmodSync(join(PACKAGE_ROOT, "dist", "src", "cli.js"), 0o755);
-// The entry's own shebang follows the banner's: keep only the first line of that kind.
-for (const file of result.outputFiles) {
-  const lines = file.text.split("\n");
-  const text = [lines[0], ...lines.slice(1).filter((l) => l !== "#!/usr/bin/env node")].join("\n");
-  mkdirSync(dirname(file.path), { recursive: true });
-  writeFileSync(file.path, text, { mode: 0o755 });
+// The entry's shebang would be a syntax error inside the function wrapper the launcher compiles.
+mkdirSync(outdir, { recursive: true });
+for (const file of cli.outputFiles) writeFileSync(file.path, file.text.replace(/^#![^\n]*\n/, ""));
+
+await build({
+  entryPoints: [join(PACKAGE_ROOT, "src", "launcher.cts")],
+  outfile: join(outdir, "alexc.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  banner: { js: "#!/usr/bin/env node" },
+  logLevel: "warning",
+});
+
+chmodSync(join(outdir, "alexc.cjs"), 0o755);
+
+// A spec-less package (an npm tarball) makes its cache on the first real run instead.
+const seed = join(PACKAGE_ROOT, "specs", "alexnet.anet");
+if (existsSync(seed)) {
+  spawnSync(process.execPath, [join(outdir, "alexc.cjs"), "check", seed], { stdio: "ignore", env: { ...process.env, ALEXC_COMPILE_CACHE: "1" } });
+  if (!readdirSync(outdir).some((f) => f.endsWith(".cache"))) console.warn("bundle: no code cache was written; alexc will make one on its first run");
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parse } from "../src/parse.js";
 import { diagramsHtml } from "../grammar/diagrams.js";
 import { AnetParser } from "../grammar/parser.js";
+import { makeLexer } from "../grammar/tokens.js";
 import { ROOT } from "./support.js";
 import type { LayerNode, Value } from "../src/ast.js";
 
@@ -97,6 +98,11 @@ for (const [source, count] of syntaxErrors) {
 
 test("the grammar passes chevrotain's validations (the shipped parser skips them for start-up time)", () => {
   assert.not.throws(() => new AnetParser(true));
+});
+
+test("the tokens pass chevrotain's lexer validations (the shipped lexer skips them for start-up time)", () => {
+  const lexer = makeLexer(true);
+  assert.equal(lexer.lexerDefinitionErrors, []);
 });
 
 test("grammar/diagrams.html is fresh (npm run diagrams to regenerate)", () => {

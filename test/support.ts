@@ -8,7 +8,7 @@ import * as assert from "uvu/assert";
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const FIXTURES = join(ROOT, "test", "fixtures");
 /** The bundled CLI, exactly what `npx alexc` runs. */
-export const CLI = join(ROOT, "dist", "cli", "cli.js");
+export const CLI = join(ROOT, "dist", "cli", "alexc.cjs");
 
 export interface CliRun {
   status: number;
