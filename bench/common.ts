@@ -24,6 +24,8 @@ export interface BenchResult {
   title: string;
   metrics: Metric[];
   notes: string[];
+  /** How the runner ran it (file and environment), filled in by bench/run.ts. */
+  command?: string;
 }
 
 export function median(xs: number[]): number {

@@ -7,19 +7,7 @@ docs/analysis.md. Needs Debian's python3-torch:  /usr/bin/python3 bench/saved-te
 import torch
 import torch.nn as nn
 
-
-def seed_alexnet(num_classes=1000):
-    # The seed's code, layer for layer (specs/alexnet.anet).
-    features = nn.Sequential(
-        nn.Conv2d(3, 48, 11, 4, 2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
-        nn.Conv2d(48, 128, 5, padding=2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2),
-        nn.Conv2d(128, 192, 3, padding=1), nn.ReLU(inplace=True),
-        nn.Conv2d(192, 192, 3, padding=1), nn.ReLU(inplace=True),
-        nn.Conv2d(192, 128, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2))
-    classifier = nn.Sequential(
-        nn.Dropout(0.5), nn.Linear(128 * 6 * 6, 2048), nn.ReLU(inplace=True),
-        nn.Dropout(0.5), nn.Linear(2048, 2048), nn.ReLU(inplace=True), nn.Linear(2048, num_classes))
-    return nn.Sequential(features, nn.Flatten(), classifier)
+from torch_models import seed_alexnet  # the seed's code, layer for layer (specs/alexnet.anet)
 
 
 model = seed_alexnet().train()

@@ -1,5 +1,5 @@
 /**
- * Runtime tests: alexc's wasm convolution-gradient kernels against the cpu
+ * Runtime tests: alexc's wasm gradient kernels (convolutions, matMul) against the cpu
  * backend (the reference implementation), a short wasm training run with a
  * tensor-leak check, and backend selection.
  */
@@ -99,7 +99,7 @@ test('selectBackend("wasm") announces itself once and is idempotent', async () =
   assert.is(tf.getBackend(), 'wasm');
   assert.ok(lines.length <= 1, 'announced at most once');
   if (lines[0] !== undefined) assert.match(lines[0], /^alexc: backend wasm \(.*Conv2DBackpropFilter.* supplied by alexc\)$/);
-  assert.equal(registerWasmGradientKernels(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+  assert.equal(registerWasmGradientKernels(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul']);
 });
 
 test('ALEXC_BACKEND sets the default choice and is validated', async () => {
@@ -133,6 +133,58 @@ for (const c of CONV_CASES) {
     assert.ok(errDw < REL_TOL, `dW relative error ${errDw}`);
   });
 }
+
+interface MatMulCase { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }
+/** Each transpose combination, both operand orders of size (which picks the dX form), rank 3 with batch 1, and batched (stock). */
+const MATMUL_CASES: MatMulCase[] = [
+  { a: [6, 40], b: [6, 24], transposeA: true, transposeB: false },
+  { a: [6, 24], b: [40, 24], transposeA: false, transposeB: true },
+  { a: [40, 6], b: [3, 6], transposeA: false, transposeB: true },
+  { a: [40, 6], b: [24, 40], transposeA: true, transposeB: true },
+  { a: [1, 6, 40], b: [1, 6, 24], transposeA: true, transposeB: false },
+  { a: [1, 6, 24], b: [40, 24], transposeA: false, transposeB: true },
+  { a: [3, 6, 40], b: [3, 6, 24], transposeA: true, transposeB: false },
+  { a: [6, 40], b: [40, 24], transposeA: false, transposeB: false },
+];
+
+async function matMul(backend: 'cpu' | 'wasm', c: MatMulCase): Promise<{ shape: number[]; values: Float32Array }> {
+  await selectBackend(backend, quiet);
+  const draw = seeded(77);
+  return tf.tidy(() => {
+    const y = tf.matMul(tf.tensor(draw(tf.util.sizeFromShape(c.a)), c.a), tf.tensor(draw(tf.util.sizeFromShape(c.b)), c.b), c.transposeA, c.transposeB);
+    return { shape: y.shape, values: y.dataSync() as Float32Array };
+  });
+}
+
+for (const c of MATMUL_CASES) {
+  test(`matMul on wasm matches cpu: ${JSON.stringify(c.a)}${c.transposeA ? 'ᵀ' : ''} · ${JSON.stringify(c.b)}${c.transposeB ? 'ᵀ' : ''}`, async () => {
+    const cpu = await matMul('cpu', c);
+    await selectBackend('wasm', quiet);
+    const before = [tf.memory().numTensors, dataIds()];
+    const wasm = await matMul('wasm', c);
+    assert.equal([tf.memory().numTensors, dataIds()], before, 'no tensors or wasm buffers leaked');
+    assert.equal(wasm.shape, cpu.shape);
+    const err = relErr(wasm.values, cpu.values);
+    assert.ok(err < REL_TOL, `relative error ${err}`);
+  });
+}
+
+test("a dense layer's gradients on wasm match cpu", async () => {
+  const grads = async (backend: 'cpu' | 'wasm'): Promise<Float32Array[]> => {
+    await selectBackend(backend, quiet);
+    const draw = seeded(5);
+    return tf.tidy(() => {
+      const x = tf.tensor2d(draw(4 * 30), [4, 30]);
+      const w = tf.tensor2d(draw(30 * 12), [30, 12]);
+      const bias = tf.tensor1d(draw(12));
+      const f = (x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor): tf.Tensor => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias, activation: 'relu' }).square().sum();
+      return tf.grads(f)([x, w, bias]).map((g) => g.dataSync() as Float32Array);
+    });
+  };
+  const cpu = await grads('cpu');
+  const wasm = await grads('wasm');
+  cpu.forEach((expected, i) => assert.ok(relErr(wasm[i]!, expected) < REL_TOL, `gradient ${i}: relative error ${relErr(wasm[i]!, expected)}`));
+});
 
 test('a small conv net trains on wasm: finite loss, no leak across steps', async () => {
   await selectBackend('wasm', quiet);
@@ -177,6 +229,7 @@ test('unregisterWasmGradientKernels restores stock wasm (which cannot train a co
     unregisterWasmGradientKernels();
     assert.throws(filterGrad, /Conv2DBackpropFilter/);
     assert.ok(tf.getKernel('Conv2DBackpropInput', 'wasm') !== undefined, 'stock Conv2DBackpropInput is back');
+    assert.ok(tf.getKernel('BatchMatMul', 'wasm') !== undefined, 'stock BatchMatMul is back');
   } finally {
     registerWasmGradientKernels();
   }

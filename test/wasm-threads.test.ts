@@ -45,7 +45,7 @@ test('2 threads: starts threaded, says so, and matches cpu (conv forward, dx, dW
   const p = probe('2');
   assert.is(p.backend, 'wasm');
   assert.is(p.threads, 2);
-  assert.match(p.line, /^alexc: backend wasm \(SIMD, 2 threads; Conv2DBackpropFilter and Conv2DBackpropInput supplied by alexc\)$/);
+  assert.match(p.line, /^alexc: backend wasm \(SIMD, 2 threads; Conv2DBackpropFilter, Conv2DBackpropInput and BatchMatMul supplied by alexc\)$/);
   assertMatchesCpu(p);
 });
 

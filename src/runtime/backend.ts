@@ -94,6 +94,9 @@ async function tryNative(packages: readonly string[], failures: Failure[]): Prom
   return undefined;
 }
 
+/** 'A', 'A and B', 'A, B and C'. */
+const listed = (names: string[]): string => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
+
 const listFailures = (failures: Failure[]): string => failures.map((f) => `${f.pkg}: ${f.reason}`).join('; ');
 
 async function tryWasm(options: BackendOptions): Promise<BackendSelection | undefined> {
@@ -109,7 +112,7 @@ async function tryWasm(options: BackendOptions): Promise<BackendSelection | unde
   const why = fallback === undefined ? '' : ` (multithreaded wasm failed: ${fallback}; single-threaded build instead)`;
   return {
     name: 'wasm',
-    detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}; ${supplied.join(' and ')} supplied by alexc`,
+    detail: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}; ${listed(supplied)} supplied by alexc`,
   };
 }
 
