@@ -55,6 +55,8 @@ const CONV_CASES: ConvCase[] = [
   { name: '1x1 stride 2 (trailing inserted zeros sliced off)', x: [2, 7, 7, 3], k: [1, 1, 3, 4], stride: 2, pad: 'valid' },
   { name: 'strides [2,1], explicit bottom pad wider than kernel', x: [1, 6, 6, 2], k: [2, 2, 2, 3], stride: [2, 1], pad: [[0, 0], [0, 3], [1, 3], [0, 0]] },
   { name: '5x5 stride 3 (stock dx path)', x: [2, 14, 14, 3], k: [5, 5, 3, 4], stride: 3, pad: 'same' },
+  { name: "1x1 stride 4 'valid', 3 unread rows and cols (dW slices x)", x: [2, 12, 12, 2], k: [1, 1, 2, 3], stride: 4, pad: 'valid' },
+  { name: "11x11 stride 4 'valid', 1 unread row and col (dW slices its result)", x: [2, 40, 40, 3], k: [11, 11, 3, 4], stride: 4, pad: 'valid' },
   { name: 'windows that see only padding (zero dW)', x: [1, 1, 1, 2], k: [1, 1, 2, 3], stride: 5, pad: [[0, 0], [3, 0], [3, 0], [0, 0]] },
 ];
 
