@@ -47,6 +47,9 @@ export async function run(): Promise<BenchResult> {
     notes: [
       `torch ${version} from ${python}. Adam at the spec's learning rate, cross-entropy, dropout on, random batches already in memory: PyTorch does no data work, while alexc's rows include decoding and augmentation. ` +
         "Each step after two warm-up steps is a sample.",
+      "Why wasm trails here: with 2 threads about 73% of a seed-model step on wasm is convolution kernels that already run through XNNPACK's SIMD GEMM (`npm run bench:kernels`). " +
+        "tfjs 4.22's wasm build has 128-bit SIMD without fused multiply-add (about 20 G multiply-adds/s per thread on the forward convs here), while PyTorch's oneDNN uses 256-bit AVX2 FMA, " +
+        "so the wasm convolutions alone take about as long as PyTorch's whole step. The 10.5 img/s quoted for PyTorch in issue 9 is not what this Debian build does on this machine: see the rows above.",
     ],
   };
 }

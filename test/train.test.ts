@@ -6,7 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, FIXTURES, ROOT } from "./support.js";
@@ -268,6 +268,18 @@ test("--help of train.ts and predict.ts lists the options with examples", async 
   assertOk(p);
   for (const option of ["--data DIR|builtin[:N]", "--val-split F", "--resume", "--backend NAME", "--seed N", "Examples:"]) assert.ok(t.stdout.includes(option), option);
   for (const option of ["--checkpoint DIR", "--top K", "--json", "Examples:"]) assert.ok(p.stdout.includes(option), option);
+});
+
+test("train.ts run through a symlinked folder still runs (it used to exit silently)", async () => {
+  const linked = mkdtempSync(join(tmpdir(), "alexc-link-"));
+  symlinkSync(join(ROOT, "generated"), join(linked, "generated"));
+  try {
+    const t = await run(join(linked, "generated", "alexnet_mini", "train.ts"), ["--help"]);
+    assertOk(t);
+    assert.ok(t.stdout.includes("--data DIR|builtin[:N]"), t.stdout);
+  } finally {
+    rmSync(linked, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -3,12 +3,21 @@
  * data (one line, no stack trace), 130 after Ctrl-C has saved the run, 70 for anything unexpected
  * (one line; ALEXC_DEBUG=1 prints the stack).
  */
-import { pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AlexcRuntimeError } from './errors.js';
 
 /** True when the module at `moduleUrl` is the script node was started with (not imported by a test). */
 export function invokedDirectly(moduleUrl: string): boolean {
-  return process.argv[1] !== undefined && moduleUrl === pathToFileURL(process.argv[1]).href;
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  if (moduleUrl === pathToFileURL(entry).href) return true;
+  // Through a symlink (a linked generated/ folder, say) Node loads the module by its real path.
+  try {
+    return realpathSync(fileURLToPath(moduleUrl)) === realpathSync(entry);
+  } catch {
+    return false;
+  }
 }
 
 export async function runProgram(main: () => Promise<unknown>): Promise<void> {
