@@ -33,7 +33,7 @@ export const TRAIN_OPTIONS = {
   resume: { type: 'boolean', help: 'continue the run in --out from its last checkpoint (same spec, same classes)' },
   overwrite: { type: 'boolean', help: 'start afresh even if --out holds a checkpoint (it is replaced)' },
   backend: { type: 'string', value: 'NAME', help: 'auto, tensorflow, gpu, wasm or cpu (default: $ALEXC_BACKEND, else auto)' },
-  threads: { type: 'string', value: 'N', help: 'wasm compute threads, at most 8 (default: $ALEXC_WASM_THREADS, else 1 = the single-threaded build)' },
+  threads: { type: 'string', value: 'N', help: 'wasm compute threads, at most 8; 1 = the single-threaded build (default: $ALEXC_WASM_THREADS, else one per core)' },
   workers: { type: 'string', value: 'N', help: 'data worker threads decoding ahead of training (default: cores − 1, at most 4; 0 = main thread)' },
   prefetch: { type: 'string', value: 'N', help: 'batches prepared ahead (default 4)' },
   quiet: { type: 'boolean', help: 'print only warnings and errors' },
@@ -45,7 +45,7 @@ export const PREDICT_OPTIONS = {
   top: { type: 'string', value: 'K', help: 'classes to show per image (default 5)' },
   json: { type: 'boolean', help: 'one JSON object per image instead of text' },
   backend: { type: 'string', value: 'NAME', help: 'auto, tensorflow, gpu, wasm or cpu (default: $ALEXC_BACKEND, else auto)' },
-  threads: { type: 'string', value: 'N', help: 'wasm compute threads, at most 8 (default: $ALEXC_WASM_THREADS, else 1 = the single-threaded build)' },
+  threads: { type: 'string', value: 'N', help: 'wasm compute threads, at most 8; 1 = the single-threaded build (default: $ALEXC_WASM_THREADS, else one per core)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } satisfies Record<string, OptionSpec>;
 
