@@ -17,23 +17,11 @@
  * `tf.memory().numTensors` and the backend's data-id count stay flat.
  */
 import * as tf from '@tensorflow/tfjs';
-// Side effect: registers the wasm backend and its kernels, which must exist
-// before we can look up (and wrap) the stock Conv2DBackpropInput.
-import '@tensorflow/tfjs-backend-wasm';
+import { BACKEND, isOurs, replaceKernel, restoreStock } from './wasm-registry.js';
 
 type Info = tf.TensorInfo;
 type Shape4 = [number, number, number, number];
 type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
-
-/**
- * Marks configs we registered, so a second call neither re-wraps nor recurses,
- * and keeps the wrapped stock config on the registry entry itself (not in a
- * module variable) so it survives this module being loaded twice.
- */
-const MARK = 'alexcReplacement';
-type MarkedConfig = tf.KernelConfig & { [MARK]?: true; alexcStock?: tf.KernelConfig };
-
-const BACKEND = 'wasm';
 
 /** Runs a registered wasm kernel on TensorInfos; the caller owns the result. */
 function run(backend: tf.KernelBackend, name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info {
@@ -206,41 +194,20 @@ const batchMatMul = (stock: tf.KernelConfig): tf.KernelFunc => (args) => {
   return out;
 };
 
-function isOurs(config: tf.KernelConfig | undefined): boolean {
-  return (config as MarkedConfig | undefined)?.[MARK] === true;
-}
-
-function replace(config: MarkedConfig): void {
-  if (tf.getKernel(config.kernelName, BACKEND) !== undefined) tf.unregisterKernel(config.kernelName, BACKEND);
-  tf.registerKernel(config);
-}
-
-/** Puts `wrap(stock)` in place of a stock kernel, keeping the stock setup (it binds the wasm export the fallback calls). */
-function wrapStock(name: string, wrap: (stock: tf.KernelConfig) => tf.KernelFunc): void {
-  const current = tf.getKernel(name, BACKEND);
-  if (current === undefined || isOurs(current)) return;
-  const config: MarkedConfig = { kernelName: name, backendName: BACKEND, kernelFunc: wrap(current), [MARK]: true, alexcStock: current };
-  if (current.setupFunc !== undefined) config.setupFunc = current.setupFunc;
-  if (current.disposeFunc !== undefined) config.disposeFunc = current.disposeFunc;
-  replace(config);
-}
-
 const NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul'];
 
 /**
  * Registers alexc's Conv2DBackpropFilter, Conv2DBackpropInput (stride ≤ 2) and
  * BatchMatMul (transposed operands) for the 'wasm' backend. Call before
- * `tf.setBackend('wasm')` so the stock kernels' setup (their wasm function
- * binding) still runs through our configs. Idempotent. Returns the names of the
- * kernels alexc now supplies.
+ * `tf.setBackend('wasm')`. Idempotent. Returns the names of the kernels alexc
+ * now supplies.
  */
 export function registerWasmGradientKernels(): string[] {
-  if (!isOurs(tf.getKernel('Conv2DBackpropFilter', BACKEND))) {
-    replace({ kernelName: 'Conv2DBackpropFilter', backendName: BACKEND, kernelFunc: conv2DBackpropFilter, [MARK]: true });
-  }
-  wrapStock('Conv2DBackpropInput', conv2DBackpropInput);
-  wrapStock('BatchMatMul', batchMatMul);
-  return NAMES.filter((name) => isOurs(tf.getKernel(name, BACKEND)));
+  replaceKernel('Conv2DBackpropFilter', () => conv2DBackpropFilter);
+  // These two fall back to the stock kernel for the cases they do not rewrite.
+  replaceKernel('Conv2DBackpropInput', (stock) => stock && conv2DBackpropInput(stock));
+  replaceKernel('BatchMatMul', (stock) => stock && batchMatMul(stock));
+  return NAMES.filter(isOurs);
 }
 
 /**
@@ -248,10 +215,5 @@ export function registerWasmGradientKernels(): string[] {
  * again). Meant for benchmarks and tests that compare against stock tfjs.
  */
 export function unregisterWasmGradientKernels(): void {
-  for (const name of NAMES) {
-    const config = tf.getKernel(name, BACKEND) as MarkedConfig | undefined;
-    if (!isOurs(config)) continue;
-    tf.unregisterKernel(name, BACKEND);
-    if (config?.alexcStock !== undefined) tf.registerKernel(config.alexcStock);
-  }
+  for (const name of NAMES) restoreStock(name);
 }

@@ -8,13 +8,9 @@
  * It is no slower than the stock kernel on AlexNet's pools (docs/benchmarks.md, `npm run bench`).
  */
 import * as tf from '@tensorflow/tfjs';
-// Side effect: registers the wasm backend, whose stock MaxPoolGrad we replace.
-import '@tensorflow/tfjs-backend-wasm';
+import { replaceKernel, restoreStock } from './wasm-registry.js';
 
-const BACKEND = 'wasm';
 const NAME = 'MaxPoolGrad';
-const MARK = 'alexcReplacement';
-type MarkedConfig = tf.KernelConfig & { [MARK]?: true; alexcStock?: tf.KernelConfig };
 
 interface WasmHeap {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -73,22 +69,11 @@ function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: {}; attrs?:
  * returns the kernel names alexc now supplies.
  */
 export function registerWasmMaxPoolGrad(): string[] {
-  const current = tf.getKernel(NAME, BACKEND) as MarkedConfig | undefined;
-  if (current?.[MARK] !== true) {
-    if (current !== undefined) tf.unregisterKernel(NAME, BACKEND);
-    const config: MarkedConfig = { kernelName: NAME, backendName: BACKEND, kernelFunc: maxPoolGrad, [MARK]: true };
-    if (current !== undefined) config.alexcStock = current;
-    // Run the stock setup (it binds the wasm export) so that unregistering restores a working kernel.
-    if (current?.setupFunc !== undefined) config.setupFunc = current.setupFunc;
-    tf.registerKernel(config);
-  }
+  replaceKernel(NAME, () => maxPoolGrad);
   return [NAME];
 }
 
 /** Restores the stock kernel (for tests that compare against it). */
 export function unregisterWasmMaxPoolGrad(): void {
-  const config = tf.getKernel(NAME, BACKEND) as MarkedConfig | undefined;
-  if (config?.[MARK] !== true) return;
-  tf.unregisterKernel(NAME, BACKEND);
-  if (config.alexcStock !== undefined) tf.registerKernel(config.alexcStock);
+  restoreStock(NAME);
 }
