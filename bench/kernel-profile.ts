@@ -2,15 +2,17 @@
  * Where a training step of the seed model goes, kernel by kernel, on wasm:
  *   npm run bench:kernels            (ALEXC_WASM_THREADS=1 for one thread, BENCH_BATCH for the batch)
  * Wraps every registered wasm kernel with a timer (nested kernel calls count toward their caller),
- * runs four steps of the generated model with the trainer's own step function on random data, and
+ * runs four steps of the generated model with the trainer's step, optimizer and loss on synthetic data, and
  * prints milliseconds per step for each kernel and for the heaviest shapes. Not part of npm run
  * bench: it is the tool for finding the next thing to speed up.
  */
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../src/runtime/backend.js";
+import { createOptimizer, crossEntropy } from "../src/runtime/settings.js";
 import { trainStep } from "../src/runtime/step.js";
 import type { Batch } from "../src/runtime/batch.js";
 import { buildModel, INPUT_SHAPE, NUM_CLASSES } from "../generated/alexnet/model.js";
+import { TRAINING } from "../generated/alexnet/train.js";
 
 const BATCH = Number(process.env["BENCH_BATCH"] ?? 32);
 const STEPS = 3;
@@ -39,11 +41,12 @@ for (const config of tf.getKernelsForBackend("wasm")) {
 }
 
 const model = buildModel();
-const optimizer = tf.train.adam(2e-4);
+// The spec's optimizer and loss, built as the trainer builds them.
+const optimizer = createOptimizer(TRAINING.optimizer);
 const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
 const size = BATCH * INPUT_SHAPE[0] * INPUT_SHAPE[1] * INPUT_SHAPE[2];
 const batch = { n: BATCH, x: Float32Array.from({ length: size }, (_, i) => Math.sin(i)), y: Int32Array.from({ length: BATCH }, (_, i) => i % NUM_CLASSES) } as unknown as Batch;
-const loss = (oneHot: tf.Tensor, logits: tf.Tensor): tf.Scalar => tf.losses.softmaxCrossEntropy(oneHot, logits) as tf.Scalar;
+const loss = crossEntropy(TRAINING.loss);
 
 let wall = 0;
 for (let step = 0; step <= STEPS; step++) {

@@ -7,7 +7,7 @@
  *  - alexc.cjs: the executable (`bin`), src/launcher.cts, which runs the bundle from V8's code cache.
  *  - the code cache itself, made by one `alexc check` of the seed spec, so the first run is fast too.
  */
-import { build, type Plugin } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -31,14 +31,12 @@ const lazyChildProcess: Plugin = {
   },
 };
 const external = ["@tensorflow/*", "@viz-js/viz", "handlebars", "sharp", "playwright-core"];
+const commonJs: BuildOptions = { bundle: true, format: "cjs", platform: "node", target: "node20", logLevel: "warning" };
 
 const cli = await build({
+  ...commonJs,
   entryPoints: [join(PACKAGE_ROOT, "dist", "src", "cli.js")],
   outfile: join(outdir, "alexc-bundle.cjs"),
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
   external,
   plugins: [lazyChildProcess],
   // A vm.Script has no ES module loader, so lazy imports become require() calls; that also keeps
@@ -47,7 +45,6 @@ const cli = await build({
   // import.meta.url (used to find the package folder) becomes the bundle's own file URL.
   define: { "import.meta.url": "__alexcImportMetaUrl" },
   banner: { js: '"use strict";\nvar __alexcImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-  logLevel: "warning",
   write: false,
 });
 // The entry's shebang would be a syntax error inside the function wrapper the launcher compiles.
@@ -55,14 +52,10 @@ mkdirSync(outdir, { recursive: true });
 for (const file of cli.outputFiles) writeFileSync(file.path, file.text.replace(/^#![^\n]*\n/, ""));
 
 await build({
+  ...commonJs,
   entryPoints: [join(PACKAGE_ROOT, "src", "launcher.cts")],
   outfile: join(outdir, "alexc.cjs"),
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
   banner: { js: "#!/usr/bin/env node" },
-  logLevel: "warning",
 });
 
 chmodSync(join(outdir, "alexc.cjs"), 0o755);
