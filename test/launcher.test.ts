@@ -36,6 +36,12 @@ function run(pkg: Package, env: Record<string, string> = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A folder where the cache file would go makes that place unwritable, even for root. */
+function blockPackageCache(pkg: Package): void {
+  const { size, mtimeMs } = statSync(join(pkg.cli, "alexc-bundle.cjs"));
+  mkdirSync(join(pkg.cli, `alexc-bundle.${process.versions.v8}.${size}-${Math.trunc(mtimeMs)}.cache`, "x"), { recursive: true });
+}
+
 const cachesIn = (dir: string): string[] => {
   try {
     return readdirSync(dir).filter((f) => f.endsWith(".cache"));
@@ -89,9 +95,7 @@ test("a changed bundle never uses the old bundle's cache", () => {
 
 test("when the package folder cannot take the cache, it goes to the user's cache folder", () => {
   const pkg = makePackage();
-  // A folder where the cache file would go makes that place unwritable even for root.
-  const { size, mtimeMs } = statSync(join(pkg.cli, "alexc-bundle.cjs"));
-  mkdirSync(join(pkg.cli, `alexc-bundle.${process.versions.v8}.${size}-${Math.trunc(mtimeMs)}.cache`, "x"), { recursive: true });
+  blockPackageCache(pkg);
   assert.equal(run(pkg), reference);
   assert.is(cachesIn(join(pkg.home, ".cache", "alexc")).length, 1);
   assert.equal(run(pkg), reference);
@@ -131,8 +135,7 @@ test("the user cache keeps only the newest few files", () => {
   const userCache = join(pkg.home, ".cache", "alexc");
   mkdirSync(userCache, { recursive: true });
   for (let i = 0; i < 6; i++) writeFileSync(join(userCache, `alexc-bundle.old.${i}-0.cache`), "x");
-  const { size, mtimeMs } = statSync(join(pkg.cli, "alexc-bundle.cjs"));
-  mkdirSync(join(pkg.cli, `alexc-bundle.${process.versions.v8}.${size}-${Math.trunc(mtimeMs)}.cache`, "x"), { recursive: true });
+  blockPackageCache(pkg);
   run(pkg);
   const left = cachesIn(userCache);
   assert.is(left.length, 4);

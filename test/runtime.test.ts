@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   AlexcRuntimeError, registerWasmGradientKernels, selectBackend, unregisterWasmGradientKernels,
 } from '../src/runtime/index.js';
+import { drawFrom, relErr as relativeError } from './numeric.js';
 
 /** Max |wasm − cpu| over max |cpu|: element-wise ratios blow up near zero. */
 const REL_TOL = 1e-4;
@@ -18,27 +19,8 @@ const quiet = (): void => {};
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 
-/** mulberry32: the same seed yields the same inputs on every backend. */
-function seeded(seed: number): (n: number) => Float32Array {
-  let s = seed;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32 * 2 - 1;
-  };
-  return (n) => Float32Array.from({ length: n }, next);
-}
-
-function relErr(actual: Float32Array, expected: Float32Array): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < expected.length; i++) {
-    scale = Math.max(scale, Math.abs(expected[i] ?? 0));
-    diff = Math.max(diff, Math.abs((actual[i] ?? NaN) - (expected[i] ?? 0)));
-  }
-  return diff / Math.max(scale, 1e-12);
-}
+/** Zero-gradient cases compare exact zeros: a floor of 1e-12 keeps them finite. */
+const relErr = (actual: ArrayLike<number>, expected: ArrayLike<number>): number => relativeError(actual, expected, 1e-12);
 
 const dataIds = (): number => tf.engine().backend.numDataIds();
 
@@ -63,7 +45,7 @@ const CONV_CASES: ConvCase[] = [
 /** [dx, dw] of conv2d on `backend` for inputs drawn from a fixed seed. */
 async function convGrads(backend: 'cpu' | 'wasm', c: ConvCase): Promise<Float32Array[]> {
   await selectBackend(backend, quiet);
-  const draw = seeded(1234);
+  const draw = drawFrom(1234);
   const conv = (x: tf.Tensor, w: tf.Tensor): tf.Tensor => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.stride, c.pad);
   return tf.tidy(() => {
     const x = tf.tensor4d(draw(tf.util.sizeFromShape(c.x)), c.x);
@@ -151,7 +133,7 @@ const MATMUL_CASES: MatMulCase[] = [
 
 async function matMul(backend: 'cpu' | 'wasm', c: MatMulCase): Promise<{ shape: number[]; values: Float32Array }> {
   await selectBackend(backend, quiet);
-  const draw = seeded(77);
+  const draw = drawFrom(77);
   return tf.tidy(() => {
     const y = tf.matMul(tf.tensor(draw(tf.util.sizeFromShape(c.a)), c.a), tf.tensor(draw(tf.util.sizeFromShape(c.b)), c.b), c.transposeA, c.transposeB);
     return { shape: y.shape, values: y.dataSync() as Float32Array };
@@ -174,7 +156,7 @@ for (const c of MATMUL_CASES) {
 test("a dense layer's gradients on wasm match cpu", async () => {
   const grads = async (backend: 'cpu' | 'wasm'): Promise<Float32Array[]> => {
     await selectBackend(backend, quiet);
-    const draw = seeded(5);
+    const draw = drawFrom(5);
     return tf.tidy(() => {
       const x = tf.tensor2d(draw(4 * 30), [4, 30]);
       const w = tf.tensor2d(draw(30 * 12), [30, 12]);
@@ -190,7 +172,7 @@ test("a dense layer's gradients on wasm match cpu", async () => {
 
 test('a small conv net trains on wasm: finite loss, no leak across steps', async () => {
   await selectBackend('wasm', quiet);
-  const draw = seeded(99);
+  const draw = drawFrom(99);
   const model = tf.sequential({
     layers: [
       tf.layers.zeroPadding2d({ inputShape: [16, 16, 3], padding: [[2, 1], [1, 2]] }),

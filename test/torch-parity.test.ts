@@ -21,6 +21,7 @@ import { checkSource } from "../src/compiler.js";
 import { emitModel } from "../src/emit.js";
 import { writeOutputs } from "../src/write.js";
 import { FIXTURES, ROOT } from "./support.js";
+import { relErr } from "./numeric.js";
 
 const OUTPUT_TOL = 1e-5;
 const GRAD_TOL = 1e-5;
@@ -45,7 +46,10 @@ const outRoot = mkdtempSync(join(ROOT, "tmp", "parity-"));
 let specCount = 0;
 // Other suites may run first in the same process: count from here.
 let tensorsBefore = 0;
-test.before(() => {
+test.before(async () => {
+  // Run alone, no suite has started a backend yet, and tf.memory() would throw (which uvu reports
+  // as zero tests passed, not as a failure).
+  await selectBackend("cpu", () => {});
   tensorsBefore = tf.memory().numTensors;
 });
 
@@ -60,18 +64,6 @@ async function build(layer: string, shape: number[]): Promise<tf.LayersModel> {
   writeOutputs(outRoot, out.dir, out.files);
   const mod = (await import(pathToFileURL(join(outRoot, out.dir, "model.ts")).href)) as { buildModel(): tf.LayersModel };
   return mod.buildModel();
-}
-
-/** Max |a − b| over max |b|: element-wise ratios blow up near zero. */
-function relErr(actual: ArrayLike<number>, expected: number[]): number {
-  assert.is(actual.length, expected.length, "element count");
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < expected.length; i++) {
-    scale = Math.max(scale, Math.abs(expected[i]!));
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
-  }
-  return diff / Math.max(scale, 1e-30);
 }
 
 const nhwc = (flat: number[], shape: number[]): tf.Tensor4D => tf.tensor4d(flat, shape as [number, number, number, number]).transpose([0, 2, 3, 1]);
@@ -89,6 +81,7 @@ function run(model: tf.LayersModel, c: Common): { y: Float32Array; dx: Float32Ar
 }
 
 function expectClose(what: string, actual: ArrayLike<number>, expected: number[], tol: number): void {
+  assert.is(actual.length, expected.length, "element count");
   const err = relErr(actual, expected);
   assert.ok(err <= tol, `${what}: relative error ${err.toExponential(2)} > ${tol}`);
 }

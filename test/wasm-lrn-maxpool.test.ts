@@ -8,32 +8,11 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmMaxPoolGrad, selectBackend, unregisterWasmMaxPoolGrad } from "../src/runtime/index.js";
+import { drawFrom, relErr } from "./numeric.js";
 
 /** Max |wasm − cpu| over max |cpu|: both float32, summed in different orders. */
 const REL_TOL = 1e-5;
 const quiet = (): void => {};
-
-/** mulberry32: the same seed gives the same inputs on every backend. */
-function seeded(seed: number): (n: number, scale?: number, shift?: number) => Float32Array {
-  let s = seed;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  return (n, scale = 2, shift = -1) => Float32Array.from({ length: n }, () => next() * scale + shift);
-}
-
-function relErr(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < expected.length; i++) {
-    scale = Math.max(scale, Math.abs(expected[i]!));
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
-  }
-  return diff / Math.max(scale, 1e-30);
-}
 
 type Shape4 = [number, number, number, number];
 interface LrnCase { name: string; shape: Shape4; radius: number; bias: number; alpha: number; beta: number; scale: number }
@@ -47,7 +26,7 @@ const LRN_CASES: LrnCase[] = [
 
 async function lrnOn(backend: "cpu" | "wasm", c: LrnCase): Promise<Float32Array[]> {
   await selectBackend(backend, quiet);
-  const draw = seeded(99);
+  const draw = drawFrom(99);
   return tf.tidy(() => {
     const x = tf.tensor4d(draw(tf.util.sizeFromShape(c.shape), 2 * c.scale, -c.scale), c.shape);
     const f = (t: tf.Tensor) => tf.localResponseNormalization(t as tf.Tensor4D, c.radius, c.bias, c.alpha, c.beta);
@@ -76,7 +55,7 @@ const POOL_CASES: PoolCase[] = [
 
 async function poolGradOn(backend: "cpu" | "wasm", c: PoolCase, shift: number): Promise<Float32Array> {
   await selectBackend(backend, quiet);
-  const draw = seeded(7);
+  const draw = drawFrom(7);
   return tf.tidy(() => {
     const x = tf.tensor4d(draw(tf.util.sizeFromShape(c.shape), 2, shift), c.shape);
     const f = (t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, c.size, c.stride, c.pad);
