@@ -138,6 +138,6 @@ export function summaryJson(file: string, d: ModelDetails, diagnostics: Diagnost
   };
 }
 
-export function summaryDocument(entries: Array<{ file: string; details: ModelDetails; diagnostics: DiagnosticCounts }>): string {
-  return JSON.stringify({ version: SUMMARY_FORMAT_VERSION, flopsPerMac: 2, bytesPerValue: 4, files: entries.map((e) => summaryJson(e.file, e.details, e.diagnostics)) }, null, 2) + "\n";
+export function summaryDocument(entries: Array<{ file: string; analysis: ModelDetails; diagnostics: DiagnosticCounts }>): string {
+  return JSON.stringify({ version: SUMMARY_FORMAT_VERSION, flopsPerMac: 2, bytesPerValue: 4, files: entries.map((e) => summaryJson(e.file, e.analysis, e.diagnostics)) }, null, 2) + "\n";
 }

@@ -2,7 +2,9 @@
 import { readFileSync, statSync } from "node:fs";
 import { globSync } from "tinyglobby";
 import { isAbsolute } from "node:path";
-import { checkSpec, diagnosticKey, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
+import { checkSource, checkSpec, diagnosticKey, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
+import type { CheckedModel } from "../check.js";
+import type { DiagnosticCounts } from "../summary.js";
 import { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { SpecReport } from "../report.js";
 import { matrixAxes, runMatrix } from "../variants.js";
@@ -133,4 +135,34 @@ export function writeFileOrStdout(path: string | undefined, content: string | Ui
 
 export function diagnosticCounts(ds: CheckResult["diagnostics"]): { errors: number; warnings: number } {
   return { errors: errorCount(ds), warnings: openWarningCount(ds) };
+}
+
+/** One analysed spec of an analysis command, as its JSON document lists it. */
+export interface Analysed<T> {
+  file: string;
+  analysis: T;
+  diagnostics: DiagnosticCounts;
+}
+
+/**
+ * What the analysis commands (summary, inputs) share: check each file, analyse those that resolved,
+ * print one JSON document or each analysis as text (headed by its file when there are several), then,
+ * for text, the diagnostics and the count line (in JSON, `alexc check --format json` carries those),
+ * and set the exit status from the errors.
+ */
+export function runAnalysis<T>(
+  files: string[],
+  opts: { format: "text" | "json"; set: Override[] },
+  analyse: (checked: CheckedModel) => T,
+  render: { json(entries: Analysed<T>[]): string; text(analysis: T): string },
+): void {
+  const results = files.map((f) => checkSource(f, readSpec(f), { overrides: opts.set }));
+  const analysed = results.flatMap((r) => (r.checked ? [{ file: r.file.path, analysis: analyse(r.checked), diagnostics: diagnosticCounts(r.diagnostics) }] : []));
+  if (opts.format === "json") process.stdout.write(render.json(analysed));
+  else for (const a of analysed) process.stdout.write(`${results.length > 1 ? `${a.file}\n` : ""}${render.text(a.analysis)}\n\n`);
+  if (opts.format === "text") {
+    printDiagnostics(results);
+    process.stderr.write(summary(results) + "\n");
+  }
+  process.exitCode = failed(results, false) ? EXIT_DIAGNOSTICS : EXIT_OK;
 }

@@ -1,8 +1,7 @@
 import { Option, type Command } from "commander";
-import { checkSource } from "../compiler.js";
 import { analyseInputs, inputsDocument, inputsText } from "../inputs-report.js";
 import type { Override } from "../resolve.js";
-import { collectOverride, diagnosticCounts, EXIT_DIAGNOSTICS, EXIT_OK, failed, positiveInteger, printDiagnostics, readSpec, summary } from "./common.js";
+import { collectOverride, positiveInteger, runAnalysis } from "./common.js";
 
 export function registerInputs(program: Command): void {
   program
@@ -25,15 +24,6 @@ The analysis runs even when the spec's own input size fails the check; the exit 
 Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
     )
     .action((files: string[], opts: { format: "text" | "json"; max: number; set: Override[] }) => {
-      const results = files.map((f) => checkSource(f, readSpec(f), { overrides: opts.set }));
-      const analysed = results.flatMap((r) => (r.checked ? [{ file: r.file.path, analysis: analyseInputs(r.checked.model, opts.max), diagnostics: diagnosticCounts(r.diagnostics) }] : []));
-      if (opts.format === "json") process.stdout.write(inputsDocument(analysed));
-      else for (const a of analysed) process.stdout.write(`${results.length > 1 ? `${a.file}\n` : ""}${inputsText(a.analysis)}\n\n`);
-      // JSON carries the figures; `alexc check --format json` carries the diagnostics.
-      if (opts.format === "text") {
-        printDiagnostics(results);
-        process.stderr.write(summary(results) + "\n");
-      }
-      process.exitCode = failed(results, false) ? EXIT_DIAGNOSTICS : EXIT_OK;
+      runAnalysis(files, opts, (checked) => analyseInputs(checked.model, opts.max), { json: inputsDocument, text: inputsText });
     });
 }

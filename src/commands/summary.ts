@@ -1,9 +1,8 @@
 import { Option, type Command } from "commander";
-import { checkSource } from "../compiler.js";
 import { details } from "../analysis/details.js";
 import { summaryDocument, summaryText } from "../summary.js";
 import type { Override } from "../resolve.js";
-import { collectOverride, diagnosticCounts, EXIT_DIAGNOSTICS, EXIT_OK, failed, positiveInteger, printDiagnostics, readSpec, summary } from "./common.js";
+import { collectOverride, positiveInteger, runAnalysis } from "./common.js";
 
 export function registerSummary(program: Command): void {
   program
@@ -26,15 +25,6 @@ estimate and its formula are explained in docs/analysis.md.
 Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
     )
     .action((files: string[], opts: { format: "text" | "json"; batch?: number; set: Override[] }) => {
-      const results = files.map((f) => checkSource(f, readSpec(f), { overrides: opts.set }));
-      const analysed = results.flatMap((r) => (r.checked ? [{ file: r.file.path, details: details(r.checked, opts.batch), diagnostics: diagnosticCounts(r.diagnostics) }] : []));
-      if (opts.format === "json") process.stdout.write(summaryDocument(analysed));
-      else for (const a of analysed) process.stdout.write(`${results.length > 1 ? `${a.file}\n` : ""}${summaryText(a.details)}\n\n`);
-      // JSON carries the figures; `alexc check --format json` carries the diagnostics.
-      if (opts.format === "text") {
-        printDiagnostics(results);
-        process.stderr.write(summary(results) + "\n");
-      }
-      process.exitCode = failed(results, false) ? EXIT_DIAGNOSTICS : EXIT_OK;
+      runAnalysis(files, opts, (checked) => details(checked, opts.batch), { json: summaryDocument, text: summaryText });
     });
 }
