@@ -86,19 +86,22 @@ function expectClose(what: string, actual: ArrayLike<number>, expected: number[]
   assert.ok(err <= tol, `${what}: relative error ${err.toExponential(2)} > ${tol}`);
 }
 
+/** Output and input gradient of a one-layer spec on `backend` against PyTorch's figures. */
+async function expectLayerMatches(backend: (typeof BACKENDS)[number], layer: string, c: Common): Promise<void> {
+  await selectBackend(backend, () => {});
+  const model = await build(layer, c.shape);
+  try {
+    const { y, dx } = run(model, c);
+    expectClose("output", y, c.y, OUTPUT_TOL);
+    expectClose("input gradient", dx, c.dx, GRAD_TOL);
+  } finally {
+    model.dispose();
+  }
+}
+
 for (const backend of BACKENDS) {
   for (const c of lrnCases) {
-    test(`${backend}: lrn ${c.name} equals PyTorch (output and gradient)`, async () => {
-      await selectBackend(backend, () => {});
-      const model = await build(`lrn(${c.size}, alpha=${c.alpha}, beta=${c.beta}, k=${c.k})`, c.shape);
-      try {
-        const { y, dx } = run(model, c);
-        expectClose("output", y, c.y, OUTPUT_TOL);
-        expectClose("input gradient", dx, c.dx, GRAD_TOL);
-      } finally {
-        model.dispose();
-      }
-    });
+    test(`${backend}: lrn ${c.name} equals PyTorch (output and gradient)`, () => expectLayerMatches(backend, `lrn(${c.size}, alpha=${c.alpha}, beta=${c.beta}, k=${c.k})`, c));
   }
 
   for (const c of convCases) {
@@ -132,17 +135,7 @@ for (const backend of BACKENDS) {
 
   for (const c of poolCases) {
     const spec = `maxpool(kernel=${c.kernel}, stride=${c.stride}, padding=${c.padding}, ceil_mode=${c.ceil_mode})`;
-    test(`${backend}: ${spec} on ${c.shape.slice(2).join("×")} equals PyTorch, −∞ padding included (output and gradient)`, async () => {
-      await selectBackend(backend, () => {});
-      const model = await build(spec, c.shape);
-      try {
-        const { y, dx } = run(model, c);
-        expectClose("output", y, c.y, OUTPUT_TOL);
-        expectClose("input gradient", dx, c.dx, GRAD_TOL);
-      } finally {
-        model.dispose();
-      }
-    });
+    test(`${backend}: ${spec} on ${c.shape.slice(2).join("×")} equals PyTorch, −∞ padding included (output and gradient)`, () => expectLayerMatches(backend, spec, c));
   }
 }
 
