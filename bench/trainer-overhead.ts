@@ -28,7 +28,9 @@ import { fitEpoch, idiomaticModel } from "./handwritten/alexnet-mini.js";
 import { main, ROOT, type BenchResult } from "./common.js";
 
 const IMAGES = Number(process.env["BENCH_IMAGES"] ?? 960);
-const REPS = Number(process.env["BENCH_REPS"] ?? 9);
+// Rounds are ±5% apart on a 2-core machine and the targets sit 2% below parity: 15 rounds keep
+// the median of the per-round ratios within about 1%.
+const REPS = Number(process.env["BENCH_REPS"] ?? 15);
 const BATCH = 32;
 
 interface Generated {
