@@ -4,7 +4,8 @@
  *    evaluates each module file separately, and chevrotain alone pulls in hundreds of small
  *    lodash-es modules; one file starts about three times faster. tfjs, Graphviz, handlebars and
  *    sharp stay external and are required only by the commands that use them.
- *  - alexc.cjs: the executable (`bin`), src/launcher.cts, which runs the bundle from V8's code cache.
+ *  - alexc.cjs: the executable (`bin`), src/launcher.cts, which runs the bundle from V8's code cache;
+ *    cli.js, the old `bin` path, runs it too.
  *  - the code cache itself, made by one `alexc check` of the seed spec, so the first run is fast too.
  */
 import { build, type BuildOptions, type Plugin } from "esbuild";
@@ -59,6 +60,9 @@ await build({
 });
 
 chmodSync(join(outdir, "alexc.cjs"), 0o755);
+// Before the launcher, `bin` was dist/cli/cli.js, and npx keeps the bin link it made then for a
+// project folder: "alexc: not found" after an update, unless that path still runs alexc.
+writeFileSync(join(outdir, "cli.js"), '#!/usr/bin/env node\nimport { createRequire } from "node:module";\ncreateRequire(import.meta.url)("./alexc.cjs");\n', { mode: 0o755 });
 
 // A spec-less package (an npm tarball) makes its cache on the first real run instead.
 const seed = join(PACKAGE_ROOT, "specs", "alexnet.anet");

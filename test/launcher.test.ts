@@ -130,6 +130,14 @@ test("the build wrote a cache that this Node accepts (the shipped first run is f
   assert.is(r.stdout, "false");
 });
 
+test("the old bin path dist/cli/cli.js still runs alexc (npx keeps bin links it made before)", () => {
+  const args = ["check", join(ROOT, "specs", "alexnet.anet"), "--format", "json"];
+  const old = spawnSync(process.execPath, [join(ROOT, "dist", "cli", "cli.js"), ...args], { encoding: "utf8" });
+  const now = spawnSync(process.execPath, [join(ROOT, "dist", "cli", "alexc.cjs"), ...args], { encoding: "utf8" });
+  assert.equal([old.status, old.stdout, old.stderr], [now.status, now.stdout, now.stderr]);
+  assert.match(old.stdout, /16630440|16,630,440/);
+});
+
 test("the user cache keeps only the newest few files", () => {
   const pkg = makePackage();
   const userCache = join(pkg.home, ".cache", "alexc");
