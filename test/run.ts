@@ -1,0 +1,159 @@
+// Test runner: every test file in its own process, as many at once as there are cores.
+//
+// One process per file because tfjs keeps global state (backend, registered kernels, memory
+// counters) that has leaked between suites before; parallel because the suite is mostly waiting on
+// single-threaded work and the machines it runs on have 2 cores. Each file is an ordinary uvu file
+// (it calls `.run()`), so `node --import tsx test/x.test.ts` still runs one file alone.
+//
+//   node --import tsx test/run.ts              every suite
+//   node --import tsx test/run.ts --unit       compiler suites only: no build, no tfjs, no child processes
+//   node --import tsx test/run.ts fmt lock     the suites whose file name contains "fmt" or "lock"
+//
+// The totals are printed last in uvu's own format, so tools that read uvu's closing lines still can.
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const TEST_DIR = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(TEST_DIR);
+const FILE_TIMEOUT_MS = 8 * 60_000;
+/** Durations of the last run, so the longest suites start first and the cores stay busy to the end. */
+const TIMINGS = join(ROOT, "node_modules", ".cache", "alexc-test-timings.json");
+/** Where there is no earlier run (a fresh clone in CI): the suites known to take longest. */
+const KNOWN_SLOW = ["train.test.ts", "tfjs-model.test.ts", "wasm-threads.test.ts"];
+
+/** A suite needs the build, tfjs or child processes when its source mentions any of these. */
+const NEEDS_MORE_THAN_THE_COMPILER = /\bCLI\b|runtime|tfjs|spawn|execFile|dist\//;
+
+interface Outcome {
+  file: string;
+  total: number;
+  passed: number;
+  skipped: number;
+  ok: boolean;
+  seconds: number;
+  output: string;
+}
+
+function selectFiles(args: string[]): string[] {
+  const unitOnly = args.includes("--unit");
+  const patterns = args.filter((a) => !a.startsWith("--"));
+  return readdirSync(TEST_DIR)
+    .filter((name) => name.endsWith(".test.ts"))
+    .sort()
+    .map((name) => join(TEST_DIR, name))
+    .filter((file) => patterns.length === 0 || patterns.some((p) => file.includes(p)))
+    .filter((file) => !unitOnly || !NEEDS_MORE_THAN_THE_COMPILER.test(readFileSync(file, "utf8")));
+}
+
+function count(output: string, label: string): number | undefined {
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
+  const matches = [...plain.matchAll(new RegExp(`^\\s*${label}:\\s+(\\d+)`, "gm"))];
+  const last = matches.at(-1);
+  return last ? Number(last[1]) : undefined;
+}
+
+function runFile(file: string): Promise<Outcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", file], {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => {
+      output += `\n[test/run] ${relative(ROOT, file)} still running after ${FILE_TIMEOUT_MS / 60_000} min: killed\n`;
+      child.kill("SIGKILL");
+    }, FILE_TIMEOUT_MS);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const total = count(output, "Total");
+      const passed = count(output, "Passed") ?? 0;
+      const skipped = count(output, "Skipped") ?? 0;
+      // uvu's Total counts the tests that ran (skipped ones are apart). A file that died before
+      // uvu's summary counts as one failed test, so it cannot vanish.
+      const ok = code === 0 && total !== undefined && passed === total;
+      resolve({
+        file,
+        total: total ?? passed + 1,
+        passed,
+        skipped,
+        ok,
+        seconds: (performance.now() - started) / 1000,
+        output,
+      });
+    });
+  });
+}
+
+function longestFirst(files: string[]): string[] {
+  let seconds: Record<string, number> = {};
+  try {
+    seconds = JSON.parse(readFileSync(TIMINGS, "utf8")) as Record<string, number>;
+  } catch {
+    KNOWN_SLOW.forEach((name, i) => (seconds[name] = 1000 - i));
+  }
+  const weight = (file: string): number => seconds[relative(TEST_DIR, file)] ?? 0;
+  return [...files].sort((a, b) => weight(b) - weight(a));
+}
+
+function rememberTimings(outcomes: Outcome[]): void {
+  let seconds: Record<string, number> = {};
+  try {
+    seconds = JSON.parse(readFileSync(TIMINGS, "utf8")) as Record<string, number>;
+  } catch {
+    // first run
+  }
+  for (const o of outcomes) seconds[relative(TEST_DIR, o.file)] = Math.round(o.seconds * 10) / 10;
+  mkdirSync(dirname(TIMINGS), { recursive: true });
+  writeFileSync(TIMINGS, JSON.stringify(seconds, null, 2) + "\n");
+}
+
+async function runAll(files: string[], jobs: number): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      const outcome = await runFile(file);
+      outcomes.push(outcome);
+      const name = relative(ROOT, outcome.file);
+      const line = `${outcome.ok ? "ok  " : "FAIL"} ${name}  ${outcome.passed}/${outcome.total} passed  ${outcome.seconds.toFixed(1)} s`;
+      if (!outcome.ok) process.stdout.write(`\n${outcome.output}\n`);
+      process.stdout.write(`${line}\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
+  return outcomes;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const files = selectFiles(args);
+  if (files.length === 0) {
+    console.error(`test/run: no test file matches ${args.join(" ")}`);
+    process.exit(2);
+  }
+  const jobs = Number(process.env.ALEXC_TEST_JOBS) || availableParallelism();
+  const started = performance.now();
+  const outcomes = await runAll(longestFirst(files), jobs);
+  rememberTimings(outcomes);
+
+  const failed = outcomes.filter((o) => !o.ok);
+  const slowest = [...outcomes].sort((a, b) => b.seconds - a.seconds).slice(0, 5);
+  console.log(`\nslowest: ${slowest.map((o) => `${relative(TEST_DIR, o.file)} ${o.seconds.toFixed(0)} s`).join(", ")}`);
+  if (failed.length > 0) console.log(`failed files: ${failed.map((o) => relative(ROOT, o.file)).join(", ")}`);
+  const sum = (pick: (o: Outcome) => number): number => outcomes.reduce((n, o) => n + pick(o), 0);
+  console.log(`\n  Total:     ${sum((o) => o.total)}`);
+  console.log(`  Passed:    ${sum((o) => o.passed)}`);
+  console.log(`  Skipped:   ${sum((o) => o.skipped)}`);
+  console.log(`  Duration:  ${((performance.now() - started) / 1000).toFixed(2)}s (${files.length} files, ${jobs} at once)\n`);
+  process.exit(failed.length > 0 ? 1 : 0);
+}
+
+await main();
