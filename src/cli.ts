@@ -2,11 +2,13 @@
 /**
  * The alexc command line. Each command lives in src/commands/<name>.ts and registers itself here.
  * Exit codes: 0 clean (warnings allowed), 1 diagnostics that fail the run, 2 usage or I/O
- * problems. Never prints a stack trace: unexpected failures are one line asking for a bug report.
+ * problems, 70 a bug in alexc. Never prints a stack trace: unexpected failures are one line asking
+ * for a bug report; file-system failures are said with their path (src/output.ts).
  */
 import { Command, CommanderError } from "commander";
 import { OverrideSyntaxError } from "./overrides.js";
 import { OutputPathError } from "./write.js";
+import { describeIoError, EXIT_IO, guardStandardStreams, isErrnoError } from "./output.js";
 import { VERSION } from "./version.js";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./commands/common.js";
 import { registerCheck } from "./commands/check.js";
@@ -54,11 +56,17 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`alexc: ${e.message}\n`);
       return EXIT_USAGE;
     }
+    // A file-system failure that no command turned into words: still the user's machine, not a bug.
+    if (isErrnoError(e) && typeof e.syscall === "string") {
+      process.stderr.write(`alexc: ${e.path !== undefined ? `${e.path}: ` : ""}${describeIoError(e)}\n`);
+      return EXIT_IO;
+    }
     process.stderr.write(`alexc: internal error: ${(e as Error).message}\nThis is a bug in alexc ${VERSION}; please report it with the spec that caused it.\n`);
     return EXIT_INTERNAL;
   }
 }
 
+guardStandardStreams();
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

@@ -125,11 +125,7 @@ export function writeFileOrStdout(path: string | undefined, content: string | Ui
     process.stdout.write(content);
     return;
   }
-  try {
-    writeAtomic(path, content);
-  } catch (e) {
-    throw new UsageError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  writeAtomic(path, content);
   process.stderr.write(`wrote ${path}\n`);
 }
 

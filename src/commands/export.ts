@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { checkSource } from "../compiler.js";
 import type { Override } from "../resolve.js";
-import { writeAtomic } from "../write.js";
+import { outputError, writeAtomic } from "../write.js";
 import { collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
 
 export function registerExport(program: Command): void {
@@ -57,12 +57,12 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
       const dir = opts.out ?? join("exported", result.checked.model.name);
       try {
         mkdirSync(dir, { recursive: true });
-        for (const [name, content] of exported.files) {
-          writeAtomic(join(dir, name), content);
-          process.stdout.write(`wrote ${join(dir, name)}\n`);
-        }
       } catch (e) {
-        throw new UsageError(`${dir}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+        throw outputError(dir, e, "cannot create the folder");
+      }
+      for (const [name, content] of exported.files) {
+        writeAtomic(join(dir, name), content);
+        process.stdout.write(`wrote ${join(dir, name)}\n`);
       }
       process.exitCode = EXIT_OK;
     });
