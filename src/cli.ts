@@ -6,6 +6,7 @@
  * for a bug report; file-system failures are said with their path (src/output.ts).
  */
 import { Command, CommanderError } from "commander";
+import { visible, visibleLines } from "./diagnostics/visible.js";
 import { OverrideSyntaxError } from "./overrides.js";
 import { OutputPathError } from "./write.js";
 import { describeIoError, EXIT_IO, guardStandardStreams, isErrnoError } from "./output.js";
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
     .description("Shape-check .anet network specs and compile them to TensorFlow.js training code.")
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({ writeErr: (s) => process.stderr.write(visibleLines(s)) })
     .exitOverride();
   registerCheck(program);
   registerCompile(program);
@@ -53,15 +54,15 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     if (e instanceof UsageError || e instanceof OverrideSyntaxError || e instanceof OutputPathError) {
-      process.stderr.write(`alexc: ${e.message}\n`);
+      process.stderr.write(`alexc: ${visible(e.message)}\n`);
       return EXIT_USAGE;
     }
     // A file-system failure that no command turned into words: still the user's machine, not a bug.
     if (isErrnoError(e) && typeof e.syscall === "string") {
-      process.stderr.write(`alexc: ${e.path !== undefined ? `${e.path}: ` : ""}${describeIoError(e)}\n`);
+      process.stderr.write(`alexc: ${e.path !== undefined ? `${visible(e.path)}: ` : ""}${describeIoError(e)}\n`);
       return EXIT_IO;
     }
-    process.stderr.write(`alexc: internal error: ${(e as Error).message}\nThis is a bug in alexc ${VERSION}; please report it with the spec that caused it.\n`);
+    process.stderr.write(`alexc: internal error: ${visible((e as Error).message)}\nThis is a bug in alexc ${VERSION}; please report it with the spec that caused it.\n`);
     return EXIT_INTERNAL;
   }
 }

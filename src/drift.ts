@@ -4,6 +4,7 @@
  * extra files in the output folders, including folders of variants the spec no longer has.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { visible } from "./diagnostics/visible.js";
 import { join } from "node:path";
 
 export type DriftKind = "stale" | "edited" | "missing" | "extra";
@@ -45,7 +46,8 @@ export function findDrift(root: string, expected: Map<string, Map<string, string
   return drift;
 }
 
-export function describeDrift(d: Drift): string {
+export function describeDrift(drift: Drift): string {
+  const d = { ...drift, path: visible(drift.path) };
   switch (d.kind) {
     case "stale":
       return `stale    ${d.path} (the spec or alexc changed since it was generated)`;

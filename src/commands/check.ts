@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { visible } from "../diagnostics/visible.js";
 import { formatShape } from "../layers/kind.js";
 import { formatParams } from "../params.js";
 import { groupThousands, layerTable, type SpecReport } from "../report.js";
@@ -51,7 +52,7 @@ function printText(reports: SpecReport[]): void {
   for (const report of reports) {
     const [base, ...variants] = report.results;
     if (!base?.checked) continue;
-    if (reports.length > 1) process.stdout.write(`${base.file.path}\n`);
+    if (reports.length > 1) process.stdout.write(`${visible(base.file.path)}\n`);
     const params = base.checked.model.params;
     process.stdout.write(`model ${base.checked.model.name}${params.length ? ` (${formatParams(params)})` : ""}\n${layerTable(base.checked)}\n`);
     for (const v of variants) {

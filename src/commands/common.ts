@@ -1,5 +1,6 @@
 /** Shared pieces of the CLI commands: reading specs, printing diagnostics, summaries, exit codes. */
 import { readFileSync, statSync } from "node:fs";
+import { visible } from "../diagnostics/visible.js";
 import { globSync } from "tinyglobby";
 import { isAbsolute } from "node:path";
 import { checkSource, checkSpec, diagnosticKey, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
@@ -126,7 +127,7 @@ export function writeFileOrStdout(path: string | undefined, content: string | Ui
     return;
   }
   writeAtomic(path, content);
-  process.stderr.write(`wrote ${path}\n`);
+  process.stderr.write(`wrote ${visible(path)}\n`);
 }
 
 export function diagnosticCounts(ds: CheckResult["diagnostics"]): { errors: number; warnings: number } {
@@ -155,7 +156,7 @@ export function runAnalysis<T>(
   const results = files.map((f) => checkSource(f, readSpec(f), { overrides: opts.set }));
   const analysed = results.flatMap((r) => (r.checked ? [{ file: r.file.path, analysis: analyse(r.checked), diagnostics: diagnosticCounts(r.diagnostics) }] : []));
   if (opts.format === "json") process.stdout.write(render.json(analysed));
-  else for (const a of analysed) process.stdout.write(`${results.length > 1 ? `${a.file}\n` : ""}${render.text(a.analysis)}\n\n`);
+  else for (const a of analysed) process.stdout.write(`${results.length > 1 ? `${visible(a.file)}\n` : ""}${render.text(a.analysis)}\n\n`);
   if (opts.format === "text") {
     printDiagnostics(results);
     process.stderr.write(summary(results) + "\n");

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { visible } from "../diagnostics/visible.js";
 import { relative, resolve, sep } from "node:path";
 import { checkSpec, type CheckResult } from "../compiler.js";
 import { groupThousands } from "../report.js";
@@ -63,12 +64,12 @@ byte-for-byte deterministically, so committed output can be compared with a fres
         const { findDrift, describeDrift } = await import("../drift.js");
         const drift = findDrift(opts.out, new Map(emitted.map((e) => [e.dir, e.files])), shown, opts.allVariants === true);
         for (const d of drift) process.stdout.write(describeDrift(d) + "\n");
-        process.stderr.write(drift.length ? `${drift.length} file${drift.length === 1 ? "" : "s"} out of date: run alexc compile ${file}${opts.allVariants ? " --all-variants" : ""}\n` : `${opts.out}: up to date with ${file}\n`);
+        process.stderr.write(drift.length ? `${drift.length} file${drift.length === 1 ? "" : "s"} out of date: run alexc compile ${visible(file)}${opts.allVariants ? " --all-variants" : ""}\n` : `${visible(opts.out)}: up to date with ${visible(file)}\n`);
         process.exitCode = drift.length ? EXIT_DIAGNOSTICS : EXIT_OK;
         return;
       }
       for (const [i, e] of emitted.entries()) {
-        for (const w of writeOutputs(opts.out, e.dir, e.files)) process.stdout.write(`wrote ${w}\n`);
+        for (const w of writeOutputs(opts.out, e.dir, e.files)) process.stdout.write(`wrote ${visible(w)}\n`);
         const c = selected[i]!.checked!;
         process.stderr.write(`${e.dir}: ${groupThousands(c.totals.params)} params, ${groupThousands(c.totals.macs)} MACs; ${counts([selected[i]!])}\n`);
       }

@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { visible } from "../diagnostics/visible.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { checkSource } from "../compiler.js";
@@ -62,7 +63,7 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
       }
       for (const [name, content] of exported.files) {
         writeAtomic(join(dir, name), content);
-        process.stdout.write(`wrote ${join(dir, name)}\n`);
+        process.stdout.write(`wrote ${visible(join(dir, name))}\n`);
       }
       process.exitCode = EXIT_OK;
     });

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { visible } from "../diagnostics/visible.js";
 import { SourceFile } from "../source.js";
 import { formatSource } from "../format.js";
 import { writeAtomic } from "../write.js";
@@ -31,11 +32,11 @@ Files that do not parse are reported and left as they are (exit 1).`,
         }
         if (result.text === text) continue;
         if (opts.check) {
-          process.stdout.write(`${path}\n`);
+          process.stdout.write(`${visible(path)}\n`);
           failed = true;
         } else {
           writeAtomic(path, result.text);
-          process.stdout.write(`formatted ${path}\n`);
+          process.stdout.write(`formatted ${visible(path)}\n`);
         }
       }
       if (opts.check && failed) process.stderr.write("these files are not formatted: run alexc fmt on them\n");

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { visible } from "../diagnostics/visible.js";
 import { existsSync, readFileSync } from "node:fs";
 import { checkSpec } from "../compiler.js";
 import { lockFor, LOCK_FILE, parseLock, serializeLock, type Lock } from "../lock.js";
@@ -43,12 +44,12 @@ Specs with errors are not locked (exit 1); entries for other specs already in th
         Object.defineProperty(lock, path, { value: lockFor(results), enumerable: true, writable: true, configurable: true });
       }
       if (bad) {
-        process.stderr.write(`${opts.lock} not written: fix the errors above\n`);
+        process.stderr.write(`${visible(opts.lock)} not written: fix the errors above\n`);
         process.exitCode = EXIT_DIAGNOSTICS;
         return;
       }
       writeAtomic(opts.lock, serializeLock(lock));
-      process.stderr.write(`wrote ${opts.lock} (${files.length} spec${files.length === 1 ? "" : "s"})\n`);
+      process.stderr.write(`wrote ${visible(opts.lock)} (${files.length} spec${files.length === 1 ? "" : "s"})\n`);
       process.exitCode = EXIT_OK;
     });
 }
