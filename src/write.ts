@@ -5,7 +5,7 @@
  * written. Writes are confined to the output root: names cannot climb out of it, and a symlink in
  * the way (say, a committed `generated/alexnet -> ~/.ssh`) is refused.
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { describeIoError, isErrnoError } from "./output.js";
 
@@ -191,4 +191,33 @@ function lstatOrUndefined(path: string) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Deletes files an earlier compile wrote that it no longer writes (src/drift.ts finds them), then
+ * each folder of theirs that is left empty. Entries are unlinked, never followed, and must lie
+ * inside the output root.
+ */
+export function removeOutputs(root: string, files: string[]): string[] {
+  const removed: string[] = [];
+  const folders = new Set<string>();
+  for (const file of files) {
+    if (!inside(resolve(root), resolve(file))) throw new OutputPathError(`${file} is outside ${root}: not removing it`);
+    try {
+      unlinkSync(file);
+      removed.push(file);
+      folders.add(dirname(file));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw outputError(file, e, "cannot remove");
+    }
+  }
+  for (const folder of [...folders].sort().reverse()) {
+    if (resolve(folder) === resolve(root)) continue;
+    try {
+      if (readdirSync(folder).length === 0) rmdirSync(folder);
+    } catch {
+      // Someone else's file appeared, or the folder went: it stays, and --check says what is left.
+    }
+  }
+  return removed;
 }

@@ -50,7 +50,7 @@ byte-for-byte deterministically, so committed output can be compared with a fres
       }
       // The emitter (handlebars) loads only when compiling, keeping `check` start-up small.
       const { emitModel } = await import("../emit.js");
-      const { writeOutputs, checkOutputRoot } = await import("../write.js");
+      const { writeOutputs, checkOutputRoot, removeOutputs } = await import("../write.js");
       if (!opts.check) checkOutputRoot(opts.out);
       const emitted = selected.map((r) => emitModel(r.checked!, r.file));
       const problems: CheckResult[] = emitted.filter((e) => e.diagnostics.length > 0).map((e) => ({ file: spec.file, diagnostics: e.diagnostics }));
@@ -60,11 +60,12 @@ byte-for-byte deterministically, so committed output can be compared with a fres
         process.exitCode = EXIT_DIAGNOSTICS;
         return;
       }
+      const { findDrift, describeDrift, fixedByCompile } = await import("../drift.js");
+      const expected = new Map(emitted.map((e) => [e.dir, e.files]));
       if (opts.check) {
-        const { findDrift, describeDrift } = await import("../drift.js");
-        const drift = findDrift(opts.out, new Map(emitted.map((e) => [e.dir, e.files])), shown, opts.allVariants === true);
+        const drift = findDrift(opts.out, expected, shown, opts.allVariants === true);
         for (const d of drift) process.stdout.write(describeDrift(d) + "\n");
-        process.stderr.write(drift.length ? `${drift.length} file${drift.length === 1 ? "" : "s"} out of date: run alexc compile ${visible(file)}${opts.allVariants ? " --all-variants" : ""}\n` : `${visible(opts.out)}: up to date with ${visible(file)}\n`);
+        process.stderr.write(driftAdvice(drift.filter(fixedByCompile).length, drift.filter((d) => !fixedByCompile(d)).length, file, opts));
         process.exitCode = drift.length ? EXIT_DIAGNOSTICS : EXIT_OK;
         return;
       }
@@ -73,6 +74,31 @@ byte-for-byte deterministically, so committed output can be compared with a fres
         const c = selected[i]!.checked!;
         process.stderr.write(`${e.dir}: ${groupThousands(c.totals.params)} params, ${groupThousands(c.totals.macs)} MACs; ${counts([selected[i]!])}\n`);
       }
+      // After the new files are in place, so a kill in between leaves an extra file, never a missing one.
+      const obsolete = findDrift(opts.out, expected, shown, opts.allVariants === true).flatMap((d) => (d.kind === "obsolete" ? d.remove ?? [] : []));
+      for (const r of removeOutputs(opts.out, obsolete)) process.stdout.write(`removed ${visible(r)}\n`);
       process.exitCode = EXIT_OK;
     });
+}
+
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
+
+/** A word the shell passes through unchanged, else single-quoted, so the advice can be pasted as is. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/** The compile that resolves what --check found: the same spec, output folder, overrides and variants. */
+export function compileCommand(file: string, opts: { out: string; set: Override[]; variant: string[]; allVariants?: boolean }): string {
+  const args = [file, ...(opts.out !== "generated" ? ["-o", opts.out] : []), ...opts.set.flatMap((o) => ["--set", o.origin.replace(/^--set /, "")])];
+  const variants = opts.allVariants ? ["--all-variants"] : opts.variant.flatMap((v) => ["--variant", v]);
+  return ["alexc", "compile", ...[...args, ...variants].map(shellWord)].join(" ");
+}
+
+function driftAdvice(fixable: number, extra: number, file: string, opts: { out: string; set: Override[]; variant: string[]; allVariants?: boolean }): string {
+  if (fixable + extra === 0) return `${visible(opts.out)}: up to date with ${visible(file)}\n`;
+  const lines = [];
+  if (fixable) lines.push(`${plural(fixable, "file")} out of date: run ${visible(compileCommand(file, opts))}`);
+  if (extra) lines.push(`${plural(extra, "extra file")} in the output folder: move ${extra === 1 ? "it" : "them"} elsewhere (alexc never deletes files it did not write)`);
+  return lines.join("\n") + "\n";
 }
