@@ -4,7 +4,7 @@ import { relative, resolve, sep } from "node:path";
 import { checkSpec, type CheckResult } from "../compiler.js";
 import { groupThousands } from "../report.js";
 import type { Override } from "../resolve.js";
-import { collectOverride, counts, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
+import { collectOverride, counts, deniedWarnings, exitStatus, originsOf, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
 
 function collectName(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -44,8 +44,8 @@ byte-for-byte deterministically, so committed output can be compared with a fres
       const selected = spec.results.filter((r) => (opts.allVariants ? true : opts.variant.length ? opts.variant.includes(r.variant ?? "") : r.variant === undefined));
       printDiagnostics(spec.results.filter((r) => selected.includes(r) || r.variant === undefined));
       if (failed(selected, opts.denyWarnings === true) || selected.some((r) => !r.checked?.complete)) {
-        process.stderr.write(`${summary(selected)}; nothing written\n`);
-        process.exitCode = EXIT_DIAGNOSTICS;
+        process.stderr.write(`${summary(selected)}; nothing written${deniedWarnings(selected, opts.denyWarnings === true)}\n`);
+        process.exitCode = exitStatus(selected, originsOf(opts.set), opts.denyWarnings === true) || EXIT_DIAGNOSTICS;
         return;
       }
       // The emitter (handlebars) loads only when compiling, keeping `check` start-up small.

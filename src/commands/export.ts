@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { checkSource } from "../compiler.js";
 import type { Override } from "../resolve.js";
 import { outputError, writeAtomic } from "../write.js";
-import { collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
+import { collectOverride, exitStatus, originsOf, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
 
 export function registerExport(program: Command): void {
   program
@@ -41,7 +41,7 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
       printDiagnostics([result]);
       if (failed([result], false) || !result.checked?.complete) {
         process.stderr.write(`${summary([result])}; nothing written\n`);
-        process.exitCode = EXIT_DIAGNOSTICS;
+        process.exitCode = exitStatus([result], originsOf(opts.set)) || EXIT_DIAGNOSTICS;
         return;
       }
       // tfjs loads only here; prod mode keeps it from printing its Node.js advice.

@@ -9,13 +9,14 @@ export function registerFmt(program: Command): void {
   program
     .command("fmt")
     .description("rewrite .anet files in the canonical layout (comments kept)")
-    .argument("[files...]", ".anet files, directories or glob patterns", ["."])
+    .argument("[files...]", ".anet files, directories or glob patterns", ["specs"])
     .option("--check", "write nothing; list the files that would change and exit 1 if any")
     .addHelpText(
       "after",
       `
 Examples:
-  $ alexc fmt specs/                 # rewrite every .anet under specs/
+  $ alexc fmt                        # rewrite every .anet under specs/
+  $ alexc fmt models/ other.anet     # or those named
   $ alexc fmt --check specs/         # in CI: exit 1 and list what is not formatted
 
 Files that do not parse are reported and left as they are (exit 1).`,
