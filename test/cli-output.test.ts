@@ -42,7 +42,7 @@ const everyCommand: Array<[string[], number]> = [
   [["check", "specs/", "--format", "github"], 0],
   [["check", "specs/", "--format", "sarif"], 0],
   [["check", "specs/", "--format", "junit"], 0],
-  [["check", "specs/alexnet.anet", "--set", "num_classes=1"], 1],
+  [["check", "specs/alexnet-table.anet", "--set", "width=0.3"], 1],
   [["variants", "specs/alexnet-table.anet"], 0],
   [["variants", "specs/alexnet-table.anet", "--format", "json"], 0],
   [["summary", "specs/alexnet.anet"], 0],
@@ -81,7 +81,7 @@ test("closed stdout and stderr: still no crash, the command's exit status", asyn
   try {
     for (const [args, status] of [
       [["check", "specs/"], 0],
-      [["check", "specs/alexnet.anet", "--set", "num_classes=1"], 1],
+      [["check", "specs/alexnet-table.anet", "--set", "width=0.3"], 1],
       [["explain"], 0],
     ] as Array<[string[], number]>) {
       const r = await runWithClosedPipe(args, dir, true);
@@ -153,6 +153,8 @@ test("output paths that cannot be written: the path, the reason, exit 2", () => 
       [["graph", "specs/alexnet.anet", "-o", "missing/g.dot"], /cannot write missing\/g\.dot: the folder missing does not exist/],
       [["lock", "specs/", "--lock", "afile/anet.lock.json"], /cannot write afile\/anet\.lock\.json: afile is a file, not a folder/],
       [["export", "specs/alexnet-mini.anet", "--no-weights", "-o", "afile/x"], /cannot create the folder afile\/x: afile is a file, not a folder/],
+      [["check", "specs/", "--locked", "--lock", "afolder"], /cannot read afolder: it is a folder/],
+      [["lock", "specs/", "--lock", "afolder"], /cannot read afolder: it is a folder/],
       [["report", "specs/alexnet-mini.anet", "-o", "afile"], /$/],
     ];
     for (const [args, message] of cases) {

@@ -4,12 +4,19 @@ import { existsSync, readFileSync } from "node:fs";
 import { checkSpec } from "../compiler.js";
 import { lockFor, LOCK_FILE, parseLock, serializeLock, type Lock } from "../lock.js";
 import { writeAtomic } from "../write.js";
+import { describeIoError, isErrnoError } from "../output.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, expandSpecs, failed, printDiagnostics, readSpec, UsageError } from "./common.js";
 
 export function readLockFile(path: string): Lock {
   if (!existsSync(path)) throw new UsageError(`${path} does not exist: run alexc lock first`);
+  let text: string;
   try {
-    return parseLock(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${isErrnoError(e) && e.code === "EISDIR" ? "it is a folder" : describeIoError(e as NodeJS.ErrnoException)}`);
+  }
+  try {
+    return parseLock(text);
   } catch (e) {
     throw new UsageError(`${path}: ${(e as Error).message}`);
   }
