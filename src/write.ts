@@ -22,7 +22,7 @@ export function outputError(path: string, e: unknown, what = "cannot write"): Er
     const blocker = firstNonFolder(path);
     if (blocker !== undefined) return new OutputPathError(`${what} ${path}: ${blocker} is a file, not a folder`);
   }
-  if (e.code === "ENOENT") return new OutputPathError(`${what} ${path}: the folder ${dirname(path)} does not exist`);
+  if (e.code === "ENOENT" && !isFolder(dirname(path))) return new OutputPathError(`${what} ${path}: the folder ${dirname(path)} does not exist`);
   return new OutputPathError(`${what} ${path}: ${describeIoError(e)}`);
 }
 

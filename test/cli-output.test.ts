@@ -173,6 +173,16 @@ test("output paths that cannot be written: the path, the reason, exit 2", () => 
   }
 });
 
+test("a folder the file system refuses (sysfs, even for root): permission denied, exit 2", () => {
+  const r = runCli(["graph", "specs/alexnet-mini.anet", "-o", "/sys/alexc-test.svg"]);
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^alexc: cannot write \/sys\/alexc-test\.svg: (permission denied \(EACCES\)|read-only file system \(EROFS\))\n$/m);
+  // procfs: the folder exists but takes no new files.
+  const proc = runCli(["graph", "specs/alexnet-mini.anet", "-o", "/proc/alexc-test.svg"]);
+  assert.is(proc.status, 2, proc.stderr);
+  assert.not.match(proc.stderr, /does not exist|bug/);
+});
+
 test("a read-only output folder: permission denied, exit 2 (skipped as root, which may write anywhere)", () => {
   if (process.getuid?.() === 0) return;
   const dir = scratch();
