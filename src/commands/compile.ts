@@ -20,7 +20,7 @@ export function registerCompile(program: Command): void {
     .option("--variant <name>", "compile this variant instead of the base model (repeatable)", collectName, [] as string[])
     .option("--all-variants", "compile the base model and every variant")
     .option("--deny-warnings", "refuse to compile when warnings are not acknowledged")
-    .option("--check", "write nothing; exit 1 naming every output file that is stale, edited, missing or extra")
+    .option("--check", "write nothing; exit 1 naming every output file that is stale, edited, missing, obsolete or extra")
     .addHelpText(
       "after",
       `
