@@ -25,6 +25,7 @@ const WORDS: Record<string, string> = {
   EFBIG: "file too large",
   EBUSY: "busy",
   EPIPE: "the reader closed the pipe",
+  ENXIO: "no device or reader at the other end",
 };
 
 export function isErrnoError(e: unknown): e is NodeJS.ErrnoException & { code: string } {

@@ -91,9 +91,19 @@ export function writeAtomic(path: string, content: string | Uint8Array): void {
 }
 
 function writeInto(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, "w");
+  let fd: number;
+  try {
+    fd = openSync(path, "w");
+  } catch (e) {
+    // A pipe whose reader is gone (`-o /dev/stdout | head`) cannot even be opened: as below.
+    if ((e as NodeJS.ErrnoException).code === "ENXIO" && statOrUndefined(path)?.isFIFO()) return;
+    throw e;
+  }
   try {
     for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+  } catch (e) {
+    // `-o /dev/stdout | head`: a reader that went away is not an error (src/output.ts).
+    if ((e as NodeJS.ErrnoException).code !== "EPIPE") throw e;
   } finally {
     closeSync(fd);
   }

@@ -76,6 +76,13 @@ test("a closed stdout: every command and format is quiet and keeps its own exit 
   }
 });
 
+test("-o /dev/stdout into a shell pipe whose reader is gone: quiet, exit 0, like plain stdout", () => {
+  // The reader closes its end at once and lingers, so alexc meets a pipe without a reader.
+  const r = spawnSync("bash", ["-c", `"${process.execPath}" "${CLI}" report specs/alexnet-mini.anet -o /dev/stdout | (exec 0<&-; sleep 1); echo "status \${PIPESTATUS[0]}" >&2`], { cwd: ROOT, encoding: "utf8", env });
+  assert.match(r.stderr, /status 0\n$/, r.stderr);
+  assert.not.match(r.stderr, /EPIPE|ENXIO|cannot write|bug/);
+});
+
 test("closed stdout and stderr: still no crash, the command's exit status", async () => {
   const dir = scratch();
   try {
