@@ -33,7 +33,9 @@ function sh(script: string, cwd: string, env: Record<string, string> = {}): { st
   return { status: r.status ?? -1, out: r.stdout + r.stderr };
 }
 
-for (const out of ["generated", "src/models"]) test(`every run step of docs/ci/github-actions.yml passes on a project whose output is ${out}/`, () => {
+// The workflow always sets ALEXC_OUT (its default, generated, is asserted below), so one run with
+// another folder covers it; the hook's default without the variable is run separately below.
+for (const out of ["src/models"]) test(`every run step of docs/ci/github-actions.yml passes on a project whose output is ${out}/`, () => {
   const workflow = parse(readFileSync(join(ROOT, "docs", "ci", "github-actions.yml"), "utf8")) as { jobs: Record<string, { env?: Record<string, string>; steps: Array<{ run?: string; name?: string }> }> };
   const steps = Object.values(workflow.jobs).flatMap((j) => j.steps).filter((s) => s.run !== undefined && !/^npm (ci|install)\b/.test(s.run));
   assert.ok(steps.length >= 4, "the workflow checks formatting, shapes, generated code and SARIF");
@@ -59,7 +61,8 @@ for (const out of ["generated", "src/models"]) test(`every run step of docs/ci/g
 for (const out of ["generated", "src/models"]) test(`docs/ci/pre-commit rejects a commit with an unformatted, broken or uncompiled spec and accepts a good one (output in ${out}/)`, () => {
   const dir = project(out);
   try {
-    const git = (args: string) => sh(`git -c user.email=t@example.com -c user.name=t ${args}`, dir, { ALEXC_OUT: out });
+    // Without ALEXC_OUT the hook's own default (generated) must do.
+    const git = (args: string) => sh(`git -c user.email=t@example.com -c user.name=t ${args}`, dir, out === "generated" ? {} : { ALEXC_OUT: out });
     assert.is(git("init -q").status, 0);
     copyFileSync(join(ROOT, "docs", "ci", "pre-commit"), join(dir, ".git", "hooks", "pre-commit"));
     chmodSync(join(dir, ".git", "hooks", "pre-commit"), 0o755);
