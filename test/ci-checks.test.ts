@@ -118,6 +118,26 @@ test("compile --check: a file alexc did not write is extra, named with advice to
   }
 });
 
+test("compile --check: an interrupted compile's temp file is 'partial', a planted FIFO is not read; the advised compile resolves both", () => {
+  const dir = project();
+  try {
+    const folder = join(dir, "generated/alexnet");
+    writeFileSync(join(folder, "model.ts.alexc-99999.tmp"), "half a file");
+    // With a temp file beside it, a differing file is not called a hand edit.
+    appendFileSync(join(folder, "model.ts"), "// half\n");
+    rmSync(join(folder, "train.ts"));
+    assert.is(spawnSync("mkfifo", [join(folder, "train.ts")]).status, 0);
+    const r = runCli(["compile", "specs/alexnet.anet", "--check"], { cwd: dir });
+    assert.is(r.status, 1);
+    assert.is(r.stdout, "stale    generated/alexnet/model.ts (the spec or alexc changed since it was generated)\nstale    generated/alexnet/train.ts (the spec or alexc changed since it was generated)\npartial  generated/alexnet/model.ts.alexc-99999.tmp (left by an interrupted compile; the next compile removes it)\n");
+    followAdvice(r.stderr, dir);
+    const after = runCli(["compile", "specs/alexnet.anet", "--check"], { cwd: dir });
+    assert.is(after.status, 0, after.stdout + after.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("compile --check names a generated file edited by hand", () => {
   const dir = project();
   try {

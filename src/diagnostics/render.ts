@@ -4,7 +4,7 @@
  */
 import type { SourceFile } from "../source.js";
 import type { Diagnostic } from "./diagnostic.js";
-import { visible, visibleSourceLine } from "./visible.js";
+import { visible, visibleLine } from "./visible.js";
 
 export interface Style {
   error(s: string): string;
@@ -40,12 +40,11 @@ export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, st
     lines.push(`${pad}${style.note("-->")} ${path}:${start.line}:${start.column}`);
     lines.push(`${pad} ${style.note("|")}`);
     const raw = file.lineText(start.line);
-    lines.push(`${style.note(String(start.line).padStart(gutter))} ${style.note("|")} ${visibleSourceLine(raw)}`);
-    // Multi-line spans are underlined to the end of their first line. Widths are measured on the
-    // line as shown, so the caret stays under its text when a control character was escaped.
-    const before = visibleSourceLine(raw.slice(0, start.column - 1)).length;
-    const under = visibleSourceLine(end.line === start.line ? raw.slice(start.column - 1, end.column) : raw.slice(start.column - 1)).length;
-    const caret = `${" ".repeat(before)}${"^".repeat(Math.max(1, under))}`;
+    // Multi-line spans are underlined to the end of their first line.
+    const rawWidth = end.line === start.line ? Math.max(1, end.column - start.column + 1) : Math.max(1, raw.length - start.column + 1);
+    const { text, column, width } = visibleLine(raw, start.column, rawWidth);
+    lines.push(`${style.note(String(start.line).padStart(gutter))} ${style.note("|")} ${text}`);
+    const caret = `${" ".repeat(column - 1)}${"^".repeat(width)}`;
     lines.push(`${pad} ${style.note("|")} ${paint(caret)}${d.label ? ` ${paint(visible(d.label))}` : ""}`);
     for (const r of d.related) {
       const p = file.position(r.span.start);

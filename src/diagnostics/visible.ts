@@ -22,6 +22,17 @@ export function visibleSourceLine(s: string): string {
   return visible(s.replace(/\t/g, " "));
 }
 
+/**
+ * A source line as shown under a diagnostic, with the caret's 1-based column and width moved to
+ * match: an escaped control character is several columns wide (`\x1b`), so the caret stays under
+ * the text it marks.
+ */
+export function visibleLine(line: string, column: number, width: number): { text: string; column: number; width: number } {
+  const before = visibleSourceLine(line.slice(0, column - 1)).length;
+  const under = visibleSourceLine(line.slice(column - 1, column - 1 + width)).length;
+  return { text: visibleSourceLine(line), column: before + 1, width: Math.max(1, under) };
+}
+
 /** As visible(), line by line: for text whose line breaks are alexc's own (commander's messages). */
 export function visibleLines(s: string): string {
   return s.split("\n").map(visible).join("\n");
