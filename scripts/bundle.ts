@@ -6,7 +6,8 @@
  *    sharp stay external and are required only by the commands that use them.
  *  - alexc.cjs: the executable (`bin`), src/launcher.cts, which runs the bundle from V8's code cache;
  *    cli.js, the old `bin` path, runs it too.
- *  - the code cache itself, made by one `alexc check` of the seed spec, so the first run is fast too.
+ *  - the code cache itself, made by one `alexc check` of the seed spec, so the first run in this
+ *    repository is fast too. It is not packed: an installed alexc makes its own (see the launcher).
  */
 import { build, type BuildOptions, type Plugin } from "esbuild";
 import { spawnSync } from "node:child_process";

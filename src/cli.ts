@@ -2,11 +2,14 @@
 /**
  * The alexc command line. Each command lives in src/commands/<name>.ts and registers itself here.
  * Exit codes: 0 clean (warnings allowed), 1 diagnostics that fail the run, 2 usage or I/O
- * problems. Never prints a stack trace: unexpected failures are one line asking for a bug report.
+ * problems, 70 a bug in alexc. Never prints a stack trace: unexpected failures are one line asking
+ * for a bug report; file-system failures are said with their path (src/output.ts).
  */
 import { Command, CommanderError } from "commander";
+import { visible, visibleLines } from "./diagnostics/visible.js";
 import { OverrideSyntaxError } from "./overrides.js";
 import { OutputPathError } from "./write.js";
+import { describeIoError, EXIT_IO, guardStandardStreams, isErrnoError } from "./output.js";
 import { VERSION } from "./version.js";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./commands/common.js";
 import { registerCheck } from "./commands/check.js";
@@ -28,7 +31,7 @@ export function buildProgram(): Command {
     .description("Shape-check .anet network specs and compile them to TensorFlow.js training code.")
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .configureOutput({ writeErr: (s) => process.stderr.write(visibleLines(s)) })
     .exitOverride();
   registerCheck(program);
   registerCompile(program);
@@ -51,14 +54,20 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     if (e instanceof UsageError || e instanceof OverrideSyntaxError || e instanceof OutputPathError) {
-      process.stderr.write(`alexc: ${e.message}\n`);
+      process.stderr.write(`alexc: ${visible(e.message)}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`alexc: internal error: ${(e as Error).message}\nThis is a bug in alexc ${VERSION}; please report it with the spec that caused it.\n`);
+    // A file-system failure that no command turned into words: still the user's machine, not a bug.
+    if (isErrnoError(e) && typeof e.syscall === "string") {
+      process.stderr.write(`alexc: ${e.path !== undefined ? `${visible(e.path)}: ` : ""}${describeIoError(e)}\n`);
+      return EXIT_IO;
+    }
+    process.stderr.write(`alexc: internal error: ${visible((e as Error).message)}\nThis is a bug in alexc ${VERSION}; please report it with the spec that caused it.\n`);
     return EXIT_INTERNAL;
   }
 }
 
+guardStandardStreams();
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

@@ -5,10 +5,46 @@
  * written. Writes are confined to the output root: names cannot climb out of it, and a symlink in
  * the way (say, a committed `generated/alexnet -> ~/.ssh`) is refused.
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { describeIoError, isErrnoError } from "./output.js";
 
+/** An output that cannot be written, said with its path: exit status 2, never an internal error. */
 export class OutputPathError extends Error {}
+
+/**
+ * The message for a failed write of `path`: the file system's reason in words, and for a path
+ * through a file (ENOTDIR) or a missing folder (ENOENT), which part of the path is in the way.
+ */
+export function outputError(path: string, e: unknown, what = "cannot write"): Error {
+  if (!isErrnoError(e) || e instanceof OutputPathError) return e as Error;
+  if (e.code === "ENOTDIR" || e.code === "EEXIST") {
+    const blocker = firstNonFolder(path);
+    if (blocker !== undefined) return new OutputPathError(`${what} ${path}: ${blocker} is a file, not a folder`);
+  }
+  if (e.code === "ENOENT" && !isFolder(dirname(path))) return new OutputPathError(`${what} ${path}: the folder ${dirname(path)} does not exist`);
+  return new OutputPathError(`${what} ${path}: ${describeIoError(e)}`);
+}
+
+/** The first ancestor of `path` (or `path` itself, when it must be a folder) that exists as a non-folder. */
+function firstNonFolder(path: string): string | undefined {
+  const parts = resolve(path).split(sep);
+  for (let i = 2; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join(sep);
+    const stat = lstatOrUndefined(prefix);
+    if (stat === undefined) return undefined;
+    if (!stat.isDirectory() && !(stat.isSymbolicLink() && isFolder(prefix))) return isAbsolute(path) ? prefix : relative(process.cwd(), prefix) || prefix;
+  }
+  return undefined;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 const TEMP = /\.alexc-\d+\.tmp$/;
 
@@ -37,7 +73,43 @@ function fault(point: "before-rename" | "after-rename", count: number): void {
 
 let renames = 0;
 
+/**
+ * Writes `path` atomically. A device or pipe named as the output (`-o /dev/stdout`, `/dev/full`)
+ * is written into, never replaced: renaming a file over /dev/full would destroy the device node.
+ * File-system failures become an OutputPathError naming `path`.
+ */
 export function writeAtomic(path: string, content: string | Uint8Array): void {
+  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+  try {
+    const existing = statOrUndefined(path);
+    if (existing?.isDirectory()) throw new OutputPathError(`cannot write ${path}: it is a folder`);
+    if (existing && !existing.isFile()) writeInto(path, bytes);
+    else writeReplacing(path, bytes);
+  } catch (e) {
+    throw outputError(path, e);
+  }
+}
+
+function writeInto(path: string, bytes: Uint8Array): void {
+  let fd: number;
+  try {
+    fd = openSync(path, "w");
+  } catch (e) {
+    // A pipe whose reader is gone (`-o /dev/stdout | head`) cannot even be opened: as below.
+    if ((e as NodeJS.ErrnoException).code === "ENXIO" && statOrUndefined(path)?.isFIFO()) return;
+    throw e;
+  }
+  try {
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+  } catch (e) {
+    // `-o /dev/stdout | head`: a reader that went away is not an error (src/output.ts).
+    if ((e as NodeJS.ErrnoException).code !== "EPIPE") throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeReplacing(path: string, bytes: Uint8Array): void {
   const temp = `${path}.alexc-${process.pid}.tmp`;
   let fd: number;
   try {
@@ -49,7 +121,6 @@ export function writeAtomic(path: string, content: string | Uint8Array): void {
     fd = openSync(temp, "wx", 0o644);
   }
   try {
-    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     // A single write may be short for large buffers (weights); loop until everything is out.
     for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
     fsyncSync(fd);
@@ -63,6 +134,14 @@ export function writeAtomic(path: string, content: string | Uint8Array): void {
   } catch (e) {
     rmSync(temp, { force: true });
     throw e;
+  }
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
   }
 }
 
@@ -83,7 +162,11 @@ function syncDirectory(dir: string): void {
 function confinedFolder(root: string, dir: string): string {
   const folder = resolve(root, dir);
   if (!inside(resolve(root), folder)) throw new OutputPathError(`${dir} would be written outside ${root}`);
-  mkdirSync(folder, { recursive: true });
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (e) {
+    throw outputError(join(root, dir), e, "cannot create the folder");
+  }
   const realRoot = realpathSync(root);
   const realFolder = realpathSync(folder);
   if (!inside(realRoot, realFolder)) throw new OutputPathError(`${join(root, dir)} is a symlink to ${realFolder}, outside ${root}: refusing to write through it`);
@@ -100,7 +183,12 @@ export function writeOutputs(root: string, dir: string, files: Map<string, strin
     const path = resolve(folder, name);
     if (dirname(path) !== folder) throw new OutputPathError(`${name} is not a plain file name`);
     if (lstatOrUndefined(path)?.isDirectory()) throw new OutputPathError(`${join(root, dir, name)} is a directory`);
-    writeAtomic(path, content);
+    // Inside the output folder every entry is alexc's to replace, whatever it is now.
+    try {
+      writeReplacing(path, Buffer.from(content, "utf8"));
+    } catch (e) {
+      throw outputError(join(root, dir, name), e);
+    }
     written.push(join(root, dir, name));
   }
   syncDirectory(folder);
@@ -113,4 +201,33 @@ function lstatOrUndefined(path: string) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Deletes files an earlier compile wrote that it no longer writes (src/drift.ts finds them), then
+ * each folder of theirs that is left empty. Entries are unlinked, never followed, and must lie
+ * inside the output root.
+ */
+export function removeOutputs(root: string, files: string[]): string[] {
+  const removed: string[] = [];
+  const folders = new Set<string>();
+  for (const file of files) {
+    if (!inside(resolve(root), resolve(file))) throw new OutputPathError(`${file} is outside ${root}: not removing it`);
+    try {
+      unlinkSync(file);
+      removed.push(file);
+      folders.add(dirname(file));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw outputError(file, e, "cannot remove");
+    }
+  }
+  for (const folder of [...folders].sort().reverse()) {
+    if (resolve(folder) === resolve(root)) continue;
+    try {
+      if (readdirSync(folder).length === 0) rmdirSync(folder);
+    } catch {
+      // Someone else's file appeared, or the folder went: it stays, and --check says what is left.
+    }
+  }
+  return removed;
 }

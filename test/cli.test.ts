@@ -82,9 +82,9 @@ test("three syntax errors: all reported, exit 1, no stack trace", () => {
   assert.not.match(r.stderr, /\n\s+at /);
 });
 
-test("--set with an unknown name: exit 1 with a did-you-mean", () => {
+test("--set with an unknown name: exit 2 (a command-line mistake, docs: exit statuses) with a did-you-mean", () => {
   const r = runCli(["check", "specs/alexnet.anet", "--set", "num_clases=5"]);
-  assert.is(r.status, 1);
+  assert.is(r.status, 2);
   assert.match(r.stderr, /unknown parameter 'num_clases'/);
   assert.match(r.stderr, /did you mean 'num_classes'\?/);
 });
@@ -147,8 +147,8 @@ test("several files in one run: each checked, one summary, exit 1 if any fails",
 });
 
 const overrides: Array<[string, string[], number, RegExp]> = [
-  ["an int parameter given a fraction", ["--set", "num_classes=2.5"], 1, /'num_classes' is an int parameter; 2\.5 is not a whole number/],
-  ["a value outside the declared bounds", ["--set", "num_classes=1"], 1, /'num_classes' must be >= 2; --set num_classes=1 gives 1[\s\S]*the bound is declared here: specs\/alexnet\.anet:4:39/],
+  ["an int parameter given a fraction", ["--set", "num_classes=2.5"], 2, /'num_classes' is an int parameter; 2\.5 is not a whole number/],
+  ["a value outside the declared bounds", ["--set", "num_classes=1"], 2, /'num_classes' must be >= 2; --set num_classes=1 gives 1[\s\S]*the bound is declared here: specs\/alexnet\.anet:4:39/],
   ["the last --set wins", ["--set", "num_classes=1", "--set", "num_classes=10"], 0, /1 spec, 1 variant: 0 errors/],
   ["exact decimals", ["--set", "num_classes=1e1"], 0, /0 errors/],
 ];

@@ -51,10 +51,23 @@ test("a variant that does not resolve is compared by its diagnostics, and shown 
   assert.match(html, /error\[E0114\]: --variant num_classes=5\.5/);
 });
 
-test("alexc report: a malformed --variant is a usage error naming --variant", () => {
-  const r = runCli(["report", "specs/alexnet.anet", "--variant", "num_classes"]);
+test("alexc report: a malformed --compare is a usage error naming --compare", () => {
+  const r = runCli(["report", "specs/alexnet.anet", "--compare", "num_classes"]);
   assert.is(r.status, 2);
-  assert.match(r.stderr, /--variant num_classes: expected name=value/);
+  assert.match(r.stderr, /--compare num_classes: expected name=value/);
+});
+
+test("alexc report: --variant means a variant of the spec, as in compile; overrides there are pointed to --compare", () => {
+  const old = runCli(["report", "specs/alexnet.anet", "--variant", "num_classes=5"]);
+  assert.is(old.status, 2);
+  assert.match(old.stderr, /^alexc: --variant takes the name of a variant in the spec \(as in compile\); to compare with overrides, use --compare num_classes=5\n/);
+  const named = runCli(["report", "specs/alexnet-table.anet", "--variant", "flowers"]);
+  assert.is(named.status, 0, named.stderr);
+  assert.match(named.stderr, /^variant flowers: 0 errors/m);
+  assert.match(named.stdout, /alexnet_table · variant flowers/);
+  const unknown = runCli(["report", "specs/alexnet.anet", "--variant", "tulips"]);
+  assert.is(unknown.status, 2, "an unknown variant is a command-line mistake, as in compile");
+  assert.match(unknown.stderr, /no variant 'tulips'/);
 });
 
 const hasChromium = existsSync(CHROMIUM);
@@ -142,9 +155,9 @@ browserTest("alexc report with two variants shows the comparison, and each varia
   const dir = mkdtempSync(join(tmpdir(), "alexc-report-"));
   try {
     const out = join(dir, "v.html");
-    const r = runCli(["report", "specs/alexnet.anet", "-o", out, "--variant", "num_classes=5", "--variant", "num_classes=100"]);
+    const r = runCli(["report", "specs/alexnet.anet", "-o", out, "--compare", "num_classes=5", "--compare", "num_classes=100"]);
     assert.is(r.status, 0, r.stderr);
-    assert.match(r.stderr, /variant num_classes=5: 0 errors, 1 warning/);
+    assert.match(r.stderr, /with num_classes=5: 0 errors, 1 warning/);
     await withPage(async (page, problems) => {
       await page.goto(pathToFileURL(out).href);
       const compare = page.locator("section.comparison table.compare").first();

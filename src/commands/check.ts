@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { visible } from "../diagnostics/visible.js";
 import { formatShape } from "../layers/kind.js";
 import { formatParams } from "../params.js";
 import { groupThousands, layerTable, type SpecReport } from "../report.js";
@@ -7,7 +8,7 @@ import type { Override } from "../resolve.js";
 import { firstError } from "../variants.js";
 import { compareWithLock, LOCK_FILE } from "../lock.js";
 import { readLockFile } from "./lock.js";
-import { allResults, checkFile, expandSpecs, UsageError, collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, specSummary } from "./common.js";
+import { allResults, checkFile, deniedWarnings, exitStatus, originsOf, expandSpecs, UsageError, collectOverride, printDiagnostics, specSummary } from "./common.js";
 
 export function registerCheck(program: Command): void {
   program
@@ -41,17 +42,17 @@ Exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage o
         if (lock) base.diagnostics.push(...compareWithLock(f, report.ast, report.results, lock, opts.lock));
         return report;
       });
-      if (opts.format === "text") printText(reports);
+      if (opts.format === "text") printText(reports, opts.denyWarnings === true);
       else process.stdout.write(formatReports(opts.format, reports, opts.denyWarnings === true));
-      process.exitCode = failed(allResults(reports), opts.denyWarnings === true) ? EXIT_DIAGNOSTICS : EXIT_OK;
+      process.exitCode = exitStatus(allResults(reports), originsOf(opts.set), opts.denyWarnings === true);
     });
 }
 
-function printText(reports: SpecReport[]): void {
+function printText(reports: SpecReport[], denyWarnings: boolean): void {
   for (const report of reports) {
     const [base, ...variants] = report.results;
     if (!base?.checked) continue;
-    if (reports.length > 1) process.stdout.write(`${base.file.path}\n`);
+    if (reports.length > 1) process.stdout.write(`${visible(base.file.path)}\n`);
     const params = base.checked.model.params;
     process.stdout.write(`model ${base.checked.model.name}${params.length ? ` (${formatParams(params)})` : ""}\n${layerTable(base.checked)}\n`);
     for (const v of variants) {
@@ -65,5 +66,5 @@ function printText(reports: SpecReport[]): void {
     process.stdout.write("\n");
   }
   printDiagnostics(allResults(reports));
-  process.stderr.write(specSummary(reports) + "\n");
+  process.stderr.write(specSummary(reports) + deniedWarnings(allResults(reports), denyWarnings) + "\n");
 }

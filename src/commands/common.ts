@@ -1,11 +1,12 @@
 /** Shared pieces of the CLI commands: reading specs, printing diagnostics, summaries, exit codes. */
 import { readFileSync, statSync } from "node:fs";
+import { visible } from "../diagnostics/visible.js";
 import { globSync } from "tinyglobby";
 import { isAbsolute } from "node:path";
 import { checkSource, checkSpec, diagnosticKey, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
 import type { CheckedModel } from "../check.js";
 import type { DiagnosticCounts } from "../summary.js";
-import { DiagnosticBag } from "../diagnostics/diagnostic.js";
+import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SpecReport } from "../report.js";
 import { matrixAxes, runMatrix } from "../variants.js";
 import { renderDiagnostic, styleFor } from "../diagnostics/render.js";
@@ -53,6 +54,36 @@ export function counts(results: CheckResult[]): string {
 
 export function failed(results: CheckResult[], denyWarnings: boolean): boolean {
   return results.some((r) => errorCount(r.diagnostics) > 0 || (denyWarnings && openWarningCount(r.diagnostics) > 0));
+}
+
+/**
+ * Whether a finding is about the command line rather than the spec: E0114 (an override that does
+ * not fit) naming one of the command line's overrides, or a `--variant` the spec lacks. The same
+ * code for a spec's own `variant` or `matrix` entry has a span or names no command-line origin.
+ */
+function aboutCommandLine(d: Diagnostic, origins: string[]): boolean {
+  if (d.code !== "E0114" || d.severity !== "error" || d.span !== undefined) return false;
+  return / has no variant '/.test(d.message) || origins.some((o) => d.message.includes(o));
+}
+
+/**
+ * The exit status of a command from its findings (the README's table): 2 when a `--set` or
+ * `--variant` is wrong, whether malformed (caught while parsing options) or not fitting the spec
+ * (unknown name, wrong type, out of bounds), since either way the command line needs fixing;
+ * else 1 when the findings fail the run; else 0. `origins`: how the command line's overrides
+ * appear in messages (Override.origin, e.g. `--set num_classes=5`).
+ */
+export function exitStatus(results: CheckResult[], origins: string[], denyWarnings = false): number {
+  if (results.some((r) => r.diagnostics.some((d) => aboutCommandLine(d, origins)))) return EXIT_USAGE;
+  return failed(results, denyWarnings) ? EXIT_DIAGNOSTICS : EXIT_OK;
+}
+
+export const originsOf = (overrides: Override[]): string[] => overrides.map((o) => o.origin);
+
+/** The summary's tail when --deny-warnings alone made the run fail, so a failure never reads like a pass. */
+export function deniedWarnings(results: CheckResult[], denyWarnings: boolean): string {
+  if (!denyWarnings || failed(results, false) || !failed(results, true)) return "";
+  return " — failed: warnings are denied (--deny-warnings); fix them or acknowledge each with `allow`";
 }
 
 /** Checks a spec file completely: base, every variant, and every combination of its matrix. */
@@ -125,12 +156,8 @@ export function writeFileOrStdout(path: string | undefined, content: string | Ui
     process.stdout.write(content);
     return;
   }
-  try {
-    writeAtomic(path, content);
-  } catch (e) {
-    throw new UsageError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  process.stderr.write(`wrote ${path}\n`);
+  writeAtomic(path, content);
+  process.stderr.write(`wrote ${visible(path)}\n`);
 }
 
 export function diagnosticCounts(ds: CheckResult["diagnostics"]): { errors: number; warnings: number } {
@@ -159,10 +186,10 @@ export function runAnalysis<T>(
   const results = files.map((f) => checkSource(f, readSpec(f), { overrides: opts.set }));
   const analysed = results.flatMap((r) => (r.checked ? [{ file: r.file.path, analysis: analyse(r.checked), diagnostics: diagnosticCounts(r.diagnostics) }] : []));
   if (opts.format === "json") process.stdout.write(render.json(analysed));
-  else for (const a of analysed) process.stdout.write(`${results.length > 1 ? `${a.file}\n` : ""}${render.text(a.analysis)}\n\n`);
+  else for (const a of analysed) process.stdout.write(`${results.length > 1 ? `${visible(a.file)}\n` : ""}${render.text(a.analysis)}\n\n`);
   if (opts.format === "text") {
     printDiagnostics(results);
     process.stderr.write(summary(results) + "\n");
   }
-  process.exitCode = failed(results, false) ? EXIT_DIAGNOSTICS : EXIT_OK;
+  process.exitCode = exitStatus(results, originsOf(opts.set));
 }

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
+import { visible } from "../diagnostics/visible.js";
 import { relative, resolve, sep } from "node:path";
 import { checkSpec, type CheckResult } from "../compiler.js";
 import { groupThousands } from "../report.js";
 import type { Override } from "../resolve.js";
-import { collectOverride, counts, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
+import { collectOverride, counts, deniedWarnings, exitStatus, originsOf, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
 
 function collectName(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -19,7 +20,7 @@ export function registerCompile(program: Command): void {
     .option("--variant <name>", "compile this variant instead of the base model (repeatable)", collectName, [] as string[])
     .option("--all-variants", "compile the base model and every variant")
     .option("--deny-warnings", "refuse to compile when warnings are not acknowledged")
-    .option("--check", "write nothing; exit 1 naming every output file that is stale, edited, missing or extra")
+    .option("--check", "write nothing; exit 1 naming every output file that is stale, edited, missing, obsolete or extra")
     .addHelpText(
       "after",
       `
@@ -43,13 +44,13 @@ byte-for-byte deterministically, so committed output can be compared with a fres
       const selected = spec.results.filter((r) => (opts.allVariants ? true : opts.variant.length ? opts.variant.includes(r.variant ?? "") : r.variant === undefined));
       printDiagnostics(spec.results.filter((r) => selected.includes(r) || r.variant === undefined));
       if (failed(selected, opts.denyWarnings === true) || selected.some((r) => !r.checked?.complete)) {
-        process.stderr.write(`${summary(selected)}; nothing written\n`);
-        process.exitCode = EXIT_DIAGNOSTICS;
+        process.stderr.write(`${summary(selected)}; nothing written${deniedWarnings(selected, opts.denyWarnings === true)}\n`);
+        process.exitCode = exitStatus(selected, originsOf(opts.set), opts.denyWarnings === true) || EXIT_DIAGNOSTICS;
         return;
       }
       // The emitter (handlebars) loads only when compiling, keeping `check` start-up small.
       const { emitModel } = await import("../emit.js");
-      const { writeOutputs, checkOutputRoot } = await import("../write.js");
+      const { writeOutputs, checkOutputRoot, removeOutputs } = await import("../write.js");
       if (!opts.check) checkOutputRoot(opts.out);
       const emitted = selected.map((r) => emitModel(r.checked!, r.file));
       const problems: CheckResult[] = emitted.filter((e) => e.diagnostics.length > 0).map((e) => ({ file: spec.file, diagnostics: e.diagnostics }));
@@ -59,19 +60,45 @@ byte-for-byte deterministically, so committed output can be compared with a fres
         process.exitCode = EXIT_DIAGNOSTICS;
         return;
       }
+      const { findDrift, describeDrift, fixedByCompile } = await import("../drift.js");
+      const expected = new Map(emitted.map((e) => [e.dir, e.files]));
       if (opts.check) {
-        const { findDrift, describeDrift } = await import("../drift.js");
-        const drift = findDrift(opts.out, new Map(emitted.map((e) => [e.dir, e.files])), shown, opts.allVariants === true);
+        const drift = findDrift(opts.out, expected, shown, opts.allVariants === true);
         for (const d of drift) process.stdout.write(describeDrift(d) + "\n");
-        process.stderr.write(drift.length ? `${drift.length} file${drift.length === 1 ? "" : "s"} out of date: run alexc compile ${file}${opts.allVariants ? " --all-variants" : ""}\n` : `${opts.out}: up to date with ${file}\n`);
+        process.stderr.write(driftAdvice(drift.filter(fixedByCompile).length, drift.filter((d) => !fixedByCompile(d)).length, file, opts));
         process.exitCode = drift.length ? EXIT_DIAGNOSTICS : EXIT_OK;
         return;
       }
       for (const [i, e] of emitted.entries()) {
-        for (const w of writeOutputs(opts.out, e.dir, e.files)) process.stdout.write(`wrote ${w}\n`);
+        for (const w of writeOutputs(opts.out, e.dir, e.files)) process.stdout.write(`wrote ${visible(w)}\n`);
         const c = selected[i]!.checked!;
         process.stderr.write(`${e.dir}: ${groupThousands(c.totals.params)} params, ${groupThousands(c.totals.macs)} MACs; ${counts([selected[i]!])}\n`);
       }
+      // After the new files are in place, so a kill in between leaves an extra file, never a missing one.
+      const obsolete = findDrift(opts.out, expected, shown, opts.allVariants === true).flatMap((d) => (d.kind === "obsolete" ? d.remove ?? [] : []));
+      for (const r of removeOutputs(opts.out, obsolete)) process.stdout.write(`removed ${visible(r)}\n`);
       process.exitCode = EXIT_OK;
     });
+}
+
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
+
+/** A word the shell passes through unchanged, else single-quoted, so the advice can be pasted as is. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+/** The compile that resolves what --check found: the same spec, output folder, overrides and variants. */
+export function compileCommand(file: string, opts: { out: string; set: Override[]; variant: string[]; allVariants?: boolean }): string {
+  const args = [file, ...(opts.out !== "generated" ? ["-o", opts.out] : []), ...opts.set.flatMap((o) => ["--set", o.origin.replace(/^--set /, "")])];
+  const variants = opts.allVariants ? ["--all-variants"] : opts.variant.flatMap((v) => ["--variant", v]);
+  return ["alexc", "compile", ...[...args, ...variants].map(shellWord)].join(" ");
+}
+
+function driftAdvice(fixable: number, extra: number, file: string, opts: { out: string; set: Override[]; variant: string[]; allVariants?: boolean }): string {
+  if (fixable + extra === 0) return `${visible(opts.out)}: up to date with ${visible(file)}\n`;
+  const lines = [];
+  if (fixable) lines.push(`${plural(fixable, "file")} out of date: run ${visible(compileCommand(file, opts))}`);
+  if (extra) lines.push(`${plural(extra, "extra file")} in the output folder: move ${extra === 1 ? "it" : "them"} elsewhere (alexc never deletes files it did not write)`);
+  return lines.join("\n") + "\n";
 }

@@ -1,10 +1,11 @@
 import { Option, type Command } from "commander";
+import { visible } from "../diagnostics/visible.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { checkSource } from "../compiler.js";
 import type { Override } from "../resolve.js";
-import { writeAtomic } from "../write.js";
-import { collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
+import { outputError, writeAtomic } from "../write.js";
+import { collectOverride, exitStatus, originsOf, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
 
 export function registerExport(program: Command): void {
   program
@@ -40,7 +41,7 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
       printDiagnostics([result]);
       if (failed([result], false) || !result.checked?.complete) {
         process.stderr.write(`${summary([result])}; nothing written\n`);
-        process.exitCode = EXIT_DIAGNOSTICS;
+        process.exitCode = exitStatus([result], originsOf(opts.set)) || EXIT_DIAGNOSTICS;
         return;
       }
       // tfjs loads only here; prod mode keeps it from printing its Node.js advice.
@@ -57,12 +58,12 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
       const dir = opts.out ?? join("exported", result.checked.model.name);
       try {
         mkdirSync(dir, { recursive: true });
-        for (const [name, content] of exported.files) {
-          writeAtomic(join(dir, name), content);
-          process.stdout.write(`wrote ${join(dir, name)}\n`);
-        }
       } catch (e) {
-        throw new UsageError(`${dir}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+        throw outputError(dir, e, "cannot create the folder");
+      }
+      for (const [name, content] of exported.files) {
+        writeAtomic(join(dir, name), content);
+        process.stdout.write(`wrote ${visible(join(dir, name))}\n`);
       }
       process.exitCode = EXIT_OK;
     });

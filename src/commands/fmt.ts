@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { visible } from "../diagnostics/visible.js";
 import { SourceFile } from "../source.js";
 import { formatSource } from "../format.js";
 import { writeAtomic } from "../write.js";
@@ -8,13 +9,14 @@ export function registerFmt(program: Command): void {
   program
     .command("fmt")
     .description("rewrite .anet files in the canonical layout (comments kept)")
-    .argument("[files...]", ".anet files, directories or glob patterns", ["."])
+    .argument("[files...]", ".anet files, directories or glob patterns", ["specs"])
     .option("--check", "write nothing; list the files that would change and exit 1 if any")
     .addHelpText(
       "after",
       `
 Examples:
-  $ alexc fmt specs/                 # rewrite every .anet under specs/
+  $ alexc fmt                        # rewrite every .anet under specs/
+  $ alexc fmt models/ other.anet     # or those named
   $ alexc fmt --check specs/         # in CI: exit 1 and list what is not formatted
 
 Files that do not parse are reported and left as they are (exit 1).`,
@@ -31,11 +33,11 @@ Files that do not parse are reported and left as they are (exit 1).`,
         }
         if (result.text === text) continue;
         if (opts.check) {
-          process.stdout.write(`${path}\n`);
+          process.stdout.write(`${visible(path)}\n`);
           failed = true;
         } else {
           writeAtomic(path, result.text);
-          process.stdout.write(`formatted ${path}\n`);
+          process.stdout.write(`formatted ${visible(path)}\n`);
         }
       }
       if (opts.check && failed) process.stderr.write("these files are not formatted: run alexc fmt on them\n");

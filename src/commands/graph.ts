@@ -4,7 +4,7 @@ import { buildGraph } from "../graph/model.js";
 import { toDot } from "../graph/dot.js";
 import { toMermaid } from "../graph/mermaid.js";
 import type { Override } from "../resolve.js";
-import { collectOverride, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, writeFileOrStdout } from "./common.js";
+import { collectOverride, exitStatus, originsOf, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, writeFileOrStdout } from "./common.js";
 
 type Format = "dot" | "mermaid" | "svg";
 
@@ -34,7 +34,7 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
       printDiagnostics([result]);
       if (failed([result], false) || !result.checked) {
         process.stderr.write(`${summary([result])}; nothing written\n`);
-        process.exitCode = EXIT_DIAGNOSTICS;
+        process.exitCode = exitStatus([result], originsOf(opts.set)) || EXIT_DIAGNOSTICS;
         return;
       }
       const graph = buildGraph(result.checked);

@@ -1,14 +1,22 @@
 import type { Command } from "commander";
+import { visible } from "../diagnostics/visible.js";
 import { existsSync, readFileSync } from "node:fs";
 import { checkSpec } from "../compiler.js";
 import { lockFor, LOCK_FILE, parseLock, serializeLock, type Lock } from "../lock.js";
 import { writeAtomic } from "../write.js";
+import { describeIoError, isErrnoError } from "../output.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, expandSpecs, failed, printDiagnostics, readSpec, UsageError } from "./common.js";
 
 export function readLockFile(path: string): Lock {
   if (!existsSync(path)) throw new UsageError(`${path} does not exist: run alexc lock first`);
+  let text: string;
   try {
-    return parseLock(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${isErrnoError(e) && e.code === "EISDIR" ? "it is a folder" : describeIoError(e as NodeJS.ErrnoException)}`);
+  }
+  try {
+    return parseLock(text);
   } catch (e) {
     throw new UsageError(`${path}: ${(e as Error).message}`);
   }
@@ -43,12 +51,12 @@ Specs with errors are not locked (exit 1); entries for other specs already in th
         Object.defineProperty(lock, path, { value: lockFor(results), enumerable: true, writable: true, configurable: true });
       }
       if (bad) {
-        process.stderr.write(`${opts.lock} not written: fix the errors above\n`);
+        process.stderr.write(`${visible(opts.lock)} not written: fix the errors above\n`);
         process.exitCode = EXIT_DIAGNOSTICS;
         return;
       }
       writeAtomic(opts.lock, serializeLock(lock));
-      process.stderr.write(`wrote ${opts.lock} (${files.length} spec${files.length === 1 ? "" : "s"})\n`);
+      process.stderr.write(`wrote ${visible(opts.lock)} (${files.length} spec${files.length === 1 ? "" : "s"})\n`);
       process.exitCode = EXIT_OK;
     });
 }

@@ -6,16 +6,25 @@ import { toDot } from "../graph/dot.js";
 import { OverrideSyntaxError, parseOverride } from "../overrides.js";
 import type { Override } from "../resolve.js";
 import { VERSION } from "../version.js";
-import { collectOverride, counts, EXIT_DIAGNOSTICS, EXIT_OK, positiveInteger, printDiagnostics, readSpec, UsageError, writeFileOrStdout } from "./common.js";
+import { collectOverride, counts, exitStatus, originsOf, positiveInteger, printDiagnostics, readSpec, UsageError, writeFileOrStdout } from "./common.js";
 
-/** `--variant "num_classes=5,width=0.5"`: one more model to compare, as overrides on top of --set. */
-function collectVariant(value: string, previous: Override[][]): Override[][] {
+/** `--compare "num_classes=5,width=0.5"`: one more model to compare, as overrides on top of --set. */
+function collectComparison(value: string, previous: Override[][]): Override[][] {
   try {
-    return [...previous, value.split(",").map((part) => parseOverride(part)).map((o) => ({ ...o, origin: o.origin.replace(/^--set /, "--variant ") }))];
+    return [...previous, value.split(",").map((part) => parseOverride(part)).map((o) => ({ ...o, origin: o.origin.replace(/^--set /, "--compare ") }))];
   } catch (e) {
     if (!(e instanceof OverrideSyntaxError)) throw e;
-    throw new UsageError(`--variant ${value}: expected name=value[,name=value…], e.g. --variant num_classes=5`);
+    throw new UsageError(`--compare ${value}: expected name=value[,name=value…], e.g. --compare num_classes=5`);
   }
+}
+
+/**
+ * `--variant NAME` means a `variant` block of the spec, as in `compile`. Before, report took
+ * overrides here; that spelling now says where they went instead of being read as a name.
+ */
+function collectVariantName(value: string, previous: string[]): string[] {
+  if (value.includes("=")) throw new UsageError(`--variant takes the name of a variant in the spec (as in compile); to compare with overrides, use --compare ${value}`);
+  return [...previous, value];
 }
 
 export function registerReport(program: Command): void {
@@ -26,26 +35,32 @@ export function registerReport(program: Command): void {
     .option("-o, --out <file>", "write the page to this file instead of standard output")
     .option("-b, --batch <n>", "batch size for the training-memory estimate (default: the spec's train batch)", positiveInteger)
     .option("-s, --set <name=value>", "override a parameter (repeatable)", collectOverride, [] as Override[])
-    .option("--variant <name=value,...>", "also report the spec with these overrides, and compare (repeatable)", collectVariant, [] as Override[][])
+    .option("--variant <name>", "also report this variant of the spec, and compare (repeatable)", collectVariantName, [] as string[])
+    .option("--compare <name=value,...>", "also report the spec with these overrides, and compare (repeatable)", collectComparison, [] as Override[][])
     .addHelpText(
       "after",
       `
 Examples:
   $ alexc report specs/alexnet.anet -o report.html
-  $ alexc report specs/alexnet.anet -o compare.html --variant num_classes=5 --variant num_classes=100
+  $ alexc report specs/alexnet-table.anet -o variants.html --variant flowers --variant cifar
+  $ alexc report specs/alexnet.anet -o compare.html --compare num_classes=5 --compare num_classes=100
 
 The page has no script and fetches nothing: it works offline and can be mailed or archived.
 It is written even when the spec has errors (they are shown in it); the exit status is 1 then.
 Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
     )
-    .action(async (file: string, opts: { out?: string; batch?: number; set: Override[]; variant: Override[][] }) => {
+    .action(async (file: string, opts: { out?: string; batch?: number; set: Override[]; variant: string[]; compare: Override[][] }) => {
       const text = readSpec(file);
-      const runs = [{ label: "", overrides: opts.set }, ...opts.variant.map((v) => ({ label: v.map((o) => `${o.name}=${o.value}`).join(", "), overrides: [...opts.set, ...v] }))];
+      const runs: Array<{ label: string; overrides: Override[]; variant?: string }> = [
+        { label: "", overrides: opts.set },
+        ...opts.variant.map((v) => ({ label: `variant ${v}`, overrides: opts.set, variant: v })),
+        ...opts.compare.map((v) => ({ label: v.map((o) => `${o.name}=${o.value}`).join(", "), overrides: [...opts.set, ...v] })),
+      ];
       const { dotToSvg } = await import("../graph/svg.js");
       const { buildReport } = await import("../html/report.js");
       const entries = [];
       for (const run of runs) {
-        const result = checkSource(file, text, { overrides: run.overrides });
+        const result = checkSource(file, text, { overrides: run.overrides, ...(run.variant !== undefined ? { variant: run.variant } : {}) });
         const analysed = result.checked ? details(result.checked, opts.batch) : undefined;
         const diagram = result.checked ? await dotToSvg(toDot(buildGraph(result.checked))) : undefined;
         entries.push({ label: run.label, result, ...(analysed ? { details: analysed } : {}), ...(diagram ? { diagram } : {}) });
@@ -54,10 +69,10 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
       for (const e of entries.slice(1)) {
         // A variant repeats the spec's warnings; only its errors are news.
         const errors = e.result.diagnostics.filter((d) => d.severity === "error");
-        process.stderr.write(`variant ${e.label}: ${counts([e.result])}\n`);
+        process.stderr.write(`${e.label.startsWith("variant ") ? "" : "with "}${e.label}: ${counts([e.result])}\n`);
         if (errors.length) printDiagnostics([{ ...e.result, diagnostics: errors }]);
       }
       writeFileOrStdout(opts.out, buildReport(entries, { version: VERSION }));
-      process.exitCode = entries.some((e) => errorCount(e.result.diagnostics) > 0) ? EXIT_DIAGNOSTICS : EXIT_OK;
+      process.exitCode = exitStatus(entries.map((e) => e.result), [...originsOf(opts.set), ...opts.compare.flat().map((o) => o.origin)]);
     });
 }

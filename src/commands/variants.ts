@@ -6,7 +6,8 @@ import { OverrideSyntaxError } from "../overrides.js";
 import { Rational } from "../rational.js";
 import { groupThousands } from "../report.js";
 import { firstError, matrixAxes, runMatrix, type MatrixAxis } from "../variants.js";
-import { EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, readSpec } from "./common.js";
+import { EXIT_DIAGNOSTICS, EXIT_OK, exitStatus, printDiagnostics, readSpec } from "./common.js";
+import { visible } from "../diagnostics/visible.js";
 
 function collectAxis(value: string, previous: MatrixAxis[]): MatrixAxis[] {
   const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/.exec(value);
@@ -58,7 +59,8 @@ Exit status: 0 when every row checks, 1 when any row has errors, 2 usage or I/O 
       else process.stdout.write(table(rows) + "\n");
       const failing = rows.filter((r) => firstError(r.result));
       if (opts.format === "text") process.stderr.write(`${rows.length - failing.length} of ${rows.length} check\n`);
-      process.exitCode = failing.length > 0 || bag.hasErrors ? EXIT_DIAGNOSTICS : EXIT_OK;
+      // Axes from --set are the command line; the spec's own matrix is the spec.
+      process.exitCode = exitStatus(rows.map((r) => r.result), opts.set.map((a) => `matrix ${a.name}=`)) || (failing.length > 0 || bag.hasErrors ? EXIT_DIAGNOSTICS : EXIT_OK);
     });
 }
 
@@ -86,7 +88,7 @@ function table(rows: Row[]): string {
     const ok = c?.complete && !error;
     return [
       ...keys.map((k) => r.label[k] ?? ""),
-      error ? `${error.code} ${error.message}` : "ok",
+      error ? `${error.code} ${visible(error.message)}` : "ok",
       c ? formatShape(c.input) : "",
       ok ? formatShape(c.output!) : "",
       ok ? groupThousands(c.totals.params) : "",

@@ -4,6 +4,7 @@
  */
 import type { SourceFile } from "../source.js";
 import type { Diagnostic } from "./diagnostic.js";
+import { visible, visibleLine } from "./visible.js";
 
 export interface Style {
   error(s: string): string;
@@ -24,38 +25,41 @@ export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
   return stream.isTTY ? colour : plain;
 }
 
+/** Every piece of a diagnostic can carry user text (names, strings, file names): shown visibly, never acted on. */
 export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, style: Style = plain): string {
+  const path = file ? visible(file.path) : "";
   const sev = d.acknowledged !== undefined ? "warning (acknowledged)" : d.severity;
   const paint = d.severity === "error" ? style.error : style.warning;
-  const where = d.variant !== undefined ? `[${d.variant}] ` : "";
-  const lines = [`${paint(`${sev}[${d.code}]`)}${style.bold(`: ${where}${d.message}`)}`];
+  const where = d.variant !== undefined ? `[${visible(d.variant)}] ` : "";
+  const lines = [`${paint(`${sev}[${d.code}]`)}${style.bold(`: ${where}${visible(d.message)}`)}`];
   if (file && d.span) {
     const start = file.position(d.span.start);
     const end = file.position(Math.max(d.span.start, d.span.end - 1));
     const gutter = String(end.line).length;
     const pad = " ".repeat(gutter);
-    lines.push(`${pad}${style.note("-->")} ${file.path}:${start.line}:${start.column}`);
+    lines.push(`${pad}${style.note("-->")} ${path}:${start.line}:${start.column}`);
     lines.push(`${pad} ${style.note("|")}`);
-    const text = file.lineText(start.line);
-    lines.push(`${style.note(String(start.line).padStart(gutter))} ${style.note("|")} ${text}`);
+    const raw = file.lineText(start.line);
     // Multi-line spans are underlined to the end of their first line.
-    const width = end.line === start.line ? Math.max(1, end.column - start.column + 1) : Math.max(1, text.length - start.column + 1);
-    const caret = `${" ".repeat(start.column - 1)}${"^".repeat(width)}`;
-    lines.push(`${pad} ${style.note("|")} ${paint(caret)}${d.label ? ` ${paint(d.label)}` : ""}`);
+    const rawWidth = end.line === start.line ? Math.max(1, end.column - start.column + 1) : Math.max(1, raw.length - start.column + 1);
+    const { text, column, width } = visibleLine(raw, start.column, rawWidth);
+    lines.push(`${style.note(String(start.line).padStart(gutter))} ${style.note("|")} ${text}`);
+    const caret = `${" ".repeat(column - 1)}${"^".repeat(width)}`;
+    lines.push(`${pad} ${style.note("|")} ${paint(caret)}${d.label ? ` ${paint(visible(d.label))}` : ""}`);
     for (const r of d.related) {
       const p = file.position(r.span.start);
-      lines.push(`${pad} ${style.note("|")} ${style.dim(`${r.message}: ${file.path}:${p.line}:${p.column}`)}`);
+      lines.push(`${pad} ${style.note("|")} ${style.dim(`${visible(r.message)}: ${path}:${p.line}:${p.column}`)}`);
     }
   } else if (file) {
-    lines.push(`  ${style.note("-->")} ${file.path}`);
+    lines.push(`  ${style.note("-->")} ${path}`);
     for (const r of d.related) {
       const p = file.position(r.span.start);
-      lines.push(`  ${style.note("|")} ${style.dim(`${r.message}: ${file.path}:${p.line}:${p.column}`)}`);
+      lines.push(`  ${style.note("|")} ${style.dim(`${visible(r.message)}: ${path}:${p.line}:${p.column}`)}`);
     }
   }
   const gutter = file && d.span ? " ".repeat(String(file.position(d.span.end).line).length) : " ";
-  for (const n of d.notes) lines.push(`${gutter} ${style.note("=")} ${style.bold("note")}: ${n}`);
-  if (d.help) lines.push(`${gutter} ${style.note("=")} ${style.bold("help")}: ${d.help}`);
-  if (d.acknowledged !== undefined) lines.push(`${gutter} ${style.note("=")} ${style.bold("allowed")}: ${d.acknowledged}`);
+  for (const n of d.notes) lines.push(`${gutter} ${style.note("=")} ${style.bold("note")}: ${visible(n)}`);
+  if (d.help) lines.push(`${gutter} ${style.note("=")} ${style.bold("help")}: ${visible(d.help)}`);
+  if (d.acknowledged !== undefined) lines.push(`${gutter} ${style.note("=")} ${style.bold("allowed")}: ${visible(d.acknowledged)}`);
   return lines.join("\n");
 }

@@ -5,6 +5,7 @@
  */
 import type { CheckResult } from "../compiler.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { visible } from "../diagnostics/visible.js";
 
 /** Message text: %, CR and LF are escaped so a finding stays one command. */
 function escapeData(s: string): string {
@@ -22,7 +23,8 @@ function command(d: Diagnostic): string {
 }
 
 export function githubLine(result: CheckResult, d: Diagnostic): string {
-  const props = [`file=${escapeProperty(result.file.path)}`];
+  // A control character in a file name is never meant: shown visibly, like everywhere else.
+  const props = [`file=${escapeProperty(visible(result.file.path))}`];
   if (d.span) {
     const start = result.file.position(d.span.start);
     // GitHub's end column is inclusive: the last character of the span.
@@ -30,11 +32,13 @@ export function githubLine(result: CheckResult, d: Diagnostic): string {
     props.push(`line=${start.line}`, `col=${start.column}`, `endLine=${end.line}`, `endColumn=${end.column}`);
   }
   props.push(`title=${escapeProperty(`${d.code}${d.acknowledged !== undefined ? " (acknowledged)" : ""}`)}`);
+  // The line breaks between parts are ours (escaped as %0A below); user text inside a part is made
+  // visible first, so it can neither end the command nor colour the log.
   const body = [
-    `${d.variant !== undefined ? `[${d.variant}] ` : ""}${d.message}${d.label ? `: ${d.label}` : ""}`,
-    ...d.notes.map((n) => `note: ${n}`),
-    ...(d.help ? [`help: ${d.help}`] : []),
-    ...(d.acknowledged !== undefined ? [`allowed: ${d.acknowledged}`] : []),
+    `${d.variant !== undefined ? `[${visible(d.variant)}] ` : ""}${visible(d.message)}${d.label ? `: ${visible(d.label)}` : ""}`,
+    ...d.notes.map((n) => `note: ${visible(n)}`),
+    ...(d.help ? [`help: ${visible(d.help)}`] : []),
+    ...(d.acknowledged !== undefined ? [`allowed: ${visible(d.acknowledged)}`] : []),
   ];
   return `::${command(d)} ${props.join(",")}::${escapeData(body.join("\n"))}`;
 }

@@ -12,7 +12,13 @@ function xml(s: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+    // Characters XML 1.0 cannot hold at all.
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "");
+}
+
+/** Attribute values: line breaks and tabs as references, so they are kept instead of normalised to spaces. */
+function attr(s: string): string {
+  return xml(s).replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
 }
 
 interface Case {
@@ -37,12 +43,12 @@ export function junitReport(reports: SpecReport[], denyWarnings: boolean): strin
       const bad = failing(c.result);
       const other = c.result.diagnostics.filter((d) => !bad.includes(d));
       const failure = bad.length
-        ? `\n      <failure type="${xml(bad[0]!.code)}" message="${xml(bad[0]!.message)}">${xml(bad.map((d) => renderDiagnostic(d, file)).join("\n\n"))}</failure>`
+        ? `\n      <failure type="${attr(bad[0]!.code)}" message="${attr(bad[0]!.message)}">${xml(bad.map((d) => renderDiagnostic(d, file)).join("\n\n"))}</failure>`
         : "";
       const out = other.length ? `\n      <system-out>${xml(other.map((d) => renderDiagnostic(d, file)).join("\n\n"))}</system-out>` : "";
-      return `    <testcase classname="${xml(file.path)}" name="${xml(c.name)}">${failure}${out}${failure || out ? "\n    " : ""}</testcase>`;
+      return `    <testcase classname="${attr(file.path)}" name="${attr(c.name)}">${failure}${out}${failure || out ? "\n    " : ""}</testcase>`;
     });
-    return `  <testsuite name="${xml(file.path)}" tests="${all.length}" failures="${failures}" errors="0" skipped="0">\n${body.join("\n")}\n  </testsuite>`;
+    return `  <testsuite name="${attr(file.path)}" tests="${all.length}" failures="${failures}" errors="0" skipped="0">\n${body.join("\n")}\n  </testsuite>`;
   });
   const tests = reports.reduce((n, r) => n + cases(r).length, 0);
   const failures = reports.reduce((n, r) => n + cases(r).filter((c) => failing(c.result).length > 0).length, 0);

@@ -22,9 +22,14 @@ function region(file: SourceFile, span: Span): Record<string, unknown> {
   return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, snippet: { text: file.slice(span) } };
 }
 
+/** A relative URI reference: each path segment percent-encoded, so `#`, `?`, spaces and line breaks stay part of the name. */
+function fileUri(path: string): string {
+  return path.split("\\").join("/").split("/").map(encodeURIComponent).join("/");
+}
+
 function location(file: SourceFile, span: Span | undefined, message?: string): Record<string, unknown> {
   return {
-    physicalLocation: { artifactLocation: { uri: file.path.split("\\").join("/") }, ...(span ? { region: region(file, span) } : {}) },
+    physicalLocation: { artifactLocation: { uri: fileUri(file.path) }, ...(span ? { region: region(file, span) } : {}) },
     ...(message ? { message: { text: message } } : {}),
   };
 }
