@@ -20,6 +20,9 @@ import { registerInputs } from "./commands/inputs.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerReport } from "./commands/report.js";
 import { registerExport } from "./commands/export.js";
+import { registerInit } from "./commands/init.js";
+import { registerTrain } from "./commands/train.js";
+import { registerPredict } from "./commands/predict.js";
 
 const EXIT_INTERNAL = 70;
 
@@ -29,7 +32,9 @@ export function buildProgram(): Command {
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .exitOverride();
+    .exitOverride()
+    // train and predict pass every option after the spec to the generated program.
+    .enablePositionalOptions();
   registerCheck(program);
   registerCompile(program);
   registerVariants(program);
@@ -41,6 +46,9 @@ export function buildProgram(): Command {
   registerGraph(program);
   registerReport(program);
   registerExport(program);
+  registerInit(program);
+  registerTrain(program);
+  registerPredict(program);
   return program;
 }
 
