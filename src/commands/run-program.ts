@@ -71,8 +71,10 @@ export function runGenerated(script: string, args: string[]): Promise<number> {
       // Its own process group (see the header); Windows has no groups and delivers Ctrl-C to the console.
       detached: process.platform !== "win32",
     });
+    // Windows has no process groups: the console's Ctrl-C already reaches the child, and kill()
+    // there terminates at once, so alexc only stays alive for the child's status.
     const forward = (signal: NodeJS.Signals): void => {
-      child.kill(signal);
+      if (process.platform !== "win32") child.kill(signal);
     };
     for (const s of FORWARDED) process.on(s, forward);
     const stop = (): void => {
