@@ -4,7 +4,7 @@
  * `predict` refusing a spec with errors before running anything, and runIfEntry — the generated
  * programs' "am I the entry point" check — in CommonJS and ES modules.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -127,5 +127,46 @@ for (const ext of ["cjs", "mjs"] as const) {
     assert.is(r.imported, "other\n");
   });
 }
+
+
+/**
+ * runGenerated (alexc train/predict's child) with a stand-in program: a SIGTERM sent to alexc alone,
+ * as a process manager sends it, reaches the program, and alexc exits with the program's status, or
+ * 128 + the signal's number when the program dies of it.
+ */
+function forwarded(programSource: string): Promise<{ status: number | null; output: string }> {
+  const dir = scratch();
+  writeFileSync(join(dir, "program.ts"), programSource);
+  const runner = `import { runGenerated } from ${JSON.stringify(pathToFileURL(join(ROOT, "src/commands/run-program.ts")).href)};\nprocess.exitCode = await runGenerated(${JSON.stringify(join(dir, "program.ts"))}, ["--flag"]);\n`;
+  writeFileSync(join(dir, "runner.mts"), runner);
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(dir, "runner.mts")], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const collect = (d: Buffer): void => {
+      output += d;
+      if (output.includes("ready --flag\n") && !output.includes("sent")) {
+        output += "sent\n";
+        child.kill("SIGTERM");
+      }
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.on("close", (status) => {
+      rmSync(dir, { recursive: true, force: true });
+      done({ status, output });
+    });
+  });
+}
+
+test("train/predict's child: SIGTERM to alexc is forwarded, and alexc exits with the program's status", async () => {
+  const r = await forwarded(`process.on("SIGTERM", () => { console.log("saving"); process.exit(42); });\nconsole.log("ready " + process.argv.slice(2).join(" "));\nsetInterval(() => {}, 1000);\n`);
+  assert.is(r.status, 42, r.output);
+  assert.match(r.output, /sent\nsaving\n/);
+});
+
+test("train/predict's child: a program killed by the forwarded signal makes alexc exit 128 + its number", async () => {
+  const r = await forwarded(`console.log("ready " + process.argv.slice(2).join(" "));\nsetInterval(() => {}, 1000);\n`);
+  assert.is(r.status, 128 + 15, r.output);
+});
 
 test.run();
