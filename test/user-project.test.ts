@@ -163,6 +163,15 @@ interface Interrupted {
   ms: number;
 }
 
+/** process.kill, except that a process (group) that has already exited is not an error. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+  }
+}
+
 /**
  * Starts `command` in its own process group, waits until its output matches `ready`, then sends
  * SIGINT to the whole group, as a terminal's Ctrl-C does (or only to the leader with `leaderOnly`,
@@ -175,13 +184,13 @@ function interrupt(cwd: string, command: string, args: string[], ready: RegExp, 
     let stderr = "";
     let sentAt = 0;
     const guard = setTimeout(() => {
-      process.kill(-child.pid!, "SIGKILL");
+      signal(-child.pid!, "SIGKILL");
       fail(new Error(`${command} ${args.join(" ")}: no exit within 240 s\n${stdout}\n${stderr}`));
     }, 240_000);
     const check = (): void => {
       if (sentAt || !ready.test(stdout + stderr)) return;
       sentAt = performance.now();
-      for (let i = 0; i < (opts.times ?? 1); i++) setTimeout(() => process.kill(opts.leaderOnly ? child.pid! : -child.pid!, "SIGINT"), i * 100);
+      for (let i = 0; i < (opts.times ?? 1); i++) setTimeout(() => signal(opts.leaderOnly ? child.pid! : -child.pid!, "SIGINT"), i * 100);
     };
     child.stdout!.on("data", (d: Buffer) => ((stdout += d), check()));
     child.stderr!.on("data", (d: Buffer) => ((stderr += d), check()));
