@@ -174,10 +174,9 @@ function signal(pid: number, name: NodeJS.Signals): void {
 
 /**
  * Starts `command` in its own process group, waits until its output matches `ready`, then sends
- * SIGINT to the whole group, as a terminal's Ctrl-C does (or only to the leader with `leaderOnly`,
- * as `kill PID` does, `times` times).
+ * SIGINT to the whole group, as a terminal's Ctrl-C does (`times` times, 100 ms apart).
  */
-function interrupt(cwd: string, command: string, args: string[], ready: RegExp, opts: { leaderOnly?: boolean; times?: number } = {}): Promise<Interrupted> {
+function interrupt(cwd: string, command: string, args: string[], ready: RegExp, opts: { times?: number } = {}): Promise<Interrupted> {
   return new Promise((done, fail) => {
     const child: ChildProcess = spawn(command, args, { cwd, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -190,7 +189,7 @@ function interrupt(cwd: string, command: string, args: string[], ready: RegExp, 
     const check = (): void => {
       if (sentAt || !ready.test(stdout + stderr)) return;
       sentAt = performance.now();
-      for (let i = 0; i < (opts.times ?? 1); i++) setTimeout(() => signal(opts.leaderOnly ? child.pid! : -child.pid!, "SIGINT"), i * 100);
+      for (let i = 0; i < (opts.times ?? 1); i++) setTimeout(() => signal(-child.pid!, "SIGINT"), i * 100);
     };
     child.stdout!.on("data", (d: Buffer) => ((stdout += d), check()));
     child.stderr!.on("data", (d: Buffer) => ((stderr += d), check()));
