@@ -158,6 +158,17 @@ function forwarded(programSource: string): Promise<{ status: number | null; outp
   });
 }
 
+test("runIfEntry: `node dir/main` (no extension, as node allows for CommonJS) counts as the entry", () => {
+  const dir = scratch();
+  try {
+    writeFileSync(join(dir, "main.js"), `const { runIfEntry } = require(${JSON.stringify(join(ROOT, "dist/src/runtime/program.js"))});\nrunIfEntry(async () => { console.log("ran"); });\n`);
+    const r = spawnSync(process.execPath, [join(dir, "main")], { encoding: "utf8" });
+    assert.is(r.stdout + r.stderr, "ran\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("train/predict's child: SIGTERM to alexc is forwarded, and alexc exits with the program's status", async () => {
   const r = await forwarded(`process.on("SIGTERM", () => { console.log("saving"); process.exit(42); });\nconsole.log("ready " + process.argv.slice(2).join(" "));\nsetInterval(() => {}, 1000);\n`);
   assert.is(r.status, 42, r.output);

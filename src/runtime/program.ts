@@ -50,8 +50,6 @@ function callerFile(fn: (...args: never[]) => unknown): string | undefined {
   }
 }
 
-const withoutExtension = (path: string): string => path.slice(0, path.length - extname(path).length);
-
 /**
  * Runs `main` (see runProgram) when the module calling this is the script node was started with,
  * and does nothing when it was imported (by a test, by predict.ts). Generated train.ts and
@@ -65,7 +63,7 @@ export function runIfEntry(main: () => Promise<unknown>): void {
   if (entry === undefined || caller === undefined) return;
   const callerPath = caller.startsWith('file:') ? fileURLToPath(caller) : caller;
   // `node dist/train` names the script without its extension.
-  if (samePath(callerPath, entry) || (extname(entry) === '' && samePath(withoutExtension(callerPath), entry))) {
+  if (samePath(callerPath, entry) || (extname(entry) === '' && samePath(callerPath, entry + extname(callerPath)))) {
     void runProgram(main);
   }
 }
