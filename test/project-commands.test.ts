@@ -134,7 +134,7 @@ for (const ext of ["cjs", "mjs"] as const) {
  * as a process manager sends it, reaches the program, and alexc exits with the program's status, or
  * 128 + the signal's number when the program dies of it.
  */
-function forwarded(programSource: string): Promise<{ status: number | null; output: string }> {
+function forwarded(programSource: string, signals = 1): Promise<{ status: number | null; output: string }> {
   const dir = scratch();
   writeFileSync(join(dir, "program.ts"), programSource);
   const runner = `import { runGenerated } from ${JSON.stringify(pathToFileURL(join(ROOT, "src/commands/run-program.ts")).href)};\nprocess.exitCode = await runGenerated(${JSON.stringify(join(dir, "program.ts"))}, ["--flag"]);\n`;
@@ -146,7 +146,8 @@ function forwarded(programSource: string): Promise<{ status: number | null; outp
       output += d;
       if (output.includes("ready --flag\n") && !output.includes("sent")) {
         output += "sent\n";
-        child.kill("SIGTERM");
+        // A person's second Ctrl-C comes well after the first (the trainer merges copies within 500 ms).
+        for (let i = 0; i < signals; i++) setTimeout(() => child.kill("SIGTERM"), i * 700);
       }
     };
     child.stdout.on("data", collect);
@@ -173,6 +174,12 @@ test("train/predict's child: SIGTERM to alexc is forwarded, and alexc exits with
   const r = await forwarded(`process.on("SIGTERM", () => { console.log("saving"); process.exit(42); });\nconsole.log("ready " + process.argv.slice(2).join(" "));\nsetInterval(() => {}, 1000);\n`);
   assert.is(r.status, 42, r.output);
   assert.match(r.output, /sent\nsaving\n/);
+});
+
+test("train/predict's child: a second signal to alexc is forwarded too", async () => {
+  const r = await forwarded(`let n = 0;\nprocess.on("SIGTERM", () => { console.log("signal " + ++n); if (n === 2) process.exit(7); });\nconsole.log("ready " + process.argv.slice(2).join(" "));\nsetInterval(() => {}, 1000);\n`, 2);
+  assert.is(r.status, 7, r.output);
+  assert.match(r.output, /signal 1\nsignal 2\n/);
 });
 
 test("train/predict's child: a program killed by the forwarded signal makes alexc exit 128 + its number", async () => {
