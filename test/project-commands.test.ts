@@ -84,6 +84,18 @@ test("init refuses a package.json it cannot read, without touching it", () => {
   }
 });
 
+test("init where a file stands in for the project folder: one line, exit 2, no stack trace", () => {
+  const dir = scratch();
+  try {
+    writeFileSync(join(dir, "taken"), "");
+    const r = runCli(["init", "taken/proj"], { cwd: dir });
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^alexc: taken\/proj: cannot write \(ENOTDIR\)\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 for (const command of ["train", "predict"]) {
   test(`${command}: a spec with errors runs nothing and writes nothing (exit 1); a missing spec is exit 2`, () => {
     const dir = scratch();

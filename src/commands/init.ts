@@ -29,8 +29,24 @@ export function starterScripts(spec = STARTER_SPEC): Record<string, string> {
 
 type Outcome = "wrote" | "kept" | "updated" | "replaced";
 
+/** File-system failures (a read-only folder, a file where a folder should be) are usage errors: exit 2, one line. */
+function io<T>(path: string, action: () => T): T {
+  try {
+    return action();
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${path}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
 export function initProject(dir: string, force: boolean): { path: string; outcome: Outcome; note?: string }[] {
-  mkdirSync(dir, { recursive: true });
+  return io(dir, () => {
+    mkdirSync(dir, { recursive: true });
+    return writeStarter(dir, force);
+  });
+}
+
+function writeStarter(dir: string, force: boolean): { path: string; outcome: Outcome; note?: string }[] {
   const done: { path: string; outcome: Outcome; note?: string }[] = [];
   const copy = (name: string): void => {
     const target = join(dir, name);
@@ -39,8 +55,10 @@ export function initProject(dir: string, force: boolean): { path: string; outcom
       done.push({ path: name, outcome: "kept", note: "exists; --force replaces it" });
       return;
     }
-    mkdirSync(join(target, ".."), { recursive: true });
-    writeAtomic(target, readFileSync(join(STARTER, name)));
+    io(target, () => {
+      mkdirSync(join(target, ".."), { recursive: true });
+      writeAtomic(target, readFileSync(join(STARTER, name)));
+    });
     done.push({ path: name, outcome: existed ? "replaced" : "wrote" });
   };
   copy(STARTER_SPEC);
@@ -78,7 +96,7 @@ function packageJson(dir: string, force: boolean): { path: string; outcome: Outc
   const note = kept.length ? `kept your script${kept.length === 1 ? "" : "s"} ${kept.join(", ")} (--force replaces them)` : undefined;
   if (existed && added === 0) return { path: "package.json", outcome: "kept", ...(note ? { note } : {}) };
   // Two-space indent and a final newline, as npm writes it.
-  writeAtomic(path, JSON.stringify(meta, null, 2) + "\n");
+  io(path, () => writeAtomic(path, JSON.stringify(meta, null, 2) + "\n"));
   return { path: "package.json", outcome: existed ? "updated" : "wrote", ...(note ? { note } : {}) };
 }
 
@@ -89,7 +107,7 @@ function gitignore(dir: string): { path: string; outcome: Outcome } {
   const missing = GITIGNORE.filter((l) => !have.has(l) && !have.has(l.replace(/\/$/, "")));
   if (missing.length === 0) return { path: ".gitignore", outcome: "kept" };
   const prefix = text === undefined ? "" : text.endsWith("\n") || text === "" ? text : `${text}\n`;
-  writeAtomic(path, prefix + missing.join("\n") + "\n");
+  io(path, () => writeAtomic(path, prefix + missing.join("\n") + "\n"));
   return { path: ".gitignore", outcome: text === undefined ? "wrote" : "updated" };
 }
 
