@@ -75,7 +75,8 @@ function packageJson(dir: string, force: boolean): { path: string; outcome: Outc
   try {
     meta = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new UsageError(`${path}: not valid JSON (${(e as Error).message}); fix it, then run alexc init again`);
+    if (e instanceof SyntaxError) throw new UsageError(`${path}: not valid JSON (${e.message}); fix it, then run alexc init again`);
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     existed = false;
     meta = { name: "alexc-project", private: true, version: "0.1.0", dependencies: { alexc: `^${VERSION}` } };
   }
