@@ -198,11 +198,16 @@ function interrupt(cwd: string, command: string, args: string[], ready: RegExp):
     // After "close", not "exit": by then every process of the group has closed its output.
     child.on("close", () => {
       clearTimeout(guard);
+      if (!sentAt) fail(new Error(`${command} ${args.join(" ")} ended before its output matched ${ready}: no signal was sent (too little data?)\n${stdout}\n${stderr}`));
       done({ ...exited, stdout, stderr });
     });
   });
 }
 
+/**
+ * A progress line: some batches of the epoch are done. Off a terminal the trainer prints one every
+ * tenth of the epoch but at most every 5 s, so the epoch must outlast 5 s even on a fast machine.
+ */
 const PROGRESS = /epoch 1\/1 +[\d,]+\/[\d,]+ /;
 
 /**
@@ -229,11 +234,11 @@ async function interruptAndResume(dir: string, command: string[], out: string, r
 }
 
 test("Ctrl-C to `npx tsx train.ts` (mini model, mid-epoch) saves last/; --resume continues from the saved batch", async () => {
-  await interruptAndResume(CJS, ["npx", "--no", "--", "tsx", "generated/alexnet_mini/train.ts", "--data", "builtin:1000", "--seed", "2"], "runs/int-tsx", PROGRESS, 2);
+  await interruptAndResume(CJS, ["npx", "--no", "--", "tsx", "generated/alexnet_mini/train.ts", "--data", "builtin:3000", "--seed", "2"], "runs/int-tsx", PROGRESS, 2);
 });
 
 test("Ctrl-C to `alexc train` (node_modules/.bin/alexc, mini model, mid-epoch) saves last/; --resume continues from the saved batch", async () => {
-  await interruptAndResume(ESM, [join(ESM, "node_modules", ".bin", "alexc"), "train", "specs/alexnet-mini.anet", "--data", "builtin:1000", "--seed", "3"], "runs/int-alexc", PROGRESS, 2);
+  await interruptAndResume(ESM, [join(ESM, "node_modules", ".bin", "alexc"), "train", "specs/alexnet-mini.anet", "--data", "builtin:3000", "--seed", "3"], "runs/int-alexc", PROGRESS, 2);
 });
 
 test("Ctrl-C to `npx tsx train.ts` of the seed AlexNet at 224×224, mid-step, saves last/ within 2 s; --resume continues", async () => {
