@@ -32,9 +32,7 @@ export function buildProgram(): Command {
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .exitOverride()
-    // train and predict pass every option after the spec to the generated program.
-    .enablePositionalOptions();
+    .exitOverride();
   registerCheck(program);
   registerCompile(program);
   registerVariants(program);
@@ -47,6 +45,8 @@ export function buildProgram(): Command {
   registerReport(program);
   registerExport(program);
   registerInit(program);
+  // train and predict pass every option after the spec to the generated program.
+  program.enablePositionalOptions();
   registerTrain(program);
   registerPredict(program);
   return program;
