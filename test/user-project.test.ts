@@ -105,7 +105,7 @@ test.after(() => {
   rmSync(TEMP, { recursive: true, force: true });
 });
 
-test("the tarball installs exactly one tfjs copy, and alexc brings tsx itself", () => {
+test("the tarball installs exactly one tfjs copy", () => {
   const copies = (function find(dir: string): string[] {
     return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
       if (!e.isDirectory()) return [];
