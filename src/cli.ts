@@ -23,6 +23,9 @@ import { registerInputs } from "./commands/inputs.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerReport } from "./commands/report.js";
 import { registerExport } from "./commands/export.js";
+import { registerInit } from "./commands/init.js";
+import { registerTrain } from "./commands/train.js";
+import { registerPredict } from "./commands/predict.js";
 
 const EXIT_INTERNAL = 70;
 
@@ -44,6 +47,11 @@ export function buildProgram(): Command {
   registerGraph(program);
   registerReport(program);
   registerExport(program);
+  registerInit(program);
+  // train and predict pass every option after the spec to the generated program.
+  program.enablePositionalOptions();
+  registerTrain(program);
+  registerPredict(program);
   return program;
 }
 

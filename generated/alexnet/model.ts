@@ -2,7 +2,8 @@
 // spec-hash: 8e9c5bd920fab3d485bb378cb7a4407a5803770935813e4ded8975f0300ed7d2
 //
 // alexnet: input 3×224×224 (C×H×W), output 1000, 16,630,440 params, 311,191,824 MACs
-import * as tf from "@tensorflow/tfjs";
+// tf is alexc's own copy of TensorFlow.js, the one its runtime trains with.
+import * as tf from "alexc/runtime/tf";
 
 /** Input of one example in tfjs order (height, width, channels); the spec's 3x224x224 is C×H×W. */
 export const INPUT_SHAPE: [number, number, number] = [224, 224, 3];

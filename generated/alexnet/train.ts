@@ -8,7 +8,7 @@
 //   npx tsx train.ts --data builtin --epochs 2        # no download needed
 //   npx tsx train.ts --data path/to/images --out runs/alexnet
 //   npx tsx train.ts --help                           # every option
-import { invokedDirectly, runProgram, train, type Preprocessing, type TrainingSettings, type TrainResult } from "alexc/runtime";
+import { commandLineArgs, runIfEntry, train, type Preprocessing, type TrainingSettings, type TrainResult } from "alexc/runtime";
 import { buildModel, INPUT_SHAPE, MODEL_NAME, NUM_CLASSES, SPEC_HASH } from "./model.js";
 
 /** The spec's train section: adam(lr=0.0002, beta1=0.9, beta2=0.999, eps=1e-8), cross_entropy(label_smoothing=0), batch 32, 10 epochs. --optimizer, --lr, --label-smoothing, --batch and --epochs override it. */
@@ -31,8 +31,9 @@ export const PREPROCESSING: Preprocessing = {
 export const MODEL = { name: MODEL_NAME, specHash: SPEC_HASH, inputShape: INPUT_SHAPE, numClasses: NUM_CLASSES, buildModel };
 
 /** Runs training with command-line arguments; resolves to the run's history (undefined for --help). */
-export function main(args: string[] = process.argv.slice(2)): Promise<TrainResult | undefined> {
+export function main(args: string[] = commandLineArgs()): Promise<TrainResult | undefined> {
   return train(MODEL, TRAINING, PREPROCESSING, args);
 }
 
-if (invokedDirectly(import.meta.url)) await runProgram(main);
+// Runs only when this file is the program (not when imported); works as CommonJS and as an ES module.
+runIfEntry(main);

@@ -2,7 +2,8 @@
 // spec-hash: 56f95ef8c2b292a8e5e54fd5c8c2fef6fe6273fe3d3183e3a63cb59774220f28
 //
 // alexnet_mini: input 3×32×32 (C×H×W), output 8, 204,392 params, 6,545,328 MACs
-import * as tf from "@tensorflow/tfjs";
+// tf is alexc's own copy of TensorFlow.js, the one its runtime trains with.
+import * as tf from "alexc/runtime/tf";
 
 /** Input of one example in tfjs order (height, width, channels); the spec's 3x32x32 is C×H×W. */
 export const INPUT_SHAPE: [number, number, number] = [32, 32, 3];

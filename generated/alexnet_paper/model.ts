@@ -2,7 +2,8 @@
 // spec-hash: 6252ea1349d7833ac2cda29eea678371f2633c15ef8e6adcf0a748249425fde1
 //
 // alexnet_paper: input 3×227×227 (C×H×W), output 1000, 60,965,224 params, 724,406,816 MACs
-import * as tf from "@tensorflow/tfjs";
+// tf is alexc's own copy of TensorFlow.js, the one its runtime trains with.
+import * as tf from "alexc/runtime/tf";
 // Layers tfjs-layers lacks (channel slice, LRN, −∞ padding) and `chain`, which applies layers in turn.
 import * as alexc from "alexc/runtime/layers";
 

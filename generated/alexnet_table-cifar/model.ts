@@ -2,7 +2,8 @@
 // spec-hash: c63d74c22b16b5743be542760010d7e69040f405302a4ba0724e023ed1b51088
 //
 // alexnet_table: input 3×32×32 (C×H×W), output 10, 29,983,114 params, 323,146,784 MACs
-import * as tf from "@tensorflow/tfjs";
+// tf is alexc's own copy of TensorFlow.js, the one its runtime trains with.
+import * as tf from "alexc/runtime/tf";
 
 /** Input of one example in tfjs order (height, width, channels); the spec's 3x32x32 is C×H×W. */
 export const INPUT_SHAPE: [number, number, number] = [32, 32, 3];

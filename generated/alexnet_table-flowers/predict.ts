@@ -6,12 +6,13 @@
 //
 //   npx tsx predict.ts photo.jpg --checkpoint runs/alexnet_table-flowers/best
 //   npx tsx predict.ts photos/ --top 3 --json
-import { invokedDirectly, predict, runProgram, type Prediction } from "alexc/runtime";
+import { commandLineArgs, predict, runIfEntry, type Prediction } from "alexc/runtime";
 import { MODEL } from "./train.js";
 
 /** Runs prediction with command-line arguments; resolves to one entry per image (undefined for --help). */
-export function main(args: string[] = process.argv.slice(2)): Promise<Prediction[] | undefined> {
+export function main(args: string[] = commandLineArgs()): Promise<Prediction[] | undefined> {
   return predict(MODEL, args);
 }
 
-if (invokedDirectly(import.meta.url)) await runProgram(main);
+// Runs only when this file is the program (not when imported); works as CommonJS and as an ES module.
+runIfEntry(main);

@@ -2,7 +2,8 @@
 // spec-hash: c63d74c22b16b5743be542760010d7e69040f405302a4ba0724e023ed1b51088
 //
 // alexnet_table: input 3×224×224 (C×H×W), output 1000, 62,378,344 params, 1,135,256,096 MACs
-import * as tf from "@tensorflow/tfjs";
+// tf is alexc's own copy of TensorFlow.js, the one its runtime trains with.
+import * as tf from "alexc/runtime/tf";
 
 /** Input of one example in tfjs order (height, width, channels); the spec's 3x224x224 is C×H×W. */
 export const INPUT_SHAPE: [number, number, number] = [224, 224, 3];

@@ -13,7 +13,7 @@ export { registerWasmMaxPoolGrad, unregisterWasmMaxPoolGrad } from './wasm-maxpo
 export { setTorchConv2dWeights } from './torch-weights.js';
 export { train, trainHelp, type TrainResult } from './trainer.js';
 export { predict, predictHelp, type Prediction } from './predict.js';
-export { invokedDirectly, runProgram } from './program.js';
+export { commandLineArgs, invokedDirectly, runIfEntry, runProgram } from './program.js';
 export type { GeneratedModel } from './generated.js';
 export type { TrainingSettings, OptimizerSettings, LossSettings } from './settings.js';
 export type { Preprocessing, TrainTransform, EvalTransform } from './preprocess.js';

@@ -4,6 +4,7 @@
  * (one line; ALEXC_DEBUG=1 prints the stack).
  */
 import { realpathSync } from 'node:fs';
+import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AlexcRuntimeError } from './errors.js';
 
@@ -12,11 +13,58 @@ export function invokedDirectly(moduleUrl: string): boolean {
   const entry = process.argv[1];
   if (entry === undefined) return false;
   if (moduleUrl === pathToFileURL(entry).href) return true;
-  // Through a symlink (a linked generated/ folder, say) Node loads the module by its real path.
+  return samePath(moduleUrl.startsWith('file:') ? fileURLToPath(moduleUrl) : moduleUrl, entry);
+}
+
+/** Through a symlink (a linked generated/ folder, say) Node loads a module by its real path. */
+function samePath(a: string, b: string): boolean {
   try {
-    return realpathSync(fileURLToPath(moduleUrl)) === realpathSync(entry);
+    return realpathSync(a) === realpathSync(b);
   } catch {
     return false;
+  }
+}
+
+/** The command-line arguments after the script: what a generated `main()` reads by default. */
+export function commandLineArgs(): string[] {
+  return process.argv.slice(2);
+}
+
+/**
+ * The file of the module that called `fn`, from V8's structured stack (CallSite objects, not the
+ * text, so source maps under tsx or --enable-source-maps do not rename it): a path in a CommonJS
+ * module, a file: URL in an ES module.
+ */
+function callerFile(fn: (...args: never[]) => unknown): string | undefined {
+  const { prepareStackTrace, stackTraceLimit } = Error;
+  try {
+    Error.stackTraceLimit = 1;
+    Error.prepareStackTrace = (_, frames) => frames;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, fn);
+    const frames = holder.stack as NodeJS.CallSite[] | undefined;
+    return frames?.[0]?.getFileName() ?? undefined;
+  } finally {
+    Error.prepareStackTrace = prepareStackTrace;
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/**
+ * Runs `main` (see runProgram) when the module calling this is the script node was started with,
+ * and does nothing when it was imported (by a test, by predict.ts). Generated train.ts and
+ * predict.ts end with `runIfEntry(main)`: unlike `import.meta.url` plus top-level await, this
+ * compiles and runs the same as CommonJS and as an ES module, so the generated files work in an
+ * `npm init -y` project, a `"type": "module"` one, under tsx and after tsc.
+ */
+export function runIfEntry(main: () => Promise<unknown>): void {
+  const entry = process.argv[1];
+  const caller = callerFile(runIfEntry);
+  if (entry === undefined || caller === undefined) return;
+  const callerPath = caller.startsWith('file:') ? fileURLToPath(caller) : caller;
+  // `node dist/train` names the script without its extension.
+  if (samePath(callerPath, entry) || (extname(entry) === '' && samePath(callerPath, entry + extname(callerPath)))) {
+    void runProgram(main);
   }
 }
 

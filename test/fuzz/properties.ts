@@ -15,7 +15,7 @@ export function buildGenerated(modelTs: string): tf.LayersModel {
   const js = ts.transpileModule(modelTs, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
   const module = { exports: {} as { buildModel?: () => tf.LayersModel } };
   const require = (name: string): unknown => {
-    if (name === "@tensorflow/tfjs") return tf;
+    if (name === "alexc/runtime/tf") return tf;
     throw new Error(`generated model.ts imports ${name}`);
   };
   new Function("require", "module", "exports", js)(require, module, module.exports);

@@ -1,0 +1,94 @@
+/**
+ * What `alexc train` and `alexc predict` share: compile the spec when its generated files are
+ * missing or stale (the compile command's checks, emitter and writer, into the same folder), then
+ * run the generated program in a child process alexc controls — node with alexc's own tsx loader,
+ * resolved from alexc's dependencies, so the user's project needs no tsx.
+ *
+ * Signals: the child gets its own process group, so a terminal's Ctrl-C (sent to the whole
+ * foreground group) reaches it once, through alexc, exactly like a `kill` of alexc from a process
+ * manager. Every SIGINT/SIGTERM/SIGHUP alexc receives is forwarded: the first lets the trainer save
+ * `last/`, a second makes it quit at once. alexc exits with the child's status (128 + signal number
+ * when the child was killed).
+ */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { constants } from "node:os";
+import { join, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import { checkSpec } from "../compiler.js";
+import { PACKAGE_ROOT } from "../package-root.js";
+import type { Override } from "../resolve.js";
+import { EXIT_DIAGNOSTICS, EXIT_USAGE, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
+
+export interface RunOptions {
+  out: string;
+  set: Override[];
+  variant?: string;
+}
+
+/** Compiles `file` when needed; returns the generated folder, or undefined after diagnostics (exit 1 set). */
+export async function ensureCompiled(file: string, opts: RunOptions): Promise<string | undefined> {
+  const shown = relative(process.cwd(), resolve(file)).split(sep).join("/");
+  const spec = checkSpec(shown, readSpec(file), { overrides: opts.set });
+  const known = spec.ast?.variants.map((v) => v.name) ?? [];
+  if (opts.variant !== undefined && spec.ast && !known.includes(opts.variant)) throw new UsageError(`${file}: no variant '${opts.variant}' (variants: ${known.join(", ") || "none"})`);
+  const selected = spec.results.filter((r) => r.variant === opts.variant);
+  printDiagnostics(spec.results.filter((r) => selected.includes(r) || r.variant === undefined));
+  if (failed(selected, false) || selected.some((r) => !r.checked?.complete)) {
+    process.stderr.write(`${summary(selected)}; nothing run\n`);
+    process.exitCode = EXIT_DIAGNOSTICS;
+    return undefined;
+  }
+  const { emitModel } = await import("../emit.js");
+  const { writeOutputs, checkOutputRoot } = await import("../write.js");
+  const { findDrift } = await import("../drift.js");
+  checkOutputRoot(opts.out);
+  const emitted = emitModel(selected[0]!.checked!, selected[0]!.file);
+  if (emitted.diagnostics.length > 0) {
+    printDiagnostics([{ file: spec.file, diagnostics: emitted.diagnostics }]);
+    process.stderr.write("nothing run\n");
+    process.exitCode = EXIT_DIAGNOSTICS;
+    return undefined;
+  }
+  // Files tsc wrote beside the generated ones ("extra") do not make them stale.
+  const drift = findDrift(opts.out, new Map([[emitted.dir, emitted.files]]), shown, false).filter((d) => d.kind !== "extra");
+  if (drift.length > 0) for (const w of writeOutputs(opts.out, emitted.dir, emitted.files)) process.stderr.write(`wrote ${w}\n`);
+  return join(opts.out, emitted.dir);
+}
+
+/** The tsx loader alexc depends on, as a URL for `node --import`. */
+export function tsxLoader(): string {
+  return pathToFileURL(createRequire(join(PACKAGE_ROOT, "package.json")).resolve("tsx")).href;
+}
+
+const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** Runs `node --import tsx script args…` with inherited stdio; resolves to the exit status for alexc. */
+export function runGenerated(script: string, args: string[]): Promise<number> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ["--import", tsxLoader(), script, ...args], {
+      stdio: "inherit",
+      // Its own process group (see the header); Windows has no groups and delivers Ctrl-C to the console.
+      detached: process.platform !== "win32",
+    });
+    // Windows has no process groups: the console's Ctrl-C already reaches the child, and kill()
+    // there terminates at once, so alexc only stays alive for the child's status.
+    const forward = (signal: NodeJS.Signals): void => {
+      if (process.platform !== "win32") child.kill(signal);
+    };
+    for (const s of FORWARDED) process.on(s, forward);
+    const stop = (): void => {
+      for (const s of FORWARDED) process.off(s, forward);
+    };
+    child.on("error", (e) => {
+      stop();
+      process.stderr.write(`alexc: cannot start ${process.execPath}: ${e.message}\n`);
+      done(EXIT_USAGE);
+    });
+    child.on("exit", (code, signal) => {
+      stop();
+      done(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
+    });
+  });
+}
+
