@@ -6,9 +6,10 @@
  *    followed by its real output (stdout and stderr as a terminal interleaves them, without colour).
  *    `<!-- transcript keep=1-7,19-;5- -->` keeps those 1-based line ranges of each command's output
  *    in turn (`-` alone keeps none), writing `…` where lines were left out.
- *  - Links: the registry page (npmjs.com) shows this README without the repository's files, so
- *    every relative link becomes an absolute link into the repository of package.json's
- *    `repository` field; in-page anchors (#…) stay.
+ *  - Links: the registry page shows this README without any other file, so every relative link
+ *    becomes an absolute link to that file inside this very version of the published package on
+ *    unpkg (which serves every file of every npm package): docs/ ships in the package for that,
+ *    and test/package.test.ts checks that each link names a packed file. In-page anchors stay.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,11 +22,9 @@ const CLI = join(PACKAGE_ROOT, "dist", "cli", "alexc.cjs");
 const MARKER = /^<!-- transcript(?: keep=(\S+))? -->$/;
 const PROMPT = "$ npx alexc ";
 
-/** The repository's web address from package.json (`git+https://…/x.git` → `https://…/x`). */
-export function repositoryUrl(pkg: { repository?: string | { url?: string } } = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8"))): string {
-  const raw = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
-  if (!raw) throw new Error('package.json has no "repository": the README links need one');
-  return raw.replace(/^git\+/, "").replace(/\.git$/, "").replace(/^github:/, "https://github.com/");
+/** Where this version's packed files are served: `https://unpkg.com/NAME@VERSION/`. */
+export function packageFilesUrl(pkg: { name: string; version: string } = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8"))): string {
+  return `https://unpkg.com/${pkg.name}@${pkg.version}/`;
 }
 
 /** Splits a command line as the shell would for the simple words the README uses ('…' quoting, # comments). */
@@ -83,12 +82,11 @@ export function renderTranscripts(readme: string, run: (args: string[]) => strin
   return out.join("\n");
 }
 
-/** Relative links and images → absolute ones into the repository (files: blob, images: raw). */
-export function absoluteLinks(readme: string, repo: string): string {
+/** Relative links and images → absolute ones under `base` (the packed files of this version). */
+export function absoluteLinks(readme: string, base: string): string {
   // Link text may itself be an image: [![alt](img)](target).
   return readme.replace(/(!?)\[((?:!\[[^\]]*\]\([^)]*\)|[^\]])*)\]\((?!https?:|#|mailto:)([^)\s]+)\)/g, (_m, bang: string, text: string, target: string) => {
-    const kind = bang || /\.(png|svg|jpe?g|gif)$/.test(target) ? "raw" : "blob";
-    return `${bang}[${absoluteLinks(text, repo)}](${repo}/${kind}/main/${target.replace(/^\.\//, "")})`;
+    return `${bang}[${absoluteLinks(text, base)}](${base}${target.replace(/^\.\//, "")})`;
   });
 }
 
@@ -99,7 +97,7 @@ export function renderReadme(readme: string): string {
     cpSync(join(PACKAGE_ROOT, "specs"), join(dir, "specs"), { recursive: true });
     const fixtures = join(PACKAGE_ROOT, "test", "fixtures", "readme");
     if (existsSync(fixtures)) for (const f of readdirSync(fixtures)) cpSync(join(fixtures, f), join(dir, f), { recursive: true });
-    return absoluteLinks(renderTranscripts(readme, (args) => runForTranscript(args, dir)), repositoryUrl());
+    return absoluteLinks(renderTranscripts(readme, (args) => runForTranscript(args, dir)), packageFilesUrl());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

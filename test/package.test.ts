@@ -8,6 +8,7 @@ import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
+import { packageFilesUrl } from "../scripts/readme.js";
 import { ROOT } from "./support.js";
 
 // --ignore-scripts: packing would otherwise run `prepare` (a full build) under the other tests.
@@ -23,7 +24,7 @@ function allowList(): RegExp[] {
   return block!
     .trim()
     .split("\n")
-    .map((glob) => new RegExp(`^${glob.trim().replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*\//g, "(?:.*/)?").replace(/\*/g, "[^/]*")}$`));
+    .map((glob) => new RegExp(`^${glob.trim().replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*\//g, "\0").replace(/\*/g, "[^/]*").replace(/\0/g, "(?:.*/)?")}$`));
 }
 
 test("npm pack --dry-run lists only files the README's allow-list names, and each pattern matches something", () => {
@@ -32,9 +33,17 @@ test("npm pack --dry-run lists only files the README's allow-list names, and eac
   const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
   assert.equal(stray, [], `packed but not in the README's list: ${stray.join(", ")}`);
   for (const re of allowed) assert.ok(files.some((f) => re.test(f)), `${re} matches no packed file`);
-  for (const dead of [/\.cache$/, /\.map$/, /^dist\/(bench|scripts|generated)\//, /^(specs|test|src|bench|docs)\//]) assert.not.ok(files.some((f) => dead.test(f)), `${dead} is packed`);
+  for (const dead of [/\.cache$/, /\.map$/, /^dist\/(bench|scripts|generated)\//, /^(specs|test|src|bench)\//]) assert.not.ok(files.some((f) => dead.test(f)), `${dead} is packed`);
   assert.ok(files.includes("LICENSE"));
   assert.match(readFileSync(join(ROOT, "LICENSE"), "utf8"), /^MIT License\n\nCopyright \(c\) \d{4} alexc contributors\n/);
+});
+
+test("every README link into the package names a packed file (the registry page links there)", () => {
+  const base = packageFilesUrl();
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const linked = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((t) => t.startsWith(base));
+  assert.ok(linked.length > 10, "the README links into the package");
+  for (const t of linked) assert.ok(files.includes(t.slice(base.length).replace(/#.*$/, "")), `${t} is not in the package`);
 });
 
 test("every entry point in package.json (bin, exports) is packed", () => {

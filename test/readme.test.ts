@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { absoluteLinks, renderReadme, renderTranscripts, repositoryUrl } from "../scripts/readme.js";
+import { absoluteLinks, packageFilesUrl, renderReadme, renderTranscripts } from "../scripts/readme.js";
 import { ROOT } from "./support.js";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -22,20 +22,19 @@ test("a drifted transcript is caught: the renderer replaces what the block claim
   assert.is(out, "<!-- transcript keep=2-3 -->\n```console\n$ npx alexc explain\n…\ntwo\nthree\n…\n```\n");
 });
 
-test("README links are absolute links into this repository (the registry page has no docs/), and each target exists", () => {
-  const repo = repositoryUrl();
-  assert.match(repo, /^https:\/\/github\.com\/[^/]+\/[^/]+$/);
+test("README links are absolute links to this version's packed files (the registry page has no docs/), and each target exists", () => {
+  const base = packageFilesUrl();
+  assert.match(base, /^https:\/\/unpkg\.com\/alexc@\d+\.\d+\.\d+[^/]*\/$/);
   const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
   assert.ok(targets.length > 10);
   for (const t of targets) {
     if (t.startsWith("#")) continue;
     assert.ok(/^https?:/.test(t), `relative link ${t}: run npm run readme`);
-    if (!t.startsWith(`${repo}/`)) continue;
-    const path = /^(?:blob|raw)\/main\/([^#]+)/.exec(t.slice(repo.length + 1))?.[1];
-    assert.ok(path, t);
-    assert.ok(existsSync(join(ROOT, path!)), `${t}: ${path} does not exist in the repository`);
+    if (!t.startsWith(base)) continue;
+    const path = t.slice(base.length).replace(/#.*$/, "");
+    assert.ok(existsSync(join(ROOT, path)), `${t}: ${path} does not exist`);
   }
-  assert.is(absoluteLinks("[a](docs/x.md#y) [b](#z) [![i](p.png)](p.png)", "https://h/r"), "[a](https://h/r/blob/main/docs/x.md#y) [b](#z) [![i](https://h/r/raw/main/p.png)](https://h/r/raw/main/p.png)");
+  assert.is(absoluteLinks("[a](docs/x.md#y) [b](#z) [![i](p.png)](p.png)", "https://h/p@1/"), "[a](https://h/p@1/docs/x.md#y) [b](#z) [![i](https://h/p@1/p.png)](https://h/p@1/p.png)");
 });
 
 test.run();
