@@ -3,10 +3,12 @@
  * syntax errors reports all of them in one run; the AST is built only from an error-free CST.
  */
 import type { CstNode, IToken, IRecognitionException } from "chevrotain";
-import { AnetLexer } from "../grammar/tokens.js";
+import { AnetLexer, StringLiteral, UnterminatedComment } from "../grammar/tokens.js";
+import { escapedByte } from "./read.js";
 import { parser, BaseCstVisitor } from "../grammar/parser.js";
 import type { Arg, BinaryOp, BlockNode, BoundNode, BoundOp, Expr, LayerNode, SpecNode, Span, Value, AllowNode, SettingNode, SectionNode, ParamNode, InputNode, RecordEntry, VariantNode } from "./ast.js";
 import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { maxOf, minOf } from "./extremes.js";
 
 export interface ParseResult {
   ast?: SpecNode;
@@ -16,10 +18,13 @@ export interface ParseResult {
 }
 
 export function parse(text: string): ParseResult {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...encodingProblems(text)];
+  // A file with more undecodable lines than are reported is binary: lexing it only adds noise.
+  if (diagnostics.length > MAX_DIAGNOSTICS) return { diagnostics, comments: [] };
   const lexed = AnetLexer.tokenize(text);
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + e.length);
+    if (escapedByte(ch.charCodeAt(0)) !== undefined || /^[\uD800-\uDFFF]/u.test(ch)) continue; // reported as E0004 above
     const letter = /\p{L}/u.test(ch);
     diagnostics.push(
       diag("E0001", `unexpected character ${describeChars(ch)}`, {
@@ -28,28 +33,130 @@ export function parse(text: string): ParseResult {
         ...(letter ? { help: "write the name in ASCII, e.g. a transliteration; comments may use any characters" } : {}),
       }),
     );
+    if (diagnostics.length > MAX_DIAGNOSTICS) break;
   }
+  const unterminated = (lexed.groups["unterminated"] as IToken[] | undefined) ?? [];
+  for (const t of unterminated) diagnostics.push(unterminatedDiagnostic(t));
+  for (const t of lexed.tokens) if (t.tokenType === StringLiteral) for (const d of stringProblems(t)) diagnostics.push(d);
   const tooDeep = nestingProblem(lexed.tokens);
   if (tooDeep) return { diagnostics: [...diagnostics, tooDeep], comments: [] };
   parser.input = lexed.tokens;
   const cst = parser.spec();
+  // A syntax error on a line that already has a lexical one, or after an unterminated comment
+  // (which swallowed the rest of the file), is a consequence, not news.
+  const lexicalLines = new Set(diagnostics.map((d) => lineOf(text, d.span!.start)));
+  const swallowedFrom = unterminated.find((t) => t.tokenType === UnterminatedComment)?.startOffset ?? Infinity;
   // Recovery can cascade: after one error the rest of its line often fails too. Keep the first
   // error of each line, which is the one a person has to fix.
   let lastLine = -1;
   for (const e of parser.errors) {
     const d = syntaxDiagnostic(e, text);
     const line = lineOf(text, d.span!.start);
-    if (line !== lastLine) diagnostics.push(d);
+    if (line !== lastLine && !lexicalLines.has(line) && d.span!.start < swallowedFrom) diagnostics.push(d);
     lastLine = line;
+    if (diagnostics.length > MAX_DIAGNOSTICS) break;
   }
   const comments = (lexed.groups["comments"] as IToken[] | undefined) ?? [];
   if (diagnostics.length > 0) return { diagnostics, comments };
   return { ast: astBuilder.visit(cst) as SpecNode, diagnostics, comments };
 }
 
+/**
+ * Bytes that are not UTF-8 arrive as U+DC80+byte (src/read.ts); any other lone surrogate can only
+ * come through the API. One diagnostic per line, so a binary file does not print thousands.
+ */
+function encodingProblems(text: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const lone = /[\uD800-\uDFFF]/gu;
+  let lastLine = -1;
+  for (let m = lone.exec(text); m; m = lone.exec(text)) {
+    const line = lineOf(text, m.index);
+    if (line === lastLine) continue;
+    lastLine = line;
+    const byte = escapedByte(m[0].charCodeAt(0));
+    const what = byte === undefined ? `a lone surrogate U+${m[0].charCodeAt(0).toString(16).toUpperCase()}` : `byte 0x${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    out.push(
+      diag("E0004", `this line is not valid UTF-8 (${what})`, {
+        span: { start: m.index, end: m.index + 1 },
+        label: "not UTF-8",
+        help: "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`); alexc does not guess encodings, and fmt leaves such files alone",
+      }),
+    );
+    if (out.length > MAX_DIAGNOSTICS) break;
+  }
+  return out;
+}
+
+function unterminatedDiagnostic(t: IToken): Diagnostic {
+  if (t.tokenType === UnterminatedComment) {
+    return diag("E0006", "unterminated comment: '/*' has no closing '*/'", { span: { start: t.startOffset, end: t.startOffset + 2 }, label: "the comment starts here and runs to the end of the file", help: "close it with */" });
+  }
+  return diag("E0005", "unterminated string: no closing '\"' on this line", {
+    span: { start: t.startOffset, end: t.startOffset + 1 },
+    label: "the string starts here",
+    help: "close it with \" on the same line; strings cannot span lines",
+  });
+}
+
+/**
+ * The string escape grammar: `\"`, `\\`, `\n` and `\t`, nothing else. Any other backslash (a
+ * Windows path) and any raw control character (TAB included) is E0005 at that character, so
+ * every string that parses has exactly one meaning and `unquote` cannot fail.
+ */
+export const STRING_ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['"', '"'],
+  ["\\", "\\"],
+  ["n", "\n"],
+  ["t", "\t"],
+]);
+
+function stringProblems(t: IToken): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const image = t.image;
+  for (let i = 1; i < image.length - 1; i++) {
+    const c = image.charCodeAt(i);
+    const at = { start: t.startOffset + i, end: t.startOffset + i + 1 };
+    if (c === 0x5c) {
+      const next = image[i + 1]!;
+      if (!STRING_ESCAPES.has(next)) {
+        out.push(
+          diag("E0005", `unknown escape '\\${describeEscape(next)}' in a string`, {
+            span: { start: at.start, end: at.end + 1 },
+            label: "strings know \\\", \\\\, \\n and \\t",
+            help: "write \\\\ for a backslash; in paths, / works on every system (C:/data)",
+          }),
+        );
+      }
+      i++;
+    } else if (c < 0x20 || c === 0x7f || (c >= 0x80 && c <= 0x9f)) {
+      out.push(
+        diag("E0005", `a control character (${describeChars(image[i]!)}${c === 9 ? ", a tab" : ""}) in a string`, {
+          span: at,
+          label: "control characters are not allowed in strings",
+          help: c === 9 ? "write \\t for a tab" : "remove it; write \\n or \\t for a line break or a tab",
+        }),
+      );
+    }
+    if (out.length >= 10) break;
+  }
+  return out;
+}
+
+function describeEscape(ch: string): string {
+  return /[\x21-\x7e]/.test(ch) ? ch : describeChars(ch);
+}
+
+/** The value of a string token; total, because `stringProblems` has already refused anything odd. */
+export function unquote(image: string): string {
+  const body = image.slice(1, image.endsWith('"') && image.length >= 2 ? -1 : undefined);
+  return body.replace(/\\(.)/gsu, (_m, ch: string) => STRING_ESCAPES.get(ch) ?? ch);
+}
+
 /** Limits that keep every later stage's recursion far from the stack's end. */
 export const MAX_NESTING = 256;
 export const MAX_OPERATORS = 1000;
+/** Lexical and syntax errors kept per file; the compiler caps the total (MAX_DIAGNOSTICS_PER_FILE). */
+const MAX_DIAGNOSTICS = 200;
 
 const OPEN = new Set(["LParen", "LBracket", "LBrace"]);
 const CLOSE = new Set(["RParen", "RBracket", "RBrace"]);
@@ -130,9 +237,6 @@ function tokens(ctx: Ctx, key: string): IToken[] {
   return (ctx[key] ?? []) as IToken[];
 }
 
-function unquote(image: string): string {
-  return JSON.parse(image.replace(/\\(?!["\\/bfnrtu])/g, "\\\\")) as string;
-}
 
 function numberValue(image: string): number {
   return Number(image.replace(/_/g, ""));
@@ -366,7 +470,7 @@ function spanOfTokens(ctx: Ctx): Span {
     .filter((x): x is IToken => !!x && "startOffset" in x && "image" in x);
   const starts = all.map((t) => t.startOffset);
   const ends = all.map((t) => t.startOffset + t.image.length);
-  return { start: Math.min(...starts), end: Math.max(...ends) };
+  return { start: minOf(starts), end: maxOf(ends) };
 }
 
 const astBuilder = new AstBuilder();

@@ -1,5 +1,6 @@
 /** Shared pieces of the CLI commands: reading specs, printing diagnostics, summaries, exit codes. */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
+import { ReadError, readTextFile } from "../read.js";
 import { globSync } from "tinyglobby";
 import { isAbsolute } from "node:path";
 import { checkSource, checkSpec, diagnosticKey, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
@@ -20,12 +21,13 @@ export const EXIT_USAGE = 2;
 /** A problem with how alexc was called or with files it was pointed at: exit 2, one line. */
 export class UsageError extends Error {}
 
+/** Every command reads specs here: regular files of bounded size only (src/read.ts). */
 export function readSpec(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return readTextFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "ENOENT" ? `${path}: no such file` : code === "EISDIR" ? `${path}: is a directory, not a .anet file` : `${path}: cannot read (${code ?? String(e)})`);
+    if (e instanceof ReadError) throw new UsageError(e.message);
+    throw e;
   }
 }
 
@@ -63,7 +65,7 @@ export function checkFile(path: string, overrides: Override[]): SpecReport {
   const bag = new DiagnosticBag();
   const axes = matrixAxes(spec.ast, spec.file, bag);
   const base = spec.results[0]!;
-  base.diagnostics.push(...bag.items);
+  for (const d of bag.items) base.diagnostics.push(d);
   const seen = new Set(spec.results.flatMap((r) => r.diagnostics).map(diagnosticKey));
   const matrix = runMatrix(spec.file, spec.ast, axes, overrides);
   // Report each matrix finding once: the base already shows what every combination shares.

@@ -1,5 +1,9 @@
 import type { Command } from "commander";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readTextFile } from "../read.js";
+
+/** A lock entry is about 150 bytes: 16 MiB is a hundred thousand specs. */
+const MAX_LOCK_BYTES = 16 * 1024 * 1024;
 import { checkSpec } from "../compiler.js";
 import { lockFor, LOCK_FILE, parseLock, serializeLock, type Lock } from "../lock.js";
 import { writeAtomic } from "../write.js";
@@ -8,7 +12,7 @@ import { EXIT_DIAGNOSTICS, EXIT_OK, expandSpecs, failed, printDiagnostics, readS
 export function readLockFile(path: string): Lock {
   if (!existsSync(path)) throw new UsageError(`${path} does not exist: run alexc lock first`);
   try {
-    return parseLock(readFileSync(path, "utf8"));
+    return parseLock(readTextFile(path, MAX_LOCK_BYTES, "a lock file"));
   } catch (e) {
     throw new UsageError(`${path}: ${(e as Error).message}`);
   }

@@ -74,6 +74,24 @@ export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   );
 }
 
+/** Diagnostics listed per file and configuration; the rest are counted in one E0007. */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;
+
+/**
+ * Keeps the first MAX_DIAGNOSTICS_PER_FILE (already sorted, so the earliest in the file) and
+ * replaces the rest by one E0007 that counts them: 1 MB of random bytes must not print 80 MB.
+ */
+export function capDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  if (ds.length <= MAX_DIAGNOSTICS_PER_FILE) return ds;
+  const rest = ds.slice(MAX_DIAGNOSTICS_PER_FILE);
+  const errors = rest.filter((d) => d.severity === "error").length;
+  const parts = [`${errors} error${errors === 1 ? "" : "s"}`, ...(rest.length > errors ? [`${rest.length - errors} warning${rest.length - errors === 1 ? "" : "s"}`] : [])];
+  const more = diag("E0007", `${rest.length} more diagnostics not shown (${parts.join(", ")})`, {
+    help: `fix the first ${MAX_DIAGNOSTICS_PER_FILE} and check again; if this is not a spec at all, check the path`,
+  });
+  return [...ds.slice(0, MAX_DIAGNOSTICS_PER_FILE), more];
+}
+
 /** Levenshtein distance, for did-you-mean suggestions. */
 export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);

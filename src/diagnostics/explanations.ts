@@ -38,6 +38,30 @@ export const explanations: Record<Code, Explanation> = {
     fix: "Simplify the expression, or compute parts of it in `param` declarations.",
     fixed: small("  conv(8, kernel=3)"),
   },
+  E0004: {
+    meaning: "A line holds bytes that are not UTF-8, typically a Latin-1 or Windows-1252 character (`é` saved as the single byte 0xE9) in a comment. alexc reads specs as UTF-8 only and does not guess encodings; the bytes are kept as they are, so `alexc fmt` refuses the file instead of rewriting them as U+FFFD.",
+    example: small("  // caf\udce9 au lait\n  conv(16, kernel=3)"),
+    fix: "Convert the file to UTF-8 (`iconv -f latin1 -t utf-8 old.anet > new.anet`) or retype the character in an editor that saves UTF-8.",
+    fixed: small("  // café au lait\n  conv(16, kernel=3)"),
+  },
+  E0005: {
+    meaning: "A string is not closed on its line, uses a backslash escape other than `\\\"`, `\\\\`, `\\n` and `\\t`, or holds a raw control character (a TAB included). Strings have exactly these escapes so that every string has one meaning; a Windows path `C:\\data` would otherwise read `\\d` as an escape.",
+    example: small('  conv(16, kernel=3) allow inexact "C:\\data"'),
+    fix: "Write `\\\\` for a backslash (or use `/` in paths, which works on Windows too), `\\t` for a tab, and close the string on the same line.",
+    fixed: small("  conv(16, kernel=3)"),
+  },
+  E0006: {
+    meaning: "A `/*` comment is never closed, so it runs to the end of the file and swallows everything after it. Reported where the comment starts.",
+    example: small("  /* conv(8, kernel=3)\n  conv(16, kernel=3)"),
+    fix: "Close the comment with `*/`, or use `//` for a one-line comment.",
+    fixed: small("  /* conv(8, kernel=3) */\n  conv(16, kernel=3)"),
+  },
+  E0007: {
+    meaning: "A file produced more than 100 diagnostics; the first 100 (in file order) are shown, the rest counted. This keeps the output of a binary or badly damaged file readable and bounded (a megabyte of random bytes would otherwise print tens of thousands of errors).",
+    example: small(Array.from({ length: 120 }, () => "  conv(16, kernel=3) @").join("\n")),
+    fix: "Fix the first errors and check again; if the file is not a spec at all, check the path.",
+    fixed: small("  conv(16, kernel=3)"),
+  },
   E0101: {
     meaning: "An expression uses a name that is not a declared parameter. Names in expressions refer only to `param` declarations (declared earlier, for use in another parameter's default).",
     example: small("  conv(channels, kernel=3)"),
@@ -146,6 +170,12 @@ export const explanations: Record<Code, Explanation> = {
     example: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n  data {\n    mean = [0.5, 0.5]\n  }\n}\n",
     fix: "Give one value for every channel, or one value per channel in channel order.",
     fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n  data {\n    mean = [0.485, 0.456, 0.406]\n  }\n}\n",
+  },
+  E0121: {
+    meaning: "A `matrix` section whose axes multiply to more than 4,096 combinations. Each combination is a full check whose result is kept, so the count is computed before any is built: 100 values on each of four axes would otherwise take hours and gigabytes.",
+    example: `model m {\n  param a: int = 1\n  param b: int = 1\n  input 3x32x32\n  flatten\n  dense(10)\n  matrix {\n    a = [${Array.from({ length: 65 }, (_, i) => i + 1).join(", ")}]\n    b = [${Array.from({ length: 65 }, (_, i) => i + 1).join(", ")}]\n  }\n}\n`,
+    fix: "Check fewer values per axis, or split the matrix across specs; `alexc variants --set a=1,2,4` checks a grid from the command line under the same limit.",
+    fixed: "model m {\n  param a: int = 1\n  param b: int = 1\n  input 3x32x32\n  flatten\n  dense(10)\n  matrix {\n    a = [1, 2, 4]\n    b = [1, 2]\n  }\n}\n",
   },
   E0201: {
     meaning:

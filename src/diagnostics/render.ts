@@ -36,11 +36,12 @@ export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, st
     const pad = " ".repeat(gutter);
     lines.push(`${pad}${style.note("-->")} ${file.path}:${start.line}:${start.column}`);
     lines.push(`${pad} ${style.note("|")}`);
-    const text = file.lineText(start.line);
-    lines.push(`${style.note(String(start.line).padStart(gutter))} ${style.note("|")} ${text}`);
+    const full = file.lineText(start.line);
     // Multi-line spans are underlined to the end of their first line.
-    const width = end.line === start.line ? Math.max(1, end.column - start.column + 1) : Math.max(1, text.length - start.column + 1);
-    const caret = `${" ".repeat(start.column - 1)}${"^".repeat(width)}`;
+    const fullWidth = end.line === start.line ? Math.max(1, end.column - start.column + 1) : Math.max(1, full.length - start.column + 1);
+    const { text, column, width } = excerpt(full, start.column, fullWidth);
+    lines.push(`${style.note(String(start.line).padStart(gutter))} ${style.note("|")} ${text}`);
+    const caret = `${" ".repeat(column - 1)}${"^".repeat(width)}`;
     lines.push(`${pad} ${style.note("|")} ${paint(caret)}${d.label ? ` ${paint(d.label)}` : ""}`);
     for (const r of d.related) {
       const p = file.position(r.span.start);
@@ -58,4 +59,26 @@ export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, st
   if (d.help) lines.push(`${gutter} ${style.note("=")} ${style.bold("help")}: ${d.help}`);
   if (d.acknowledged !== undefined) lines.push(`${gutter} ${style.note("=")} ${style.bold("allowed")}: ${d.acknowledged}`);
   return lines.join("\n");
+}
+
+/** Source lines longer than this are shown as a window around the caret. */
+export const MAX_LINE_SHOWN = 160;
+
+/**
+ * A long line (minified or binary input: one "line" can be megabytes) cut to a window around the
+ * span, with … where text was left out; the caret's column and width follow the cut.
+ */
+export function excerpt(line: string, column: number, width: number): { text: string; column: number; width: number } {
+  // A TAB is shown as one space so the caret stays under its column.
+  line = line.replace(/\t/g, " ");
+  if (line.length <= MAX_LINE_SHOWN) return { text: line, column, width };
+  const from = Math.max(0, Math.min(column - 1 - 40, line.length - MAX_LINE_SHOWN));
+  const to = Math.min(line.length, from + MAX_LINE_SHOWN);
+  const head = from > 0 ? "…" : "";
+  const shownColumn = column - from + head.length;
+  return {
+    text: `${head}${line.slice(from, to)}${to < line.length ? "…" : ""}`,
+    column: shownColumn,
+    width: Math.max(1, Math.min(width, to - (column - 1))),
+  };
 }
