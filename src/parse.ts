@@ -200,6 +200,27 @@ function describeChars(ch: string): string {
 function syntaxDiagnostic(e: IRecognitionException, text: string): Diagnostic {
   const token = e.token;
   const atEnd = token.tokenType?.name === "EOF" || Number.isNaN(token.startOffset);
+  const previous = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+  const hasPrevious = previous !== undefined && !Number.isNaN(previous.startOffset) && previous.tokenType?.name !== "EOF";
+  const name = token.tokenType?.name;
+  const previousName = hasPrevious ? previous.tokenType.name : undefined;
+  if (!atEnd && name === "Comma" && (previousName === "Comma" || previousName === "LParen" || previousName === "LBracket")) {
+    return diag("E0002", previousName === "Comma" ? "an empty argument: two commas in a row" : `an empty argument: '${previous!.image}' is followed by a comma`, {
+      span: tokenSpan(token),
+      label: "nothing before this comma",
+      help: "remove the extra comma",
+    });
+  }
+  if (hasPrevious && !atEnd) {
+    // Something missing at the end of a line (a ')' most often) is reported there, not at
+    // whatever starts the next line.
+    const end = previous.startOffset + previous.image.length;
+    const lineBreak = /[\n\r]/.test(text.slice(end, token.startOffset));
+    if (lineBreak) {
+      const nextLine = lineOf(text, token.startOffset) + 1;
+      return diag("E0002", e.message.replace(/, found (.+)$/, `, but the line ends (line ${nextLine} starts with $1)`), { span: { start: end, end }, label: "expected here" });
+    }
+  }
   const span: Span = atEnd
     ? { start: text.length, end: text.length }
     : { start: token.startOffset, end: token.startOffset + Math.max(1, token.image.length) };

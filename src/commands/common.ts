@@ -2,7 +2,7 @@
 import { statSync } from "node:fs";
 import { ReadError, readTextFile } from "../read.js";
 import { globSync } from "tinyglobby";
-import { isAbsolute } from "node:path";
+import { dirname, isAbsolute } from "node:path";
 import { checkSource, checkSpec, diagnosticKey, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
 import type { CheckedModel } from "../check.js";
 import type { DiagnosticCounts } from "../summary.js";
@@ -11,7 +11,7 @@ import type { SpecReport } from "../report.js";
 import { matrixAxes, runMatrix } from "../variants.js";
 import { renderDiagnostic, styleFor } from "../diagnostics/render.js";
 import { parseOverride } from "../overrides.js";
-import { writeAtomic } from "../write.js";
+import { checkOutputRoot, writeAtomic } from "../write.js";
 import type { Override } from "../resolve.js";
 
 export const EXIT_OK = 0;
@@ -127,6 +127,7 @@ export function writeFileOrStdout(path: string | undefined, content: string | Ui
     process.stdout.write(content);
     return;
   }
+  checkOutputRoot(dirname(path));
   try {
     writeAtomic(path, content);
   } catch (e) {

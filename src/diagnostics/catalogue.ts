@@ -64,6 +64,7 @@ const entries = [
   { code: "W0313", name: "input_size", severity: "warning", title: "The input does not tile the first window layer, and the nearest size that does changes the feature count (AlexNet's 224 vs 227)" },
 
   { code: "E0401", name: "lock-mismatch", severity: "error", title: "A model's input, output, params or MACs differ from anet.lock.json" },
+  { code: "E0402", name: "bad-lock-entry", severity: "error", title: "An entry of anet.lock.json that is not what `alexc lock` writes" },
 ] as const satisfies readonly CatalogueEntry[];
 
 export type Code = (typeof entries)[number]["code"];

@@ -10,6 +10,15 @@ import { renderDiagnostic } from "./render.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { SourceFile } from "../source.js";
 import { compareWithLock, LOCK_FILE, parseLock } from "../lock.js";
+import { matrixAxes } from "../variants.js";
+import { DiagnosticBag } from "./diagnostic.js";
+import type { SpecNode } from "../ast.js";
+
+function matrixDiagnostics(ast: SpecNode, file: SourceFile): Diagnostic[] {
+  const bag = new DiagnosticBag();
+  matrixAxes(ast, file, bag);
+  return bag.items;
+}
 
 export function findEntry(codeOrName: string): CatalogueEntry | undefined {
   const wanted = codeOrName.trim();
@@ -20,6 +29,8 @@ export function findEntry(codeOrName: string): CatalogueEntry | undefined {
 export function exampleDiagnostics(text: string, lock?: string): { file: SourceFile; diagnostics: Diagnostic[] } {
   const { file, ast, results } = checkSpec("example.anet", text);
   const diagnostics = results.flatMap((r) => r.diagnostics);
+  // The matrix section is read as `alexc check` reads it (its combinations are not run here).
+  if (ast) diagnostics.push(...matrixDiagnostics(ast, file));
   if (lock !== undefined) diagnostics.push(...compareWithLock(file.path, ast, results, parseLock(lock), LOCK_FILE));
   return { file, diagnostics };
 }

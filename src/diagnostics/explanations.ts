@@ -15,6 +15,8 @@ export interface Explanation {
   fixed: string;
   /** For lock checks: the anet.lock.json the example is checked against (with --locked). */
   lock?: string;
+  /** The lock the fixed example is checked against, when the fix is to the lock itself. */
+  fixedLock?: string;
 }
 
 const small = (body: string): string => `model m {\n  input 3x32x32\n${body}\n}\n`;
@@ -217,6 +219,14 @@ export const explanations: Record<Code, Explanation> = {
     lock: JSON.stringify({ version: 1, specs: { "example.anet": { base: { input: [3, 32, 32], output: [10], params: "30730", macs: "30720" } } } }),
     fix: "If the change is intended, run `alexc lock` and commit anet.lock.json with it; otherwise undo the change.",
     fixed: "model m {\n  param classes: int = 10\n  input 3x32x32\n  flatten\n  dense(classes)\n}\n",
+  },
+  E0402: {
+    meaning: "`alexc check --locked` found an entry in anet.lock.json that is not what `alexc lock` writes: a size that is not a list of whole numbers, or params/MACs that are not decimal strings. Usually a hand edit or a mangled merge; the entry is reported instead of being trusted.",
+    example: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
+    lock: JSON.stringify({ version: 1, specs: { "example.anet": { base: { input: "3x32x32", output: [10], params: "30730", macs: "30720" } } } }),
+    fix: "Run `alexc lock` to rewrite the entry, and commit anet.lock.json.",
+    fixedLock: JSON.stringify({ version: 1, specs: { "example.anet": { base: { input: [3, 32, 32], output: [10], params: "30730", macs: "30720" } } } }),
+    fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
   },
   W0302: {
     meaning: "An `allow` clause acknowledges a warning that the layer does not raise (any more). Stale acknowledgements hide nothing today but would hide a future problem.",
