@@ -41,14 +41,17 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
     .action(async (file: string, opts: { out?: string; batch?: number; set: Override[]; variant: Override[][] }) => {
       const text = readSpec(file);
       const runs = [{ label: "", overrides: opts.set }, ...opts.variant.map((v) => ({ label: v.map((o) => `${o.name}=${o.value}`).join(", "), overrides: [...opts.set, ...v] }))];
-      const { dotToSvg } = await import("../graph/svg.js");
+      const { dotToSvg, tooLargeToDraw } = await import("../graph/svg.js");
       const { buildReport } = await import("../html/report.js");
       const entries = [];
       for (const run of runs) {
         const result = checkSource(file, text, { overrides: run.overrides });
         const analysed = result.checked ? details(result.checked, opts.batch) : undefined;
-        const diagram = result.checked ? await dotToSvg(toDot(buildGraph(result.checked))) : undefined;
-        entries.push({ label: run.label, result, ...(analysed ? { details: analysed } : {}), ...(diagram ? { diagram } : {}) });
+        const graph = result.checked ? buildGraph(result.checked) : undefined;
+        const tooLarge = graph ? tooLargeToDraw(graph.nodes.length) : undefined;
+        if (tooLarge) process.stderr.write(`${file}: ${tooLarge}: the report leaves it out\n`);
+        const diagram = graph && !tooLarge ? await dotToSvg(toDot(graph)) : undefined;
+        entries.push({ label: run.label, result, ...(analysed ? { details: analysed } : {}), ...(diagram ? { diagram } : {}), ...(tooLarge ? { diagramNote: `Not drawn: ${tooLarge}. alexc graph --format dot writes it for a system Graphviz.` } : {}) });
       }
       printDiagnostics([entries[0]!.result]);
       for (const e of entries.slice(1)) {
