@@ -28,7 +28,7 @@ export interface CheckResult {
 export function checkSource(path: string, text: string, options: CheckOptions = {}): CheckResult {
   const file = new SourceFile(path, text);
   const parsed = parse(text);
-  if (!parsed.ast) return { file, diagnostics: capDiagnostics(sortDiagnostics(parsed.diagnostics)) };
+  if (!parsed.ast) return { file, diagnostics: capDiagnostics(sortDiagnostics(parsed.diagnostics), parsed.omitted) };
   return checkParsed(file, parsed.ast, options);
 }
 
@@ -56,7 +56,7 @@ export interface SpecCheck {
 export function checkSpec(path: string, text: string, options: { overrides?: Override[] } = {}): SpecCheck {
   const file = new SourceFile(path, text);
   const parsed = parse(text);
-  if (!parsed.ast) return { file, results: [{ file, diagnostics: capDiagnostics(sortDiagnostics(parsed.diagnostics)) }] };
+  if (!parsed.ast) return { file, results: [{ file, diagnostics: capDiagnostics(sortDiagnostics(parsed.diagnostics), parsed.omitted) }] };
   const ast = parsed.ast;
   const base = checkParsed(file, ast, options);
   const seen = new Set(base.diagnostics.map(diagnosticKey));

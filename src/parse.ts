@@ -5,6 +5,7 @@
 import type { CstNode, IToken, IRecognitionException } from "chevrotain";
 import { AnetLexer, StringLiteral, UnterminatedComment } from "../grammar/tokens.js";
 import { escapedByte } from "./read.js";
+import { SourceFile } from "./source.js";
 import { parser, BaseCstVisitor } from "../grammar/parser.js";
 import type { Arg, BinaryOp, BlockNode, BoundNode, BoundOp, Expr, LayerNode, SpecNode, Span, Value, AllowNode, SettingNode, SectionNode, ParamNode, InputNode, RecordEntry, VariantNode } from "./ast.js";
 import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
@@ -15,16 +16,27 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
   /** Comment tokens, kept for tools that re-print the source. */
   comments: IToken[];
+  /** Findings past the cap that were counted but not built (see capDiagnostics). */
+  omitted?: number;
 }
 
 export function parse(text: string): ParseResult {
-  const diagnostics: Diagnostic[] = [...encodingProblems(text)];
+  const lines = new SourceFile("", text);
+  const lineOf = (offset: number): number => lines.position(offset).line;
+  const encoding = encodingProblems(text, lineOf);
+  const diagnostics: Diagnostic[] = encoding.diagnostics;
+  let omitted = encoding.omitted;
   // A file with more undecodable lines than are reported is binary: lexing it only adds noise.
-  if (diagnostics.length > MAX_DIAGNOSTICS) return { diagnostics, comments: [] };
+  if (omitted > 0) return { diagnostics, comments: [], omitted };
   const lexed = AnetLexer.tokenize(text);
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + e.length);
     if (escapedByte(ch.charCodeAt(0)) !== undefined || /^[\uD800-\uDFFF]/u.test(ch)) continue; // reported as E0004 above
+    // Past the cap, findings are counted, not built: a megabyte of noise has 100,000 of them.
+    if (diagnostics.length >= MAX_DIAGNOSTICS) {
+      omitted++;
+      continue;
+    }
     const letter = /\p{L}/u.test(ch);
     diagnostics.push(
       diag("E0001", `unexpected character ${describeChars(ch)}`, {
@@ -33,46 +45,52 @@ export function parse(text: string): ParseResult {
         ...(letter ? { help: "write the name in ASCII, e.g. a transliteration; comments may use any characters" } : {}),
       }),
     );
-    if (diagnostics.length > MAX_DIAGNOSTICS) break;
   }
   const unterminated = (lexed.groups["unterminated"] as IToken[] | undefined) ?? [];
   for (const t of unterminated) diagnostics.push(unterminatedDiagnostic(t));
   for (const t of lexed.tokens) if (t.tokenType === StringLiteral) for (const d of stringProblems(t)) diagnostics.push(d);
   const tooDeep = nestingProblem(lexed.tokens);
-  if (tooDeep) return { diagnostics: [...diagnostics, tooDeep], comments: [] };
+  if (tooDeep) return { diagnostics: [...diagnostics, tooDeep], comments: [], omitted };
   parser.input = lexed.tokens;
   const cst = parser.spec();
   // A syntax error on a line that already has a lexical one, or after an unterminated comment
   // (which swallowed the rest of the file), is a consequence, not news.
-  const lexicalLines = new Set(diagnostics.map((d) => lineOf(text, d.span!.start)));
+  const lexicalLines = new Set(diagnostics.map((d) => lineOf(d.span!.start)));
   const swallowedFrom = unterminated.find((t) => t.tokenType === UnterminatedComment)?.startOffset ?? Infinity;
   // Recovery can cascade: after one error the rest of its line often fails too. Keep the first
   // error of each line, which is the one a person has to fix.
   let lastLine = -1;
   for (const e of parser.errors) {
-    const d = syntaxDiagnostic(e, text);
-    const line = lineOf(text, d.span!.start);
-    if (line !== lastLine && !lexicalLines.has(line) && d.span!.start < swallowedFrom) diagnostics.push(d);
+    const d = syntaxDiagnostic(e, text, lineOf);
+    const line = lineOf(d.span!.start);
+    if (line !== lastLine && !lexicalLines.has(line) && d.span!.start < swallowedFrom) {
+      if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(d);
+      else omitted++;
+    }
     lastLine = line;
-    if (diagnostics.length > MAX_DIAGNOSTICS) break;
   }
   const comments = (lexed.groups["comments"] as IToken[] | undefined) ?? [];
-  if (diagnostics.length > 0) return { diagnostics, comments };
-  return { ast: astBuilder.visit(cst) as SpecNode, diagnostics, comments };
+  if (diagnostics.length > 0) return { diagnostics, comments, omitted };
+  return { ast: astBuilder.visit(cst) as SpecNode, diagnostics, comments, omitted };
 }
 
 /**
  * Bytes that are not UTF-8 arrive as U+DC80+byte (src/read.ts); any other lone surrogate can only
  * come through the API. One diagnostic per line, so a binary file does not print thousands.
  */
-function encodingProblems(text: string): Diagnostic[] {
+function encodingProblems(text: string, lineOf: (offset: number) => number): { diagnostics: Diagnostic[]; omitted: number } {
   const out: Diagnostic[] = [];
+  let omitted = 0;
   const lone = /[\uD800-\uDFFF]/gu;
   let lastLine = -1;
   for (let m = lone.exec(text); m; m = lone.exec(text)) {
-    const line = lineOf(text, m.index);
+    const line = lineOf(m.index);
     if (line === lastLine) continue;
     lastLine = line;
+    if (out.length >= MAX_DIAGNOSTICS) {
+      omitted++;
+      continue;
+    }
     const byte = escapedByte(m[0].charCodeAt(0));
     const what = byte === undefined ? `a lone surrogate U+${m[0].charCodeAt(0).toString(16).toUpperCase()}` : `byte 0x${byte.toString(16).toUpperCase().padStart(2, "0")}`;
     out.push(
@@ -82,9 +100,8 @@ function encodingProblems(text: string): Diagnostic[] {
         help: "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`); alexc does not guess encodings, and fmt leaves such files alone",
       }),
     );
-    if (out.length > MAX_DIAGNOSTICS) break;
   }
-  return out;
+  return { diagnostics: out, omitted };
 }
 
 function unterminatedDiagnostic(t: IToken): Diagnostic {
@@ -155,7 +172,7 @@ export function unquote(image: string): string {
 /** Limits that keep every later stage's recursion far from the stack's end. */
 export const MAX_NESTING = 256;
 export const MAX_OPERATORS = 1000;
-/** Lexical and syntax errors kept per file; the compiler caps the total (MAX_DIAGNOSTICS_PER_FILE). */
+/** Lexical and syntax errors built per file; more are only counted. Above the compiler's own cap. */
 const MAX_DIAGNOSTICS = 200;
 
 const OPEN = new Set(["LParen", "LBracket", "LBrace"]);
@@ -185,11 +202,6 @@ function nestingProblem(tokens: IToken[]): Diagnostic | undefined {
   return undefined;
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
-  return line;
-}
 
 function describeChars(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;
@@ -197,7 +209,7 @@ function describeChars(ch: string): string {
   return /[\p{L}\p{N}\p{P}\p{S}]/u.test(ch) ? `'${ch}' (${hex})` : hex;
 }
 
-function syntaxDiagnostic(e: IRecognitionException, text: string): Diagnostic {
+function syntaxDiagnostic(e: IRecognitionException, text: string, lineOf: (offset: number) => number): Diagnostic {
   const token = e.token;
   const atEnd = token.tokenType?.name === "EOF" || Number.isNaN(token.startOffset);
   const previous = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
@@ -217,7 +229,7 @@ function syntaxDiagnostic(e: IRecognitionException, text: string): Diagnostic {
     const end = previous.startOffset + previous.image.length;
     const lineBreak = /[\n\r]/.test(text.slice(end, token.startOffset));
     if (lineBreak) {
-      const nextLine = lineOf(text, token.startOffset) + 1;
+      const nextLine = lineOf(token.startOffset);
       return diag("E0002", e.message.replace(/, found (.+)$/, `, but the line ends (line ${nextLine} starts with $1)`), { span: { start: end, end }, label: "expected here" });
     }
   }

@@ -80,13 +80,15 @@ export const MAX_DIAGNOSTICS_PER_FILE = 100;
 /**
  * Keeps the first MAX_DIAGNOSTICS_PER_FILE (already sorted, so the earliest in the file) and
  * replaces the rest by one E0007 that counts them: 1 MB of random bytes must not print 80 MB.
+ * `omittedErrors` are errors the parser counted without building (they come after those built).
  */
-export function capDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  if (ds.length <= MAX_DIAGNOSTICS_PER_FILE) return ds;
+export function capDiagnostics(ds: Diagnostic[], omittedErrors = 0): Diagnostic[] {
+  if (ds.length <= MAX_DIAGNOSTICS_PER_FILE && omittedErrors === 0) return ds;
   const rest = ds.slice(MAX_DIAGNOSTICS_PER_FILE);
-  const errors = rest.filter((d) => d.severity === "error").length;
-  const parts = [`${errors} error${errors === 1 ? "" : "s"}`, ...(rest.length > errors ? [`${rest.length - errors} warning${rest.length - errors === 1 ? "" : "s"}`] : [])];
-  const more = diag("E0007", `${rest.length} more diagnostics not shown (${parts.join(", ")})`, {
+  const errors = rest.filter((d) => d.severity === "error").length + omittedErrors;
+  const total = rest.length + omittedErrors;
+  const parts = [`${errors} error${errors === 1 ? "" : "s"}`, ...(total > errors ? [`${total - errors} warning${total - errors === 1 ? "" : "s"}`] : [])];
+  const more = diag("E0007", `${total} more diagnostics not shown (${parts.join(", ")})`, {
     help: `fix the first ${MAX_DIAGNOSTICS_PER_FILE} and check again; if this is not a spec at all, check the path`,
   });
   return [...ds.slice(0, MAX_DIAGNOSTICS_PER_FILE), more];
