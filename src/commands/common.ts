@@ -57,9 +57,9 @@ export function failed(results: CheckResult[], denyWarnings: boolean): boolean {
   return results.some((r) => errorCount(r.diagnostics) > 0 || (denyWarnings && openWarningCount(r.diagnostics) > 0));
 }
 
-/** Checks a spec file completely: base, every variant, and every combination of its matrix. */
-export function checkFile(path: string, overrides: Override[]): SpecReport {
-  const spec = checkSpec(path, readSpec(path), { overrides });
+/** Checks a spec file completely: base, every variant, and every combination of its matrix (`read` is for the fuzzer). */
+export function checkFile(path: string, overrides: Override[], read: (path: string) => string = readSpec): SpecReport {
+  const spec = checkSpec(path, read(path), { overrides });
   if (!spec.ast) return { results: spec.results, matrix: [] };
   const ast = spec.ast;
   const bag = new DiagnosticBag();
