@@ -48,8 +48,8 @@ const entries = [
   { code: "E0115", name: "unknown-function", severity: "error", title: "A function that expressions do not offer" },
   { code: "E0116", name: "unknown-allow", severity: "error", title: "An `allow` clause naming no known warning" },
   { code: "E0117", name: "bad-name", severity: "error", title: "A layer or block name that TensorFlow.js cannot use" },
-  { code: "E0121", name: "too-many-combinations", severity: "error", title: "A matrix with more combinations than alexc checks" },
   { code: "E0120", name: "channel-count", severity: "error", title: "A per-channel data setting whose number of values differs from the input's channels" },
+  { code: "E0121", name: "too-many-combinations", severity: "error", title: "A matrix with more combinations than alexc checks" },
 
   { code: "E0201", name: "dense-in-mismatch", severity: "error", title: "Declared dense in-features differ from the size that reaches the layer" },
   { code: "E0202", name: "empty-output", severity: "error", title: "A layer's kernel is larger than its padded input, so its output is empty" },

@@ -115,5 +115,6 @@ export function diagnosticsMarkdown(): string {
       "",
     );
   }
-  return lines.join("\n");
+  // E0004's example holds an undecodable byte (a lone surrogate in memory); a file shows it as U+FFFD.
+  return lines.join("\n").replace(/[\uD800-\uDFFF]/gu, "\uFFFD");
 }
