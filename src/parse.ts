@@ -169,8 +169,13 @@ export function unquote(image: string): string {
   return body.replace(/\\(.)/gsu, (_m, ch: string) => STRING_ESCAPES.get(ch) ?? ch);
 }
 
-/** Limits that keep every later stage's recursion far from the stack's end. */
-export const MAX_NESTING = 256;
+/**
+ * Limits that keep every later stage's recursion far from the stack's end. Nesting counts brackets
+ * and the right-recursive operators (unary minus, `**`), which recurse just as deeply: the fuzzer
+ * found that chevrotain's error recovery overflows the stack at 130 to 250 levels, so the limit is
+ * well below that; no network needs more than a handful.
+ */
+export const MAX_NESTING = 64;
 export const MAX_OPERATORS = 1000;
 /** Lexical and syntax errors built per file; more are only counted. Above the compiler's own cap. */
 const MAX_DIAGNOSTICS = 200;
@@ -178,22 +183,29 @@ const MAX_DIAGNOSTICS = 200;
 const OPEN = new Set(["LParen", "LBracket", "LBrace"]);
 const CLOSE = new Set(["RParen", "RBracket", "RBrace"]);
 const OPERATORS = new Set(["Plus", "Minus", "Star", "Slash", "Percent", "Power"]);
+const OPERAND_ENDS = new Set(["NumberLiteral", "Identifier", "StringLiteral", "RParen", "RBracket"]);
 
 /**
  * The parser, the AST builder, the evaluator and the printer all recurse on nesting; hostile or
- * generated input (10,000 parentheses, a 100,000-term sum) must get a diagnostic, not a stack
- * overflow. Checked on the token stream before parsing.
+ * generated input (10,000 parentheses, a 100,000-term sum, `------1`) must get a diagnostic, not
+ * a stack overflow. Checked on the token stream before parsing.
  */
 function nestingProblem(tokens: IToken[]): Diagnostic | undefined {
   let depth = 0;
   let operators = 0;
+  let rightNested = 0;
+  let previous: string | undefined;
   for (const t of tokens) {
     const name = t.tokenType.name;
     if (OPEN.has(name)) depth++;
     else if (CLOSE.has(name)) depth = Math.max(0, depth - 1);
-    operators = OPERATORS.has(name) ? operators + 1 : OPEN.has(name) || CLOSE.has(name) || name === "NumberLiteral" || name === "Identifier" ? operators : 0;
-    if (depth > MAX_NESTING) {
-      return diag("E0003", `brackets nested more than ${MAX_NESTING} deep`, { span: tokenSpan(t), label: `level ${depth}`, help: "flatten the expression; no network needs this depth" });
+    const continues = OPERATORS.has(name) || OPEN.has(name) || CLOSE.has(name) || name === "NumberLiteral" || name === "Identifier";
+    operators = OPERATORS.has(name) ? operators + 1 : continues ? operators : 0;
+    const unaryMinus = name === "Minus" && (previous === undefined || !OPERAND_ENDS.has(previous));
+    rightNested = name === "Power" || unaryMinus ? rightNested + 1 : continues ? rightNested : 0;
+    previous = name;
+    if (depth + rightNested > MAX_NESTING) {
+      return diag("E0003", `brackets, unary minus and ** nested more than ${MAX_NESTING} deep`, { span: tokenSpan(t), label: `level ${depth + rightNested}`, help: "flatten the expression; no network needs this depth" });
     }
     if (operators > MAX_OPERATORS) {
       return diag("E0003", `an expression with more than ${MAX_OPERATORS} operators`, { span: tokenSpan(t), label: "too long", help: "split it into parameters" });
@@ -201,7 +213,6 @@ function nestingProblem(tokens: IToken[]): Diagnostic | undefined {
   }
   return undefined;
 }
-
 
 function describeChars(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;

@@ -35,7 +35,7 @@ export const explanations: Record<Code, Explanation> = {
     fixed: small("  conv(16, kernel=3, stride=1)"),
   },
   E0003: {
-    meaning: "Brackets are nested more than 256 deep, or one expression has more than 1,000 operators. No network needs either; the limits keep alexc from running out of stack on generated or hostile input (it reports this instead of crashing).",
+    meaning: "Brackets (with unary minus and `**`, which nest the same way) are nested more than 64 deep, or one expression has more than 1,000 operators. No network needs either; the limits keep alexc from running out of stack on generated or hostile input (it reports this instead of crashing).",
     example: small(`  conv(${"(".repeat(300)}8${")".repeat(300)}, kernel=3)`),
     fix: "Simplify the expression, or compute parts of it in `param` declarations.",
     fixed: small("  conv(8, kernel=3)"),
