@@ -6,7 +6,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export type DriftKind = "stale" | "edited" | "missing" | "extra";
+export type DriftKind = "stale" | "edited" | "missing" | "extra" | "interrupted";
+
+/** A temp file of src/write.ts: what a compile killed before its rename leaves behind. */
+const TEMP = /\.alexc-\d+(?:-[0-9a-f]+)?\.tmp$/;
 
 export interface Drift {
   kind: DriftKind;
@@ -20,6 +23,8 @@ export function findDrift(root: string, expected: Map<string, Map<string, string
   const drift: Drift[] = [];
   for (const [dir, files] of [...expected].sort(([a], [b]) => a.localeCompare(b))) {
     const folder = join(root, dir);
+    // A compile killed mid-way leaves temp files: what differs there is not a hand edit.
+    const interrupted = existsSync(folder) && readdirSync(folder).some((n) => TEMP.test(n));
     for (const [name, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
       const path = join(folder, name);
       if (!existsSync(path)) {
@@ -30,9 +35,9 @@ export function findDrift(root: string, expected: Map<string, Map<string, string
       if (onDisk === content) continue;
       // Same spec hash but other bytes: someone edited the generated file by hand.
       const edited = HASH.exec(onDisk)?.[1] !== undefined && HASH.exec(onDisk)?.[1] === HASH.exec(content)?.[1];
-      drift.push({ kind: edited ? "edited" : "stale", path });
+      drift.push({ kind: edited && !interrupted ? "edited" : "stale", path });
     }
-    if (existsSync(folder)) for (const name of readdirSync(folder).sort()) if (!files.has(name)) drift.push({ kind: "extra", path: join(folder, name) });
+    if (existsSync(folder)) for (const name of readdirSync(folder).sort()) if (!files.has(name)) drift.push({ kind: TEMP.test(name) ? "interrupted" : "extra", path: join(folder, name) });
   }
   // With every variant selected, any other folder generated from this spec is left over.
   if (allVariants && existsSync(root)) {
@@ -55,5 +60,7 @@ export function describeDrift(d: Drift): string {
       return `missing  ${d.path}`;
     case "extra":
       return `extra    ${d.path} (no compile writes it)`;
+    case "interrupted":
+      return `partial  ${d.path} (left by an interrupted compile; the next compile removes it)`;
   }
 }

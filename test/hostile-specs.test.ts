@@ -121,6 +121,21 @@ test("temp files have unique names, and a live writer's temp file is not cleaned
   assert.not.ok(left.includes(dead), "the dead writer's temp file was kept");
 });
 
+test("compile --check after an interrupted compile says so, not 'changed by hand'", () => {
+  const dir = scratch();
+  cpSync(join(ROOT, "specs", "alexnet-mini.anet"), join(dir, "a.anet"));
+  assert.is(runCli(["compile", "a.anet", "-o", "gen"], { cwd: dir }).status, 0);
+  const folder = join(dir, "gen", "alexnet_mini");
+  const train = join(folder, "train.ts");
+  writeFileSync(train, readFileSync(train, "utf8") + "// half of another compile\n");
+  writeFileSync(join(folder, "model.ts.alexc-999999999-0badf00d.tmp"), "partial");
+  const r = runCli(["compile", "a.anet", "-o", "gen", "--check"], { cwd: dir });
+  assert.is(r.status, 1);
+  const out = r.stdout + r.stderr;
+  assert.match(out, /partial +gen\/alexnet_mini\/model\.ts\.alexc-999999999-0badf00d\.tmp \(left by an interrupted compile/);
+  assert.not.match(out, /changed by hand/);
+});
+
 // 6. Strings: a defined escape grammar; no command crashes on them.
 
 test("strings: TAB, control characters and unknown escapes are E0005 at the character; unquote never throws", () => {
