@@ -136,6 +136,28 @@ test("compile --check after an interrupted compile says so, not 'changed by hand
   assert.not.match(out, /changed by hand/);
 });
 
+test("a FIFO planted as a generated file or as the lock file hangs neither compile --check nor check --locked", () => {
+  const dir = scratch();
+  cpSync(join(ROOT, "specs", "alexnet-mini.anet"), join(dir, "a.anet"));
+  assert.is(runCli(["compile", "a.anet", "-o", "gen"], { cwd: dir }).status, 0);
+  const model = join(dir, "gen", "alexnet_mini", "model.ts");
+  execFileSync("rm", [model]);
+  execFileSync("mkfifo", [model]);
+  const drift = spawnSync(process.execPath, [CLI, "compile", "a.anet", "-o", "gen", "--check"], { cwd: dir, encoding: "utf8", timeout: 20_000 });
+  assert.is(drift.status, 1, `${drift.stdout}${drift.stderr}`);
+  assert.match(drift.stdout + drift.stderr, /stale +gen\/alexnet_mini\/model\.ts/);
+  execFileSync("mkfifo", [join(dir, "anet.lock.json")]);
+  const locked = spawnSync(process.execPath, [CLI, "check", "a.anet", "--locked"], { cwd: dir, encoding: "utf8", timeout: 20_000 });
+  assert.is(locked.status, 2);
+  assert.match(locked.stderr, /^alexc: anet\.lock\.json: is a FIFO \(named pipe\), not a regular file: refusing to read it as a lock file$/m);
+});
+
+test("a headline quoting a 100,000-character name is cut", () => {
+  const r = checkSource("t.anet", small(`  ${"q".repeat(100_000)}`));
+  const shown = renderDiagnostic(r.diagnostics[0]!, r.file);
+  assert.ok(shown.length < 2000, `${shown.length} characters`);
+});
+
 // 6. Strings: a defined escape grammar; no command crashes on them.
 
 test("strings: TAB, control characters and unknown escapes are E0005 at the character; unquote never throws", () => {

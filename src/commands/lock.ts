@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
-import { readTextFile } from "../read.js";
+import { ReadError, readTextFile } from "../read.js";
 
 /** A lock entry is about 150 bytes: 16 MiB is a hundred thousand specs. */
 const MAX_LOCK_BYTES = 16 * 1024 * 1024;
@@ -14,6 +14,7 @@ export function readLockFile(path: string): Lock {
   try {
     return parseLock(readTextFile(path, MAX_LOCK_BYTES, "a lock file"));
   } catch (e) {
+    if (e instanceof ReadError) throw new UsageError(e.message);
     throw new UsageError(`${path}: ${(e as Error).message}`);
   }
 }

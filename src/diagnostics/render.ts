@@ -28,7 +28,7 @@ export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, st
   const sev = d.acknowledged !== undefined ? "warning (acknowledged)" : d.severity;
   const paint = d.severity === "error" ? style.error : style.warning;
   const where = d.variant !== undefined ? `[${d.variant}] ` : "";
-  const lines = [`${paint(`${sev}[${d.code}]`)}${style.bold(`: ${where}${d.message}`)}`];
+  const lines = [`${paint(`${sev}[${d.code}]`)}${style.bold(`: ${where}${shortened(d.message)}`)}`];
   if (file && d.span) {
     const start = file.position(d.span.start);
     const end = file.position(Math.max(d.span.start, d.span.end - 1));
@@ -59,6 +59,11 @@ export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, st
   if (d.help) lines.push(`${gutter} ${style.note("=")} ${style.bold("help")}: ${d.help}`);
   if (d.acknowledged !== undefined) lines.push(`${gutter} ${style.note("=")} ${style.bold("allowed")}: ${d.acknowledged}`);
   return lines.join("\n");
+}
+
+/** A headline quoting user text (a 100,000-character name) is cut in the middle. */
+function shortened(message: string): string {
+  return message.length <= 400 ? message : `${message.slice(0, 300)} … ${message.slice(-80)} (${message.length} characters)`;
 }
 
 /** Source lines longer than this are shown as a window around the caret. */
