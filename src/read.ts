@@ -14,7 +14,15 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } fro
 export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
 
 /** Why a file could not be read, in one line that names it. */
-export class ReadError extends Error {}
+export class ReadError extends Error {
+  /** True when the file exists but is refused (its kind or size), false when it cannot be opened. */
+  constructor(
+    message: string,
+    readonly refused = true,
+  ) {
+    super(message);
+  }
+}
 
 const PSEUDO_FILE_SYSTEMS = ["/proc/", "/sys/", "/dev/"];
 
@@ -25,7 +33,7 @@ export function readTextFile(path: string, limit = MAX_SPEC_BYTES, what = "a .an
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ReadError(code === "ENOENT" ? `${path}: no such file` : code === "EISDIR" ? `${path}: is a directory, not ${what}` : `${path}: cannot read (${code ?? String(e)})`);
+    throw new ReadError(code === "ENOENT" ? `${path}: no such file` : code === "EISDIR" ? `${path}: is a directory, not ${what}` : `${path}: cannot read (${code ?? String(e)})`, false);
   }
   try {
     const stat = fstatSync(fd);

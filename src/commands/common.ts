@@ -6,7 +6,8 @@ import { dirname, isAbsolute } from "node:path";
 import { checkSource, checkSpec, diagnosticKey, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
 import type { CheckedModel } from "../check.js";
 import type { DiagnosticCounts } from "../summary.js";
-import { DiagnosticBag } from "../diagnostics/diagnostic.js";
+import { diag, DiagnosticBag } from "../diagnostics/diagnostic.js";
+import { SourceFile } from "../source.js";
 import type { SpecReport } from "../report.js";
 import { matrixAxes, runMatrix } from "../variants.js";
 import { renderDiagnostic, styleFor } from "../diagnostics/render.js";
@@ -58,8 +59,19 @@ export function failed(results: CheckResult[], denyWarnings: boolean): boolean {
 }
 
 /** Checks a spec file completely: base, every variant, and every combination of its matrix (`read` is for the fuzzer). */
-export function checkFile(path: string, overrides: Override[], read: (path: string) => string = readSpec): SpecReport {
-  const spec = checkSpec(path, read(path), { overrides });
+export function checkFile(path: string, overrides: Override[], read: (path: string) => string = readTextFile): SpecReport {
+  let text: string;
+  try {
+    text = read(path);
+  } catch (e) {
+    if (!(e instanceof ReadError)) throw e;
+    if (!e.refused) throw new UsageError(e.message);
+    // A refused file (a symlink to /dev/zero in a pull request) is one failing spec among the
+    // others, reported in every output format, not the end of the run.
+    const file = new SourceFile(path, "");
+    return { results: [{ file, diagnostics: [diag("E0008", e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message, { help: "specs are regular files of at most 4 MiB; replace the link or file with the spec itself" })] }], matrix: [] };
+  }
+  const spec = checkSpec(path, text, { overrides });
   if (!spec.ast) return { results: spec.results, matrix: [] };
   const ast = spec.ast;
   const bag = new DiagnosticBag();

@@ -30,6 +30,7 @@ const entries = [
   { code: "E0005", name: "bad-string", severity: "error", title: "A string that is unterminated, has an unknown escape or holds a control character" },
   { code: "E0006", name: "unterminated-comment", severity: "error", title: "A `/*` comment with no closing `*/`" },
   { code: "E0007", name: "too-many-diagnostics", severity: "error", title: "More diagnostics than are shown for one file: the rest are counted, not listed" },
+  { code: "E0008", name: "unreadable-spec", severity: "error", title: "A spec path that is not a regular file of bounded size (a FIFO, a device, a /proc file, or too large)" },
 
   { code: "E0101", name: "unknown-name", severity: "error", title: "A name that is not a declared parameter" },
   { code: "E0102", name: "duplicate-param", severity: "error", title: "A parameter declared twice" },

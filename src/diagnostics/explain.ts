@@ -11,6 +11,8 @@ import type { Diagnostic } from "./diagnostic.js";
 import type { SourceFile } from "../source.js";
 import { compareWithLock, LOCK_FILE, parseLock } from "../lock.js";
 import { matrixAxes } from "../variants.js";
+import { checkFile } from "../commands/common.js";
+import { ReadError } from "../read.js";
 import { DiagnosticBag } from "./diagnostic.js";
 import type { SpecNode } from "../ast.js";
 
@@ -26,7 +28,14 @@ export function findEntry(codeOrName: string): CatalogueEntry | undefined {
 }
 
 /** Everything `alexc check` (with --locked when the example has a lock) reports for a spec. */
-export function exampleDiagnostics(text: string, lock?: string): { file: SourceFile; diagnostics: Diagnostic[] } {
+export function exampleDiagnostics(text: string, lock?: string, refusedAs?: string): { file: SourceFile; diagnostics: Diagnostic[] } {
+  if (refusedAs !== undefined) {
+    // As `alexc check` meets a refused file: the reader's error, through the command's own path.
+    const report = checkFile("example.anet", [], () => {
+      throw new ReadError(`example.anet: ${refusedAs}`);
+    });
+    return { file: report.results[0]!.file, diagnostics: report.results[0]!.diagnostics };
+  }
   const { file, ast, results } = checkSpec("example.anet", text);
   const diagnostics = results.flatMap((r) => r.diagnostics);
   // The matrix section is read as `alexc check` reads it (its combinations are not run here).
@@ -37,7 +46,7 @@ export function exampleDiagnostics(text: string, lock?: string): { file: SourceF
 
 /** The example's diagnostics of this code, rendered as the CLI prints them. */
 export function exampleOutput(code: Code): string {
-  const { file, diagnostics } = exampleDiagnostics(explanations[code].example, explanations[code].lock);
+  const { file, diagnostics } = exampleDiagnostics(explanations[code].example, explanations[code].lock, explanations[code].refusedAs);
   return diagnostics
     .filter((d) => d.code === code)
     .map((d) => renderDiagnostic(d, file))

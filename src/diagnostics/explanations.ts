@@ -17,6 +17,8 @@ export interface Explanation {
   lock?: string;
   /** The lock the fixed example is checked against, when the fix is to the lock itself. */
   fixedLock?: string;
+  /** For file-level findings: the reader's refusal the example meets (the fixed one is read normally). */
+  refusedAs?: string;
 }
 
 const small = (body: string): string => `model m {\n  input 3x32x32\n${body}\n}\n`;
@@ -63,6 +65,13 @@ export const explanations: Record<Code, Explanation> = {
     example: small(Array.from({ length: 120 }, () => "  conv(16, kernel=3) @").join("\n")),
     fix: "Fix the first errors and check again; if the file is not a spec at all, check the path.",
     fixed: small("  conv(16, kernel=3)"),
+  },
+  E0008: {
+    meaning: "`alexc check` was given (or found in a directory or glob) a spec path that is not a regular file of at most 4 MiB: a FIFO, a device such as /dev/zero, a kernel file such as /proc/self/environ (through a symlink, say, in a pull request), or a file too large to be a spec. It is not read, so its content never reaches the output, and the other specs are still checked; single-file commands (compile, graph, …) refuse it with exit status 2.",
+    example: "-> /dev/zero (a symlink committed as example.anet)\n",
+    refusedAs: "is a character device, not a regular file: refusing to read it as a .anet file",
+    fix: "Replace the link or special file with the spec itself.",
+    fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
   },
   E0101: {
     meaning: "An expression uses a name that is not a declared parameter. Names in expressions refer only to `param` declarations (declared earlier, for use in another parameter's default).",
