@@ -220,6 +220,9 @@ test("a 100⁴ matrix is E0121 naming the count and the limit, at once; so is --
   assert.ok(performance.now() - started < 10_000, "took too long: the combinations were built");
   assert.is(r.status, 1);
   assert.match(r.stderr, /error\[E0121\]: the matrix has 100,000,000 combinations, more than the limit of 4,096/);
+  const fromSpec = runCli(["variants", "m.anet"], { cwd: dir });
+  assert.is(fromSpec.status, 1);
+  assert.match(fromSpec.stderr, /error\[E0121\]/);
   const many = Array.from({ length: 5000 }, (_, i) => i + 1).join(",");
   const v = runCli(["variants", "m.anet", "--set", `a=${many}`], { cwd: dir });
   assert.is(v.status, 2);

@@ -56,6 +56,8 @@ Exit status: 0 when every row checks, 1 when any row has errors, 2 usage or I/O 
       }
       const bag = new DiagnosticBag();
       const axes = opts.set.length > 0 ? opts.set : matrixAxes(spec.ast, spec.file, bag);
+      // The matrix's own problems (E0121: too many combinations) are said, not only counted.
+      if (bag.items.length > 0) printDiagnostics([{ file: spec.file, diagnostics: bag.items }]);
       const rows: Row[] =
         axes.length > 0
           ? runMatrix(spec.file, spec.ast, axes).map((m) => ({ label: Object.fromEntries(m.overrides.map((o) => [o.name, o.value.toString()])), result: m.result }))
