@@ -46,9 +46,13 @@ export function parse(text: string): ParseResult {
       }),
     );
   }
+  const keep = (d: Diagnostic): void => {
+    if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(d);
+    else omitted++;
+  };
   const unterminated = (lexed.groups["unterminated"] as IToken[] | undefined) ?? [];
-  for (const t of unterminated) diagnostics.push(unterminatedDiagnostic(t));
-  for (const t of lexed.tokens) if (t.tokenType === StringLiteral) for (const d of stringProblems(t)) diagnostics.push(d);
+  for (const t of unterminated) keep(unterminatedDiagnostic(t));
+  for (const t of lexed.tokens) if (t.tokenType === StringLiteral) for (const d of stringProblems(t)) keep(d);
   const tooDeep = nestingProblem(lexed.tokens);
   if (tooDeep) return { diagnostics: [...diagnostics, tooDeep], comments: [], omitted };
   parser.input = lexed.tokens;
@@ -63,10 +67,7 @@ export function parse(text: string): ParseResult {
   for (const e of parser.errors) {
     const d = syntaxDiagnostic(e, text, lineOf);
     const line = lineOf(d.span!.start);
-    if (line !== lastLine && !lexicalLines.has(line) && d.span!.start < swallowedFrom) {
-      if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(d);
-      else omitted++;
-    }
+    if (line !== lastLine && !lexicalLines.has(line) && d.span!.start < swallowedFrom) keep(d);
     lastLine = line;
   }
   const comments = (lexed.groups["comments"] as IToken[] | undefined) ?? [];
