@@ -83,11 +83,12 @@ export function diagnosticKey(d: Diagnostic): string {
   return `${d.code}@${d.span?.start ?? -1}:${d.span?.end ?? -1}:${d.message}`;
 }
 
+/** Errors found, counting those an E0007 stands for (not the E0007 itself). */
 export function errorCount(ds: Diagnostic[]): number {
-  return ds.filter((d) => d.severity === "error").length;
+  return ds.reduce((n, d) => n + (d.hidden ? d.hidden.errors : d.severity === "error" ? 1 : 0), 0);
 }
 
 /** Warnings not acknowledged by an `allow` clause; `--deny-warnings` turns these into failures. */
 export function openWarningCount(ds: Diagnostic[]): number {
-  return ds.filter((d) => d.severity === "warning" && d.acknowledged === undefined).length;
+  return ds.reduce((n, d) => n + (d.hidden ? d.hidden.warnings : d.severity === "warning" && d.acknowledged === undefined ? 1 : 0), 0);
 }

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSource, checkSpec } from "../src/compiler.js";
+import { checkSource, checkSpec, errorCount, openWarningCount } from "../src/compiler.js";
 import { parse, unquote } from "../src/parse.js";
 import { decodeText, MAX_SPEC_BYTES, readTextFile, ReadError } from "../src/read.js";
 import { formatSource } from "../src/format.js";
@@ -257,6 +257,12 @@ test("the cap keeps the first diagnostics in file order, and long lines are show
   assert.is(ds.length, MAX_DIAGNOSTICS_PER_FILE + 1);
   assert.is(ds.at(-1)!.code, "E0007");
   assert.match(ds.at(-1)!.message, /^200 more diagnostics not shown \(200 errors\)/);
+  // Counts stay true, and hidden warnings alone do not fail a check.
+  assert.is(errorCount(ds), 300);
+  const warnings = checkSource("t.anet", small(Array.from({ length: 150 }, () => "  lrn(5, alpha=1e-4, beta=0.75, k=2)").join("\n")));
+  assert.ok(warnings.diagnostics.length === MAX_DIAGNOSTICS_PER_FILE + 1, String(warnings.diagnostics.length));
+  assert.is(errorCount(warnings.diagnostics), 0, JSON.stringify(warnings.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)));
+  assert.ok(openWarningCount(warnings.diagnostics) > MAX_DIAGNOSTICS_PER_FILE);
   const long = small(`  relu ${"x".repeat(100_000)} @ ${"y".repeat(100_000)}`);
   const r = checkSource("t.anet", long);
   const shown = renderDiagnostic(r.diagnostics[0]!, r.file);

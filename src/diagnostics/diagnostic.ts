@@ -23,6 +23,8 @@ export interface Diagnostic {
   acknowledged?: string;
   /** The variant (or matrix combination) whose check found this; absent for the base model. */
   variant?: string;
+  /** E0007 only: the findings it stands for, so counts and exit statuses stay true. */
+  hidden?: { errors: number; warnings: number };
 }
 
 export interface DiagnosticInit {
@@ -91,6 +93,9 @@ export function capDiagnostics(ds: Diagnostic[], omittedErrors = 0): Diagnostic[
   const more = diag("E0007", `${total} more diagnostics not shown (${parts.join(", ")})`, {
     help: `fix the first ${MAX_DIAGNOSTICS_PER_FILE} and check again; if this is not a spec at all, check the path`,
   });
+  // Only as severe as what it hides: 150 warnings must not fail a check.
+  if (errors === 0) more.severity = "warning";
+  more.hidden = { errors, warnings: total - errors };
   return [...ds.slice(0, MAX_DIAGNOSTICS_PER_FILE), more];
 }
 
