@@ -61,7 +61,7 @@ export const explanations: Record<Code, Explanation> = {
     fixed: small("  /* conv(8, kernel=3) */\n  conv(16, kernel=3)"),
   },
   E0007: {
-    meaning: "A file produced more than 100 diagnostics; the first 100 (in file order) are shown, the rest counted. This keeps the output of a binary or badly damaged file readable and bounded (a megabyte of random bytes would otherwise print tens of thousands of errors).",
+    meaning: "A file produced more than 100 diagnostics; the first 100 (in file order) are shown, the rest counted. This keeps the output of a binary or badly damaged file readable and bounded (a megabyte of random bytes would otherwise print tens of thousands of errors). The error and warning totals still count every finding, and when only warnings are hidden this is a warning, so it never fails a check by itself.",
     example: small(Array.from({ length: 120 }, () => "  conv(16, kernel=3) @").join("\n")),
     fix: "Fix the first errors and check again; if the file is not a spec at all, check the path.",
     fixed: small("  conv(16, kernel=3)"),
