@@ -13,7 +13,7 @@
  *   section   := NAME '{' (NAME '=' value)* '}'                  init { … }, train { … }, matrix { … }
  *   layer     := (NAME ':')? KIND ('(' args ')')? allow*         conv1: conv(48, kernel=11)
  *   allow     := 'allow' CODE STRING                             allow inexact "reason"
- *   args      := arg (',' arg)* ','?          arg := (NAME '=')? value
+ *   args      := arg (',' arg)* ','?          arg := (NAME '=')? value   (no empty arguments)
  *   value     := expr (('x' expr)+ | '->' expr)? | '[' value,… ']' | '{' NAME ':' value,… '}'
  *   expr      := usual arithmetic: + - * / % ** unary -, calls f(args), names, numbers, strings
  */
@@ -144,9 +144,10 @@ export class AnetParser extends CstParser {
     this.SUBRULE(this.arg);
     this.MANY(() => {
       this.CONSUME(T.Comma);
-      // A trailing comma before ')' is allowed.
-      this.OPTION(() => this.SUBRULE2(this.arg));
+      this.SUBRULE2(this.arg);
     });
+    // One trailing comma before ')' is allowed; an empty argument (`kernel=3,, stride=2`) is not.
+    this.OPTION(() => this.CONSUME2(T.Comma));
   });
 
   private arg = this.RULE("arg", () => {

@@ -18,6 +18,12 @@ import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({ name: "LineComment", pattern: /(?:\/\/|#)[^\n\r]*/, group: "comments" });
 export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: "comments", line_breaks: true });
+/**
+ * Unterminated comments and strings are tokens of their own (in the "unterminated" group, which
+ * the parser never sees) so they are reported as what they are, where they start, instead of as a
+ * stray '/' or '"'. Each comes right after the complete form it would otherwise shadow.
+ */
+export const UnterminatedComment = createToken({ name: "UnterminatedComment", pattern: /\/\*[\s\S]*/, group: "unterminated", line_breaks: true });
 
 export const Arrow = createToken({ name: "Arrow", pattern: /->|→/, label: "'->'" });
 export const GreaterEq = createToken({ name: "GreaterEq", pattern: />=|≥/, label: "'>='" });
@@ -42,6 +48,7 @@ export const Colon = createToken({ name: "Colon", pattern: /:/, label: "':'" });
 export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='" });
 
 export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\n\r]|\\.)*"/, label: "a string" });
+export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\n\r]|\\.)*\\?/, group: "unterminated" });
 // Decimal only: 48, 0.5, 2e-4, 1_000. A leading sign is the unary minus operator.
 export const NumberLiteral = createToken({
   name: "NumberLiteral",
@@ -101,6 +108,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace,
   LineComment,
   BlockComment,
+  UnterminatedComment,
   Arrow,
   GreaterEq,
   LessEq,
@@ -123,6 +131,7 @@ export const allTokens: TokenType[] = [
   Colon,
   Equals,
   StringLiteral,
+  UnterminatedString,
   NumberLiteral,
   Cross,
   ...keywords,

@@ -2,6 +2,7 @@
  * The .anet syntax tree. Every node carries the span of source it came from, so any later stage can
  * point a diagnostic at exactly the text that caused it.
  */
+import { maxOf, minOf } from "./extremes.js";
 
 /** Half-open range of UTF-16 offsets into the source text. */
 export interface Span {
@@ -132,5 +133,5 @@ export interface SpecNode {
 }
 
 export function spanOf(...spans: Span[]): Span {
-  return { start: Math.min(...spans.map((s) => s.start)), end: Math.max(...spans.map((s) => s.end)) };
+  return { start: minOf(spans.map((s) => s.start)), end: maxOf(spans.map((s) => s.end)) };
 }

@@ -3,7 +3,7 @@
  * rule, counting params and MACs, and attaching the arithmetic to every finding. Warnings a layer
  * acknowledges with `allow` are marked as such; allows that match nothing are reported.
  */
-import { DiagnosticBag, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { diag, DiagnosticBag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { allowableByName } from "./diagnostics/catalogue.js";
 import { formatShape, type CheckContext, type Shape } from "./layers/kind.js";
 import type { ResolvedLayer, ResolvedModel } from "./resolve.js";
@@ -86,6 +86,8 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
     shape = output;
   }
   explainInputSizes(model, shapeErrors);
+  const order = channelsLastHint(model);
+  if (order && shapeErrors.length > 0) bag.push(order);
   const totals = layers.reduce((t, l) => ({ params: t.params + l.params, macs: t.macs + l.macs }), { params: 0n, macs: 0n });
   return { model, layers, complete: shape !== undefined, input, ...(shape ? { output: shape } : {}), totals };
 }
@@ -112,6 +114,22 @@ function acknowledge(layer: ResolvedLayer, found: Diagnostic[], bag: DiagnosticB
   }
 }
 
+/**
+ * `input 224x224x3` is the H×W×C order of NumPy, PIL and TensorFlow; alexc reads C×H×W. When the
+ * model fails its shape check and the input reads naturally the other way round (a last dimension
+ * of 1 to 4 channels, the first two a plausible image), the first problem is the order itself, not
+ * a 224-channel convolution: said once, at the input.
+ */
+function channelsLastHint(model: ResolvedModel): Diagnostic | undefined {
+  const { c, h, w, span } = model.input;
+  if (!(w <= 4 && c > 4 && h > 4 && c / h <= 4 && h / c <= 4)) return undefined;
+  return diag("E0112", `input ${c}x${h}x${w} looks like height × width × channels; alexc reads channels × height × width`, {
+    span,
+    label: `read as ${c} channels of ${h}×${w}`,
+    help: `write input ${w}x${c}x${h} (C×H×W: ${w} channel${w === 1 ? "" : "s"}, ${c}×${h} pixels)`,
+  });
+}
+
 /** Input-size findings get the sizes that would work, found by scanning candidate inputs. */
 function explainInputSizes(model: ResolvedModel, errors: Diagnostic[]): void {
   const target = errors.find((d) => d.code === "E0202" || d.code === "E0201");
@@ -120,7 +138,7 @@ function explainInputSizes(model: ResolvedModel, errors: Diagnostic[]): void {
     const scan = scanInputs(model, axis);
     const what = axis === "both" ? "input" : axis === "h" ? "input height" : "input width";
     if (scan.smallestFit === undefined) {
-      target.notes.push(`no ${what} up to 4096 gives every layer a non-empty output`);
+      target.notes.push(`no ${what} up to ${scan.limit} gives every layer a non-empty output`);
       continue;
     }
     const fitsAll = `the smallest ${what} for which every layer's output is non-empty is ${scan.smallestFit} (${sizeLabel(model, axis, scan.smallestFit)})`;
@@ -136,7 +154,7 @@ function explainInputSizes(model: ResolvedModel, errors: Diagnostic[]): void {
       nearest !== undefined
         ? `${what}${single ? "" : "s"} ${formatRanges(scan.validRanges)} match${single ? "es" : ""} the declared ${expr} of ${declared.name}` +
           (single ? "" : `; the nearest to ${declaredSize(model, axis)} is ${nearest} (${sizeLabel(model, axis, nearest)})`)
-        : `no ${what} up to 4096 matches the declared ${expr} of ${declared.name}; change the in-features`;
+        : `no ${what} up to ${scan.limit} matches the declared ${expr} of ${declared.name}; change the in-features`;
     if (target.code === "E0202") {
       target.notes.push(fitsAll);
       target.help = ranges;

@@ -7,7 +7,7 @@ import { parse } from "./parse.js";
 import { resolve, type Override } from "./resolve.js";
 import { check, type CheckedModel } from "./check.js";
 import { SourceFile } from "./source.js";
-import { DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { capDiagnostics, DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import type { SpecNode } from "./ast.js";
 
 export interface CheckOptions {
@@ -28,7 +28,7 @@ export interface CheckResult {
 export function checkSource(path: string, text: string, options: CheckOptions = {}): CheckResult {
   const file = new SourceFile(path, text);
   const parsed = parse(text);
-  if (!parsed.ast) return { file, diagnostics: sortDiagnostics(parsed.diagnostics) };
+  if (!parsed.ast) return { file, diagnostics: capDiagnostics(sortDiagnostics(parsed.diagnostics), parsed.omitted) };
   return checkParsed(file, parsed.ast, options);
 }
 
@@ -36,9 +36,9 @@ export function checkParsed(file: SourceFile, ast: SpecNode, options: CheckOptio
   const bag = new DiagnosticBag();
   const model = resolve(ast, file, options, bag);
   const variant = options.variant !== undefined ? { variant: options.variant } : {};
-  if (!model) return { file, diagnostics: sortDiagnostics(bag.items), ...variant };
+  if (!model) return { file, diagnostics: capDiagnostics(sortDiagnostics(bag.items)), ...variant };
   const checked = check(model, bag);
-  return { file, diagnostics: sortDiagnostics(bag.items), checked, ...variant };
+  return { file, diagnostics: capDiagnostics(sortDiagnostics(bag.items)), checked, ...variant };
 }
 
 export interface SpecCheck {
@@ -56,7 +56,7 @@ export interface SpecCheck {
 export function checkSpec(path: string, text: string, options: { overrides?: Override[] } = {}): SpecCheck {
   const file = new SourceFile(path, text);
   const parsed = parse(text);
-  if (!parsed.ast) return { file, results: [{ file, diagnostics: sortDiagnostics(parsed.diagnostics) }] };
+  if (!parsed.ast) return { file, results: [{ file, diagnostics: capDiagnostics(sortDiagnostics(parsed.diagnostics), parsed.omitted) }] };
   const ast = parsed.ast;
   const base = checkParsed(file, ast, options);
   const seen = new Set(base.diagnostics.map(diagnosticKey));
@@ -83,11 +83,12 @@ export function diagnosticKey(d: Diagnostic): string {
   return `${d.code}@${d.span?.start ?? -1}:${d.span?.end ?? -1}:${d.message}`;
 }
 
+/** Errors found, counting those an E0007 stands for (not the E0007 itself). */
 export function errorCount(ds: Diagnostic[]): number {
-  return ds.filter((d) => d.severity === "error").length;
+  return ds.reduce((n, d) => n + (d.hidden ? d.hidden.errors : d.severity === "error" ? 1 : 0), 0);
 }
 
 /** Warnings not acknowledged by an `allow` clause; `--deny-warnings` turns these into failures. */
 export function openWarningCount(ds: Diagnostic[]): number {
-  return ds.filter((d) => d.severity === "warning" && d.acknowledged === undefined).length;
+  return ds.reduce((n, d) => n + (d.hidden ? d.hidden.warnings : d.severity === "warning" && d.acknowledged === undefined ? 1 : 0), 0);
 }

@@ -9,7 +9,8 @@
  * Anything else in an output folder is the user's: reported as extra, and never deleted, so the
  * advice for it is to move it, while everything else is fixed by the compile the advice names.
  */
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readSync } from "node:fs";
+import { ReadError, readTextFile } from "./read.js";
 import { join } from "node:path";
 import { visible } from "./diagnostics/visible.js";
 
@@ -81,6 +82,19 @@ function classify(folder: string, expected: Set<string>, specPath: string): Drif
   return drift;
 }
 
+/**
+ * A generated file as text, or undefined when it is not a readable regular file of sane size (a
+ * FIFO or device planted under a generated name would otherwise hang or flood `compile --check`).
+ */
+function readGenerated(path: string): string | undefined {
+  try {
+    return readTextFile(path, 64 * 1024 * 1024, "a generated file");
+  } catch (e) {
+    if (e instanceof ReadError) return undefined;
+    throw e;
+  }
+}
+
 export function findDrift(root: string, expected: Map<string, Map<string, string>>, specPath: string, allVariants: boolean): Drift[] {
   const drift: Drift[] = [];
   for (const [dir, files] of [...expected].sort(([a], [b]) => a.localeCompare(b))) {
@@ -93,8 +107,8 @@ export function findDrift(root: string, expected: Map<string, Map<string, string
         drift.push({ kind: "missing", path });
         continue;
       }
-      // Not a regular file (a FIFO or device planted under a generated name): never read it.
-      const onDisk = isRegularFile(path) ? readFileSync(path, "utf8") : undefined;
+      // Not a regular file of sane size (a FIFO or device planted under a generated name): never read it.
+      const onDisk = readGenerated(path);
       if (onDisk === content) continue;
       // Same spec hash but other bytes: someone edited the generated file by hand.
       const edited = onDisk !== undefined && HASH.exec(onDisk)?.[1] !== undefined && HASH.exec(onDisk)?.[1] === HASH.exec(content)?.[1];
@@ -113,14 +127,6 @@ export function findDrift(root: string, expected: Map<string, Map<string, string
     }
   }
   return drift;
-}
-
-function isRegularFile(path: string): boolean {
-  try {
-    return lstatSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function isFolder(path: string): boolean {

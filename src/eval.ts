@@ -5,7 +5,12 @@
  */
 import type { BinaryOp, Expr, Span } from "./ast.js";
 import { didYouMean, type DiagnosticBag } from "./diagnostics/diagnostic.js";
-import { Rational } from "./rational.js";
+import { decimalProblem, Rational } from "./rational.js";
+
+/** A literal as quoted in a message: a 4,000-digit number is shown by its ends. */
+function shorten(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 20)}…${text.slice(-12)} (${text.length} characters)` : text;
+}
 
 export interface Binding {
   value: Rational;
@@ -44,9 +49,10 @@ export const functions: ReadonlyMap<string, { arity: number; fn: MathFn; doc: st
 export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (s: Span) => string): Rational | undefined {
   switch (expr.kind) {
     case "number": {
-      const value = Rational.parse(expr.text);
-      if (!value) bag.add("E0111", `the number ${expr.text} is too large`, { span: expr.span, label: "exponent out of range" });
-      return value;
+      const value = Rational.parseDecimal(expr.text);
+      if (value instanceof Rational) return value;
+      bag.add("E0111", `the number ${shorten(expr.text)} ${decimalProblem(value)}`, { span: expr.span, label: value === "too-many-digits" ? "too many digits" : "exponent out of range" });
+      return undefined;
     }
     case "string":
       bag.add("E0106", "a string cannot stand where a number is expected", { span: expr.span, label: "a string" });

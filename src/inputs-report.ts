@@ -21,6 +21,7 @@ import {
   type InputScan,
 } from "./inputs.js";
 import { textTable, type DiagnosticCounts } from "./summary.js";
+import { maxOf } from "./extremes.js";
 
 export interface InputsAnalysis {
   model: ResolvedModel;
@@ -127,8 +128,9 @@ export function inputsText(a: InputsAnalysis): string {
     if (!f.declaredValid) nearest.push(f.nearestValid !== undefined ? `nearest valid ${f.nearestValid} (${label(f.nearestValid)})` : "no valid size to suggest");
     if (!(f.declaredValid && f.declaredExact) && f.nearestExactValid !== undefined) nearest.push(`nearest valid and exact ${f.nearestExactValid} (${label(f.nearestExactValid)})`);
     lines.push([`declared ${f.declared}`, `${status}${nearest.length ? `; ${nearest.join("; ")}` : ""}`]);
-    const width = Math.max(...lines.map(([k]) => k.length));
-    out.push(...lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`), "");
+    const width = maxOf(lines.map(([k]) => k.length));
+    for (const [k, v] of lines) out.push(`${k.padEnd(width)}  ${v}`);
+    out.push("");
   }
   return out.join("\n").trimEnd();
 }

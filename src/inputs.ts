@@ -11,6 +11,27 @@ export type Axis = "both" | "h" | "w";
 
 export const SCAN_LIMIT = 4096;
 
+/**
+ * A scan costs sizes × layers walk steps; 15 million is about two seconds (measured on a
+ * 15,000-layer chain on the 2-core CI machine). A scan asked of a deeper model is shortened to
+ * fit; `alexc inputs --max` is refused up front instead (`scanProblem`): there the user asked
+ * for the figure.
+ */
+export const SCAN_BUDGET = 15_000_000;
+
+/** The largest scan limit that `model` can afford. */
+export function affordableLimit(model: ResolvedModel): number {
+  return Math.max(1, Math.floor(SCAN_BUDGET / Math.max(1, model.layers.length)));
+}
+
+/** Why scanning up to `limit` would not finish in bounded time, or undefined. */
+export function scanProblem(model: ResolvedModel, limit: number): string | undefined {
+  const steps = BigInt(limit) * BigInt(Math.max(1, model.layers.length));
+  if (steps <= BigInt(SCAN_BUDGET)) return undefined;
+  const g = (n: number | bigint) => n.toLocaleString("en-US");
+  return `scanning ${g(limit)} sizes through ${g(model.layers.length)} layers is ${g(steps)} steps, more than the ${g(SCAN_BUDGET)} (about two seconds) alexc takes on; the largest --max for this model is ${g(affordableLimit(model))}`;
+}
+
 export interface SizeVerdict {
   /** Every window layer has a non-empty output. */
   fits: boolean;
@@ -79,6 +100,7 @@ export interface InputScan {
 
 /** Scans sizes 1…limit along one axis (or both, for square inputs), others held at the spec's value. */
 export function scanInputs(model: ResolvedModel, axis: Axis, limit = SCAN_LIMIT): InputScan {
+  limit = Math.min(limit, affordableLimit(model));
   const scan: InputScan = { axis, limit, validRanges: [], layerSmallest: model.layers.map(() => undefined), exactSizes: [] };
   let open: number | undefined;
   let deepest = 0;

@@ -55,6 +55,22 @@ export function parseLock(text: string): Lock {
   return doc.specs;
 }
 
+/**
+ * What is wrong with a lock entry read from disk, or undefined. The lock is committed text that
+ * anyone can edit (or a merge can mangle); `check --locked` must report that, never crash on it.
+ */
+export function entryProblem(e: unknown): string | undefined {
+  if (typeof e !== "object" || e === null || Array.isArray(e)) return "not an object";
+  const o = e as Record<string, unknown>;
+  const dims = (v: unknown) => Array.isArray(v) && v.length <= 8 && v.every((d) => Number.isSafeInteger(d) && (d as number) >= 0);
+  const count = (v: unknown) => typeof v === "string" && /^\d{1,40}$/.test(v);
+  if (!dims(o["input"])) return "input is not a list of sizes";
+  if (!dims(o["output"])) return "output is not a list of sizes";
+  if (!count(o["params"])) return "params is not a whole number in a string";
+  if (!count(o["macs"])) return "macs is not a whole number in a string";
+  return undefined;
+}
+
 function signedDelta(before: bigint, after: bigint): string {
   const d = after - before;
   return `${d >= 0n ? "+" : "−"}${groupThousands(d >= 0n ? d : -d)}`;
@@ -68,11 +84,19 @@ export function compareWithLock(specPath: string, ast: SpecNode | undefined, res
   if (!locked) {
     return [diag("E0401", `${specPath} is not in ${lockPath}`, { span: ast?.nameSpan, help: `run alexc lock ${specPath} and commit ${lockPath}` })];
   }
+  if (typeof locked !== "object" || locked === null || Array.isArray(locked)) {
+    return [diag("E0402", `the entry for ${specPath} in ${lockPath} is not an object of configurations`, { span: ast?.nameSpan, help: `run alexc lock ${specPath} to rewrite it` })];
+  }
   for (const r of results) {
     const name = configurationName(r);
     const now = lockEntry(r);
     const before = Object.hasOwn(locked, name) ? locked[name] : undefined;
     if (!now) continue; // it does not check: its own errors say why
+    const malformed = before === undefined ? undefined : entryProblem(before);
+    if (malformed) {
+      out.push(diag("E0402", `the entry for ${name === "base" ? "the base model" : `variant ${name}`} of ${specPath} in ${lockPath} is malformed: ${malformed}`, { span: where(r), help: `run alexc lock ${specPath} to rewrite it` }));
+      continue;
+    }
     if (!before) {
       out.push(diag("E0401", `${name === "base" ? "the base model" : `variant ${name}`} is not in ${lockPath}`, { span: where(r), help: `run alexc lock ${specPath}` }));
       continue;

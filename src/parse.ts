@@ -3,23 +3,40 @@
  * syntax errors reports all of them in one run; the AST is built only from an error-free CST.
  */
 import type { CstNode, IToken, IRecognitionException } from "chevrotain";
-import { AnetLexer } from "../grammar/tokens.js";
+import { AnetLexer, StringLiteral, UnterminatedComment } from "../grammar/tokens.js";
+import { escapedByte } from "./read.js";
+import { SourceFile } from "./source.js";
 import { parser, BaseCstVisitor } from "../grammar/parser.js";
 import type { Arg, BinaryOp, BlockNode, BoundNode, BoundOp, Expr, LayerNode, SpecNode, Span, Value, AllowNode, SettingNode, SectionNode, ParamNode, InputNode, RecordEntry, VariantNode } from "./ast.js";
 import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { maxOf, minOf } from "./extremes.js";
 
 export interface ParseResult {
   ast?: SpecNode;
   diagnostics: Diagnostic[];
   /** Comment tokens, kept for tools that re-print the source. */
   comments: IToken[];
+  /** Findings past the cap that were counted but not built (see capDiagnostics). */
+  omitted?: number;
 }
 
 export function parse(text: string): ParseResult {
-  const diagnostics: Diagnostic[] = [];
+  const lines = new SourceFile("", text);
+  const lineOf = (offset: number): number => lines.position(offset).line;
+  const encoding = encodingProblems(text, lineOf);
+  const diagnostics: Diagnostic[] = encoding.diagnostics;
+  let omitted = encoding.omitted;
+  // A file with more undecodable lines than are reported is binary: lexing it only adds noise.
+  if (omitted > 0) return { diagnostics, comments: [], omitted };
   const lexed = AnetLexer.tokenize(text);
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + e.length);
+    if (escapedByte(ch.charCodeAt(0)) !== undefined || /^[\uD800-\uDFFF]/u.test(ch)) continue; // reported as E0004 above
+    // Past the cap, findings are counted, not built: a megabyte of noise has 100,000 of them.
+    if (diagnostics.length >= MAX_DIAGNOSTICS) {
+      omitted++;
+      continue;
+    }
     const letter = /\p{L}/u.test(ch);
     diagnostics.push(
       diag("E0001", `unexpected character ${describeChars(ch)}`, {
@@ -29,47 +46,167 @@ export function parse(text: string): ParseResult {
       }),
     );
   }
+  const keep = (d: Diagnostic): void => {
+    if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(d);
+    else omitted++;
+  };
+  const unterminated = (lexed.groups["unterminated"] as IToken[] | undefined) ?? [];
+  for (const t of unterminated) keep(unterminatedDiagnostic(t));
+  for (const t of lexed.tokens) if (t.tokenType === StringLiteral) for (const d of stringProblems(t)) keep(d);
   const tooDeep = nestingProblem(lexed.tokens);
-  if (tooDeep) return { diagnostics: [...diagnostics, tooDeep], comments: [] };
+  if (tooDeep) return { diagnostics: [...diagnostics, tooDeep], comments: [], omitted };
   parser.input = lexed.tokens;
   const cst = parser.spec();
+  // A syntax error on a line that already has a lexical one, or after an unterminated comment
+  // (which swallowed the rest of the file), is a consequence, not news.
+  const lexicalLines = new Set(diagnostics.map((d) => lineOf(d.span!.start)));
+  const swallowedFrom = unterminated.find((t) => t.tokenType === UnterminatedComment)?.startOffset ?? Infinity;
   // Recovery can cascade: after one error the rest of its line often fails too. Keep the first
   // error of each line, which is the one a person has to fix.
   let lastLine = -1;
   for (const e of parser.errors) {
-    const d = syntaxDiagnostic(e, text);
-    const line = lineOf(text, d.span!.start);
-    if (line !== lastLine) diagnostics.push(d);
+    const d = syntaxDiagnostic(e, text, lineOf);
+    const line = lineOf(d.span!.start);
+    if (line !== lastLine && !lexicalLines.has(line) && d.span!.start < swallowedFrom) keep(d);
     lastLine = line;
   }
   const comments = (lexed.groups["comments"] as IToken[] | undefined) ?? [];
-  if (diagnostics.length > 0) return { diagnostics, comments };
-  return { ast: astBuilder.visit(cst) as SpecNode, diagnostics, comments };
+  if (diagnostics.length > 0) return { diagnostics, comments, omitted };
+  return { ast: astBuilder.visit(cst) as SpecNode, diagnostics, comments, omitted };
 }
 
-/** Limits that keep every later stage's recursion far from the stack's end. */
-export const MAX_NESTING = 256;
+/**
+ * Bytes that are not UTF-8 arrive as U+DC80+byte (src/read.ts); any other lone surrogate can only
+ * come through the API. One diagnostic per line, so a binary file does not print thousands.
+ */
+function encodingProblems(text: string, lineOf: (offset: number) => number): { diagnostics: Diagnostic[]; omitted: number } {
+  const out: Diagnostic[] = [];
+  let omitted = 0;
+  const lone = /[\uD800-\uDFFF]/gu;
+  let lastLine = -1;
+  for (let m = lone.exec(text); m; m = lone.exec(text)) {
+    const line = lineOf(m.index);
+    if (line === lastLine) continue;
+    lastLine = line;
+    if (out.length >= MAX_DIAGNOSTICS) {
+      omitted++;
+      continue;
+    }
+    const byte = escapedByte(m[0].charCodeAt(0));
+    const what = byte === undefined ? `a lone surrogate U+${m[0].charCodeAt(0).toString(16).toUpperCase()}` : `byte 0x${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    out.push(
+      diag("E0004", `this line is not valid UTF-8 (${what})`, {
+        span: { start: m.index, end: m.index + 1 },
+        label: "not UTF-8",
+        help: "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`); alexc does not guess encodings, and fmt leaves such files alone",
+      }),
+    );
+  }
+  return { diagnostics: out, omitted };
+}
+
+function unterminatedDiagnostic(t: IToken): Diagnostic {
+  if (t.tokenType === UnterminatedComment) {
+    return diag("E0006", "unterminated comment: '/*' has no closing '*/'", { span: { start: t.startOffset, end: t.startOffset + 2 }, label: "the comment starts here and runs to the end of the file", help: "close it with */" });
+  }
+  return diag("E0005", "unterminated string: no closing '\"' on this line", {
+    span: { start: t.startOffset, end: t.startOffset + 1 },
+    label: "the string starts here",
+    help: "close it with \" on the same line; strings cannot span lines",
+  });
+}
+
+/**
+ * The string escape grammar: `\"`, `\\`, `\n` and `\t`, nothing else. Any other backslash (a
+ * Windows path) and any raw control character (TAB included) is E0005 at that character, so
+ * every string that parses has exactly one meaning and `unquote` cannot fail.
+ */
+export const STRING_ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['"', '"'],
+  ["\\", "\\"],
+  ["n", "\n"],
+  ["t", "\t"],
+]);
+
+function stringProblems(t: IToken): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const image = t.image;
+  for (let i = 1; i < image.length - 1; i++) {
+    const c = image.charCodeAt(i);
+    const at = { start: t.startOffset + i, end: t.startOffset + i + 1 };
+    if (c === 0x5c) {
+      const next = image[i + 1]!;
+      if (!STRING_ESCAPES.has(next)) {
+        out.push(
+          diag("E0005", `unknown escape '\\${describeEscape(next)}' in a string`, {
+            span: { start: at.start, end: at.end + 1 },
+            label: "strings know \\\", \\\\, \\n and \\t",
+            help: "write \\\\ for a backslash; in paths, / works on every system (C:/data)",
+          }),
+        );
+      }
+      i++;
+    } else if (c < 0x20 || c === 0x7f || (c >= 0x80 && c <= 0x9f)) {
+      out.push(
+        diag("E0005", `a control character (${describeChars(image[i]!)}${c === 9 ? ", a tab" : ""}) in a string`, {
+          span: at,
+          label: "control characters are not allowed in strings",
+          help: c === 9 ? "write \\t for a tab" : "remove it; write \\n or \\t for a line break or a tab",
+        }),
+      );
+    }
+    if (out.length >= 10) break;
+  }
+  return out;
+}
+
+function describeEscape(ch: string): string {
+  return /[\x21-\x7e]/.test(ch) ? ch : describeChars(ch);
+}
+
+/** The value of a string token; total, because `stringProblems` has already refused anything odd. */
+export function unquote(image: string): string {
+  const body = image.slice(1, image.endsWith('"') && image.length >= 2 ? -1 : undefined);
+  return body.replace(/\\(.)/gsu, (_m, ch: string) => STRING_ESCAPES.get(ch) ?? ch);
+}
+
+/**
+ * Limits that keep every later stage's recursion far from the stack's end. Nesting counts brackets
+ * and the right-recursive operators (unary minus, `**`), which recurse just as deeply: the fuzzer
+ * found that chevrotain's error recovery overflows the stack at 130 to 250 levels, so the limit is
+ * well below that; no network needs more than a handful.
+ */
+export const MAX_NESTING = 64;
 export const MAX_OPERATORS = 1000;
+/** Lexical and syntax errors built per file; more are only counted. Above the compiler's own cap. */
+const MAX_DIAGNOSTICS = 200;
 
 const OPEN = new Set(["LParen", "LBracket", "LBrace"]);
 const CLOSE = new Set(["RParen", "RBracket", "RBrace"]);
 const OPERATORS = new Set(["Plus", "Minus", "Star", "Slash", "Percent", "Power"]);
+const OPERAND_ENDS = new Set(["NumberLiteral", "Identifier", "StringLiteral", "RParen", "RBracket"]);
 
 /**
  * The parser, the AST builder, the evaluator and the printer all recurse on nesting; hostile or
- * generated input (10,000 parentheses, a 100,000-term sum) must get a diagnostic, not a stack
- * overflow. Checked on the token stream before parsing.
+ * generated input (10,000 parentheses, a 100,000-term sum, `------1`) must get a diagnostic, not
+ * a stack overflow. Checked on the token stream before parsing.
  */
 function nestingProblem(tokens: IToken[]): Diagnostic | undefined {
   let depth = 0;
   let operators = 0;
+  let rightNested = 0;
+  let previous: string | undefined;
   for (const t of tokens) {
     const name = t.tokenType.name;
     if (OPEN.has(name)) depth++;
     else if (CLOSE.has(name)) depth = Math.max(0, depth - 1);
-    operators = OPERATORS.has(name) ? operators + 1 : OPEN.has(name) || CLOSE.has(name) || name === "NumberLiteral" || name === "Identifier" ? operators : 0;
-    if (depth > MAX_NESTING) {
-      return diag("E0003", `brackets nested more than ${MAX_NESTING} deep`, { span: tokenSpan(t), label: `level ${depth}`, help: "flatten the expression; no network needs this depth" });
+    const continues = OPERATORS.has(name) || OPEN.has(name) || CLOSE.has(name) || name === "NumberLiteral" || name === "Identifier";
+    operators = OPERATORS.has(name) ? operators + 1 : continues ? operators : 0;
+    const unaryMinus = name === "Minus" && (previous === undefined || !OPERAND_ENDS.has(previous));
+    rightNested = name === "Power" || unaryMinus ? rightNested + 1 : continues ? rightNested : 0;
+    previous = name;
+    if (depth + rightNested > MAX_NESTING) {
+      return diag("E0003", `brackets, unary minus and ** nested more than ${MAX_NESTING} deep`, { span: tokenSpan(t), label: `level ${depth + rightNested}`, help: "flatten the expression; no network needs this depth" });
     }
     if (operators > MAX_OPERATORS) {
       return diag("E0003", `an expression with more than ${MAX_OPERATORS} operators`, { span: tokenSpan(t), label: "too long", help: "split it into parameters" });
@@ -78,21 +215,36 @@ function nestingProblem(tokens: IToken[]): Diagnostic | undefined {
   return undefined;
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
-  return line;
-}
-
 function describeChars(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;
   const hex = `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
   return /[\p{L}\p{N}\p{P}\p{S}]/u.test(ch) ? `'${ch}' (${hex})` : hex;
 }
 
-function syntaxDiagnostic(e: IRecognitionException, text: string): Diagnostic {
+function syntaxDiagnostic(e: IRecognitionException, text: string, lineOf: (offset: number) => number): Diagnostic {
   const token = e.token;
   const atEnd = token.tokenType?.name === "EOF" || Number.isNaN(token.startOffset);
+  const previous = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+  const hasPrevious = previous !== undefined && !Number.isNaN(previous.startOffset) && previous.tokenType?.name !== "EOF";
+  const name = token.tokenType?.name;
+  const previousName = hasPrevious ? previous.tokenType.name : undefined;
+  if (!atEnd && name === "Comma" && (previousName === "Comma" || previousName === "LParen" || previousName === "LBracket")) {
+    return diag("E0002", previousName === "Comma" ? "an empty argument: two commas in a row" : `an empty argument: '${previous!.image}' is followed by a comma`, {
+      span: tokenSpan(token),
+      label: "nothing before this comma",
+      help: "remove the extra comma",
+    });
+  }
+  if (hasPrevious && !atEnd) {
+    // Something missing at the end of a line (a ')' most often) is reported there, not at
+    // whatever starts the next line.
+    const end = previous.startOffset + previous.image.length;
+    const lineBreak = /[\n\r]/.test(text.slice(end, token.startOffset));
+    if (lineBreak) {
+      const nextLine = lineOf(token.startOffset);
+      return diag("E0002", e.message.replace(/, found (.+)$/, `, but the line ends (line ${nextLine} starts with $1)`), { span: { start: end, end }, label: "expected here" });
+    }
+  }
   const span: Span = atEnd
     ? { start: text.length, end: text.length }
     : { start: token.startOffset, end: token.startOffset + Math.max(1, token.image.length) };
@@ -130,9 +282,6 @@ function tokens(ctx: Ctx, key: string): IToken[] {
   return (ctx[key] ?? []) as IToken[];
 }
 
-function unquote(image: string): string {
-  return JSON.parse(image.replace(/\\(?!["\\/bfnrtu])/g, "\\\\")) as string;
-}
 
 function numberValue(image: string): number {
   return Number(image.replace(/_/g, ""));
@@ -366,7 +515,7 @@ function spanOfTokens(ctx: Ctx): Span {
     .filter((x): x is IToken => !!x && "startOffset" in x && "image" in x);
   const starts = all.map((t) => t.startOffset);
   const ends = all.map((t) => t.startOffset + t.image.length);
-  return { start: Math.min(...starts), end: Math.max(...ends) };
+  return { start: minOf(starts), end: maxOf(ends) };
 }
 
 const astBuilder = new AstBuilder();

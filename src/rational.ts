@@ -3,6 +3,23 @@
  * 33.6 (an error: not a whole number) and `100 * 0.07` is exactly 7 (not 7.000000000000001), and so
  * that sizes beyond 2^53 are still exact. Always normalised: gcd(num, den) = 1, den > 0.
  */
+/** Decimal literals with more digits (or a larger exponent) than this are refused. */
+export const MAX_DIGITS = 4096;
+
+/** Why a decimal literal was refused, in words that follow the literal ("1e999999999 is too large …"). */
+export function decimalProblem(reason: "not-a-number" | "too-large" | "too-small" | "too-many-digits"): string {
+  switch (reason) {
+    case "not-a-number":
+      return "is not a number";
+    case "too-large":
+      return `is too large (alexc computes exactly, up to 10^${MAX_DIGITS})`;
+    case "too-small":
+      return `is too small (alexc computes exactly, down to 10^-${MAX_DIGITS}); write 0 if that is meant`;
+    case "too-many-digits":
+      return `has more than ${MAX_DIGITS} digits`;
+  }
+}
+
 export class Rational {
   private constructor(
     readonly num: bigint,
@@ -25,12 +42,23 @@ export class Rational {
 
   /** Parses a decimal literal exactly: "0.35" is 7/20, "2e-4" is 1/5000, "1_000" is 1000. */
   static parse(text: string): Rational | undefined {
+    const r = Rational.parseDecimal(text);
+    return r instanceof Rational ? r : undefined;
+  }
+
+  /**
+   * Like `parse`, but says why a text is refused: not a decimal number at all, or one whose exact
+   * value would need more than 4,096 digits (`1e999999999`, `1e-999999999`): those only come from
+   * noise or attacks, and are refused rather than allocated.
+   */
+  static parseDecimal(text: string): Rational | "not-a-number" | "too-large" | "too-small" | "too-many-digits" {
     const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.replace(/_/g, ""));
-    if (!m || (m[2] === "" && (m[3] ?? "") === "")) return undefined;
-    const digits = `${m[2]}${m[3] ?? ""}` || "0";
+    if (!m || (m[2] === "" && (m[3] ?? "") === "")) return "not-a-number";
+    const digits = `${m[2]}${m[3] ?? ""}`.replace(/^0+(?=\d)/, "") || "0";
+    if (digits.length > MAX_DIGITS) return "too-many-digits";
     const exponent = Number(m[4] ?? "0") - (m[3]?.length ?? 0);
-    // Exponents this large only come from noise or attacks; refuse rather than allocate.
-    if (Math.abs(exponent) > 4096) return undefined;
+    if (exponent > MAX_DIGITS) return /^0+$/.test(digits) ? Rational.of(0n) : "too-large";
+    if (exponent < -MAX_DIGITS) return /^0+$/.test(digits) ? Rational.of(0n) : "too-small";
     const sign = m[1] === "-" ? -1n : 1n;
     const value = sign * BigInt(digits);
     return exponent >= 0 ? Rational.of(value * 10n ** BigInt(exponent)) : Rational.of(value, 10n ** BigInt(-exponent));

@@ -8,6 +8,7 @@ import { errorCount, type CheckResult } from "./compiler.js";
 import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { firstError, type MatrixRow } from "./variants.js";
 import { shapeDims, formatShape } from "./layers/kind.js";
+import { maxOf } from "./extremes.js";
 
 export function groupThousands(n: bigint | number): string {
   return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -19,7 +20,7 @@ export function layerTable(checked: CheckedModel): string {
     ["input", "", "", formatShape(checked.input), "", ""],
     ...checked.layers.map((l) => [l.name, l.kind, l.settings, formatShape(l.output), groupThousands(l.params), groupThousands(l.macs)]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const widths = rows[0]!.map((_, i) => maxOf(rows.map((r) => r[i]!.length)));
   const numeric = new Set([4, 5]);
   const fmt = (r: string[]): string =>
     r

@@ -99,13 +99,48 @@ function resolveInput(inputs: InputNode[], spec: SpecNode, scope: Scope, bag: Di
   return { c, h, w, span: first.span };
 }
 
+/**
+ * `128*width*6*6` is a width-scaled channel count times a feature map: the layer that makes those
+ * channels rounds `128*width`, so the size that arrives is `round(128*width)*6*6`, and rounding the
+ * whole product would lead straight to E0201. For a product whose shortest non-whole prefix is
+ * followed only by whole factors, that is the suggestion.
+ */
+function factoredRounding(e: Expr, scope: Scope, text: (s: Span) => string): string | undefined {
+  const factors: Expr[] = [];
+  const collect = (x: Expr): boolean => {
+    if (x.kind === "binary" && x.op === "*") return collect(x.left) && (factors.push(x.right), true);
+    factors.push(x);
+    return true;
+  };
+  collect(e);
+  if (factors.length < 2) return undefined;
+  const quiet = new DiagnosticBag();
+  const values = factors.map((f) => evaluate(f, scope, quiet, text));
+  if (values.some((v) => v === undefined)) return undefined;
+  let prefix = values[0]!;
+  for (let k = 1; k < factors.length; k++) {
+    if (!prefix.isInteger) {
+      const rest = values.slice(k);
+      if (!rest.every((v) => v!.isInteger)) return undefined;
+      const restText = factors.slice(k).map((f) => text(f.span)).join("*");
+      const prefixText = text({ start: factors[0]!.span.start, end: factors[k - 1]!.span.end });
+      const total = rest.reduce((p, v) => p!.mul(v!), prefix.round())!;
+      return `round(${prefixText})*${restText} = ${total}`;
+    }
+    prefix = prefix.mul(values[k]!);
+  }
+  return undefined;
+}
+
 /** Sizes are whole numbers ≥ min that fit a double exactly (layer arithmetic then stays exact). */
 function positiveInteger(e: Expr, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string, what: string, min = 1): number | undefined {
   const value = evaluate(e, scope, bag, text);
   if (value === undefined) return undefined;
   const shown = e.kind === "number" ? `${value}` : `${text(e.span)} = ${value}`;
   if (!value.isInteger) {
-    bag.add("E0110", `${what} must be a whole number, got ${value}`, { span: e.span, label: shown, help: roundingHelp(text(e.span), value) });
+    const factored = factoredRounding(e, scope, text);
+    const help = factored ? `round the channel count, not the product: ${factored}; or ${roundingHelp(text(e.span), value)}` : roundingHelp(text(e.span), value);
+    bag.add("E0110", `${what} must be a whole number, got ${value}`, { span: e.span, label: shown, help });
     return undefined;
   }
   if (value.cmp(Rational.int(min)) < 0) {

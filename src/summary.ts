@@ -8,11 +8,12 @@ import { formatPair } from "./analysis/receptive-field.js";
 import { BYTES_PER_VALUE, formatBytes, type TrainingMemory } from "./analysis/memory.js";
 import { formatShape, shapeDims } from "./layers/kind.js";
 import { groupThousands } from "./report.js";
+import { maxOf } from "./extremes.js";
 
 /** Columns of text, numbers right-aligned, with a rule under the header and above the totals. */
 export function textTable(header: string[], rows: string[][], numeric: ReadonlySet<number>, footer: string[][] = []): string {
   const all = [header, ...rows, ...footer];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  const widths = header.map((_, i) => maxOf(all.map((r) => (r[i] ?? "").length)));
   const fmt = (r: string[]): string =>
     r
       .map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
@@ -83,8 +84,8 @@ export function memoryRows(m: TrainingMemory): Array<[string, bigint, string]> {
 
 export function memoryText(m: TrainingMemory): string {
   const rows = [...memoryRows(m).map(([what, value, how]) => [what, formatBytes(value), how]), ["total", formatBytes(m.total), ""]];
-  const w0 = Math.max(...rows.map((r) => r[0]!.length));
-  const w1 = Math.max(...rows.map((r) => r[1]!.length));
+  const w0 = maxOf(rows.map((r) => r[0]!.length));
+  const w1 = maxOf(rows.map((r) => r[1]!.length));
   return [
     `training memory at batch ${m.batch}, float32 (an estimate: formula and measured tfjs and PyTorch figures in docs/analysis.md)`,
     ...rows.map(([what, size, how]) => `  ${what!.padEnd(w0)}  ${size!.padStart(w1)}  ${how}`.trimEnd()),

@@ -10,6 +10,7 @@ import { evaluate } from "./eval.js";
 import type { Rational } from "./rational.js";
 import type { Override } from "./resolve.js";
 import type { SourceFile } from "./source.js";
+import { groupThousands } from "./report.js";
 
 export interface MatrixAxis {
   name: string;
@@ -24,10 +25,32 @@ export interface MatrixRow {
   result: CheckResult;
 }
 
+/**
+ * Combinations checked at most. Each is a full check (about a millisecond for AlexNet) whose result
+ * is kept for the report, so 100⁴ would take hours and gigabytes; counted (as a bigint, so 100¹⁰⁰
+ * does not overflow) before any is built.
+ */
+export const MAX_COMBINATIONS = 4096;
+
+export function countCombinations(sizes: number[]): bigint {
+  return sizes.reduce((n, s) => n * BigInt(s), 1n);
+}
+
 /** Reads `matrix { width = [0.25, 0.5, 1]; … }`; problems are diagnostics at the section. */
 export function matrixAxes(spec: SpecNode, file: SourceFile, bag: DiagnosticBag): MatrixAxis[] {
   const section: SectionNode | undefined = spec.sections.find((s) => s.name === "matrix");
   if (!section) return [];
+  const total = countCombinations(section.settings.map((s) => (s.value.kind === "list" ? s.value.items.length : 1)));
+  if (total > BigInt(MAX_COMBINATIONS)) {
+    const sizes = section.settings.map((s) => `${s.name} ${s.value.kind === "list" ? s.value.items.length : 1}`).join(" × ");
+    bag.add("E0121", `the matrix has ${groupThousands(total)} combinations, more than the limit of ${groupThousands(MAX_COMBINATIONS)}`, {
+      span: section.nameSpan,
+      label: "too many combinations to check",
+      notes: [`${sizes} = ${groupThousands(total)}`],
+      help: "check fewer values per axis, or split the matrix; `alexc variants --set` checks a grid from the command line",
+    });
+    return [];
+  }
   const axes: MatrixAxis[] = [];
   for (const s of section.settings) {
     const items = s.value.kind === "list" ? s.value.items : [s.value];
@@ -47,6 +70,9 @@ export function matrixAxes(spec: SpecNode, file: SourceFile, bag: DiagnosticBag)
 }
 
 export function combinations(axes: MatrixAxis[]): Override[][] {
+  const total = countCombinations(axes.map((a) => a.values.length));
+  // Callers check first (with a diagnostic); this is the guard that no path can skip.
+  if (total > BigInt(MAX_COMBINATIONS)) throw new RangeError(`${total} matrix combinations, more than ${MAX_COMBINATIONS}`);
   let rows: Override[][] = [[]];
   for (const axis of axes) {
     rows = rows.flatMap((row) => axis.values.map((v) => [...row, { name: axis.name, value: v, origin: `matrix ${axis.name}=${v}` }]));

@@ -5,8 +5,9 @@
  * written. Writes are confined to the output root: names cannot climb out of it, and a symlink in
  * the way (say, a committed `generated/alexnet -> ~/.ssh`) is refused.
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { dirname, isAbsolute, join, parse as parsePath, relative, resolve, sep } from "node:path";
+import { randomBytes } from "node:crypto";
 import { describeIoError, isErrnoError } from "./output.js";
 
 /** An output that cannot be written, said with its path: exit status 2, never an internal error. */
@@ -46,7 +47,8 @@ function isFolder(path: string): boolean {
   }
 }
 
-const TEMP = /\.alexc-\d+\.tmp$/;
+/** `<name>.alexc-<pid>-<random>.tmp`; the older `<name>.alexc-<pid>.tmp` form is still recognised. */
+const TEMP = /\.alexc-(\d+)(?:-[0-9a-f]+)?\.tmp$/;
 
 function inside(base: string, target: string): boolean {
   const rel = relative(base, target);
@@ -54,14 +56,63 @@ function inside(base: string, target: string): boolean {
 }
 
 /**
+ * Where a path really leads: every existing component is resolved (symlinks followed, `..` taken
+ * after the link, as the kernel does), and the part that does not exist yet is appended as written.
+ * `realpath` alone fails on a path that does not exist, which is exactly the output folder a first
+ * compile creates; a dangling `generated -> /elsewhere/new` symlink is followed by its text.
+ */
+export function realDestination(path: string): string {
+  const absolute = isAbsolute(path) ? path : `${process.cwd()}${sep}${path}`;
+  const root = parsePath(absolute).root;
+  const rest = absolute.slice(root.length).split(/[\\/]+/).filter((p) => p !== "" && p !== ".");
+  let done = root;
+  let hops = 0;
+  while (rest.length > 0) {
+    const part = rest.shift()!;
+    if (part === "..") {
+      done = dirname(done);
+      continue;
+    }
+    const next = join(done, part);
+    const stat = lstatOrUndefined(next);
+    if (!stat) return resolve(next, ...rest);
+    if (stat.isSymbolicLink()) {
+      if (++hops > 40) throw new OutputPathError(`${path}: too many levels of symbolic links`);
+      const link = readlinkSync(next);
+      rest.unshift(...link.split(/[\\/]+/).filter((p) => p !== "" && p !== "."));
+      if (isAbsolute(link)) done = parsePath(link).root;
+      continue;
+    }
+    done = next;
+  }
+  return done;
+}
+
+/**
  * The output root as given on the command line. A relative root must stay inside the working
- * directory (`-o ../elsewhere` is refused); an absolute one is taken as the user's explicit choice.
+ * directory (`-o ../elsewhere` is refused), also through symlinks: `-o link/out` or a committed
+ * `generated -> ~/elsewhere` is resolved first. An absolute one is taken as the user's explicit choice.
  */
 export function checkOutputRoot(root: string, cwd = process.cwd()): void {
   if (isAbsolute(root)) return;
   const target = resolve(cwd, root);
   if (target !== resolve(cwd) && !inside(resolve(cwd), target)) {
     throw new OutputPathError(`output folder ${root} is outside the working directory; give an absolute path if that is intended`);
+  }
+  const realCwd = realpathSync(cwd);
+  const real = realDestination(`${cwd}${sep}${root}`);
+  if (real !== realCwd && !inside(realCwd, real)) {
+    throw new OutputPathError(`output folder ${root} leads through a symlink to ${real}, outside the working directory; give an absolute path if that is intended`);
+  }
+}
+
+/** Whether a process with this id is running (a temp file's owner may be). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
@@ -110,7 +161,8 @@ function writeInto(path: string, bytes: Uint8Array): void {
 }
 
 function writeReplacing(path: string, bytes: Uint8Array): void {
-  const temp = `${path}.alexc-${process.pid}.tmp`;
+  // Unique per write: two compiles into one folder must not share (or delete) a temp file.
+  const temp = `${path}.alexc-${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   let fd: number;
   try {
     fd = openSync(temp, "wx", 0o644);
@@ -176,8 +228,13 @@ function confinedFolder(root: string, dir: string): string {
 /** Writes `files` into `<root>/<dir>/`; returns the paths written, as the user would type them. */
 export function writeOutputs(root: string, dir: string, files: Map<string, string>): string[] {
   const folder = confinedFolder(root, dir);
-  // Temp files of a run that was killed are ours to clear (never symlink targets: unlink the entry).
-  for (const name of readdirSync(folder)) if (TEMP.test(name)) unlinkSync(join(folder, name));
+  // Temp files of a run that was killed are ours to clear (never symlink targets: unlink the entry);
+  // those of another compile still running into the same folder are left alone. (This process
+  // writes synchronously, so none of its own temp files is in flight here.)
+  for (const name of readdirSync(folder)) {
+    const owner = TEMP.exec(name)?.[1];
+    if (owner !== undefined && (Number(owner) === process.pid || !alive(Number(owner)))) rmSync(join(folder, name), { force: true });
+  }
   const written: string[] = [];
   for (const [name, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     const path = resolve(folder, name);

@@ -11,15 +11,16 @@ import { explanations } from "../src/diagnostics/explanations.js";
 import { diagnosticsMarkdown, exampleDiagnostics } from "../src/diagnostics/explain.js";
 import { ROOT, runCli } from "./support.js";
 
-const codes = (text: string, lock?: string): string[] => exampleDiagnostics(text, lock).diagnostics.map((d) => d.code);
+const codes = (text: string, lock?: string, refusedAs?: string): string[] => exampleDiagnostics(text, lock, refusedAs).diagnostics.map((d) => d.code);
 
 for (const entry of catalogue.values()) {
   test(`${entry.code} ${entry.name}: the example raises it, the fix does not`, () => {
     const x = explanations[entry.code as Code];
-    assert.ok(codes(x.example, x.lock).includes(entry.code), `example raises ${JSON.stringify(codes(x.example, x.lock))}`);
-    assert.not.ok(codes(x.fixed, x.lock).includes(entry.code), `fixed still raises ${entry.code}`);
+    assert.ok(codes(x.example, x.lock, x.refusedAs).includes(entry.code), `example raises ${JSON.stringify(codes(x.example, x.lock, x.refusedAs))}`);
+    const fixedLock = x.fixedLock ?? x.lock;
+    assert.not.ok(codes(x.fixed, fixedLock).includes(entry.code), `fixed still raises ${entry.code}`);
     assert.equal(
-      codes(x.fixed, x.lock).filter((c) => c.startsWith("E")),
+      codes(x.fixed, fixedLock).filter((c) => c.startsWith("E")),
       [],
       "the fixed example has no errors at all",
     );

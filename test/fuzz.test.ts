@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { selectBackend } from "../src/runtime/index.js";
 import { brokenSpec, validSpec } from "./fuzz/generators.js";
 import { agreesWithTfjs, robust } from "./fuzz/properties.js";
-import { FIXTURES } from "./support.js";
+import { corpus, mutate, random, robustBytes } from "./fuzz/bytes.js";
+import { FIXTURES, ROOT } from "./support.js";
 
 test.before(async () => {
   await selectBackend("cpu", () => {});
@@ -41,11 +42,23 @@ test("2,000 random broken specs: no exception, locations inside the file, bounde
   );
 });
 
+test("300 byte-level mutants of the real specs: no exception, capped and bounded output, bounded time", () => {
+  const files = corpus([join(ROOT, "specs"), FIXTURES]);
+  const next = random(20261201);
+  for (let i = 0; i < 300; i++) {
+    const source = files[Math.floor(next() * files.length)]!;
+    const bytes = mutate(next, source.bytes, files[Math.floor(next() * files.length)]!.bytes);
+    const failure = robustBytes(bytes);
+    if (failure) throw new Error(`mutant ${i} of ${source.name}: ${failure}`);
+  }
+});
+
 const regressions = readdirSync(join(FIXTURES, "fuzz")).filter((f) => f.endsWith(".anet")).sort();
 for (const name of regressions) {
   test(`fuzz regression ${name}`, () => {
     const text = readFileSync(join(FIXTURES, "fuzz", name), "utf8");
     assert.is(robust(text), undefined);
+    assert.is(robustBytes(readFileSync(join(FIXTURES, "fuzz", name))), undefined);
     const outcome = agreesWithTfjs(text);
     assert.not.equal(outcome.kind, "failed", outcome.kind === "failed" ? outcome.why : "");
   });

@@ -1,17 +1,19 @@
 /** Shared pieces of the CLI commands: reading specs, printing diagnostics, summaries, exit codes. */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { visible } from "../diagnostics/visible.js";
+import { ReadError, readTextFile } from "../read.js";
 import { globSync } from "tinyglobby";
-import { isAbsolute } from "node:path";
+import { dirname, isAbsolute } from "node:path";
 import { checkSource, checkSpec, diagnosticKey, errorCount, openWarningCount, type CheckResult } from "../compiler.js";
 import type { CheckedModel } from "../check.js";
 import type { DiagnosticCounts } from "../summary.js";
-import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { diag, DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { SourceFile } from "../source.js";
 import type { SpecReport } from "../report.js";
 import { matrixAxes, runMatrix } from "../variants.js";
 import { renderDiagnostic, styleFor } from "../diagnostics/render.js";
 import { parseOverride } from "../overrides.js";
-import { writeAtomic } from "../write.js";
+import { checkOutputRoot, writeAtomic } from "../write.js";
 import type { Override } from "../resolve.js";
 
 export const EXIT_OK = 0;
@@ -21,12 +23,13 @@ export const EXIT_USAGE = 2;
 /** A problem with how alexc was called or with files it was pointed at: exit 2, one line. */
 export class UsageError extends Error {}
 
+/** Every command reads specs here: regular files of bounded size only (src/read.ts). */
 export function readSpec(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return readTextFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "ENOENT" ? `${path}: no such file` : code === "EISDIR" ? `${path}: is a directory, not a .anet file` : `${path}: cannot read (${code ?? String(e)})`);
+    if (e instanceof ReadError) throw new UsageError(e.message);
+    throw e;
   }
 }
 
@@ -86,15 +89,26 @@ export function deniedWarnings(results: CheckResult[], denyWarnings: boolean): s
   return " — failed: warnings are denied (--deny-warnings); fix them or acknowledge each with `allow`";
 }
 
-/** Checks a spec file completely: base, every variant, and every combination of its matrix. */
-export function checkFile(path: string, overrides: Override[]): SpecReport {
-  const spec = checkSpec(path, readSpec(path), { overrides });
+/** Checks a spec file completely: base, every variant, and every combination of its matrix (`read` is for the fuzzer). */
+export function checkFile(path: string, overrides: Override[], read: (path: string) => string = readTextFile): SpecReport {
+  let text: string;
+  try {
+    text = read(path);
+  } catch (e) {
+    if (!(e instanceof ReadError)) throw e;
+    if (!e.refused) throw new UsageError(e.message);
+    // A refused file (a symlink to /dev/zero in a pull request) is one failing spec among the
+    // others, reported in every output format, not the end of the run.
+    const file = new SourceFile(path, "");
+    return { results: [{ file, diagnostics: [diag("E0008", e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message, { help: "specs are regular files of at most 4 MiB; replace the link or file with the spec itself" })] }], matrix: [] };
+  }
+  const spec = checkSpec(path, text, { overrides });
   if (!spec.ast) return { results: spec.results, matrix: [] };
   const ast = spec.ast;
   const bag = new DiagnosticBag();
   const axes = matrixAxes(spec.ast, spec.file, bag);
   const base = spec.results[0]!;
-  base.diagnostics.push(...bag.items);
+  for (const d of bag.items) base.diagnostics.push(d);
   const seen = new Set(spec.results.flatMap((r) => r.diagnostics).map(diagnosticKey));
   const matrix = runMatrix(spec.file, spec.ast, axes, overrides);
   // Report each matrix finding once: the base already shows what every combination shares.
@@ -156,6 +170,7 @@ export function writeFileOrStdout(path: string | undefined, content: string | Ui
     process.stdout.write(content);
     return;
   }
+  checkOutputRoot(dirname(path));
   writeAtomic(path, content);
   process.stderr.write(`wrote ${visible(path)}\n`);
 }

@@ -44,6 +44,9 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
         process.exitCode = exitStatus([result], originsOf(opts.set)) || EXIT_DIAGNOSTICS;
         return;
       }
+      const { exportSizeProblem } = await import("../export/tfjs-json.js");
+      const tooLarge = exportSizeProblem(result.checked);
+      if (tooLarge) throw new UsageError(`${file}: ${tooLarge}; nothing written`);
       // tfjs loads only here; prod mode keeps it from printing its Node.js advice.
       const tf = await import("@tensorflow/tfjs");
       tf.enableProdMode();

@@ -4,7 +4,7 @@ import { buildGraph } from "../graph/model.js";
 import { toDot } from "../graph/dot.js";
 import { toMermaid } from "../graph/mermaid.js";
 import type { Override } from "../resolve.js";
-import { collectOverride, exitStatus, originsOf, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, writeFileOrStdout } from "./common.js";
+import { collectOverride, exitStatus, originsOf, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, UsageError, writeFileOrStdout } from "./common.js";
 
 type Format = "dot" | "mermaid" | "svg";
 
@@ -41,7 +41,12 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
       let text: string;
       if (opts.format === "mermaid") text = toMermaid(graph);
       else if (opts.format === "dot") text = toDot(graph);
-      else text = await (await import("../graph/svg.js")).dotToSvg(toDot(graph));
+      else {
+        const { dotToSvg, tooLargeToDraw } = await import("../graph/svg.js");
+        const tooLarge = tooLargeToDraw(graph.nodes.length);
+        if (tooLarge) throw new UsageError(`${file}: ${tooLarge}; write DOT instead and render it with a system Graphviz: alexc graph ${file} --format dot | dot -Tsvg -o graph.svg`);
+        text = await dotToSvg(toDot(graph));
+      }
       writeFileOrStdout(opts.out, text);
       process.exitCode = EXIT_OK;
     });

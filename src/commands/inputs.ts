@@ -1,7 +1,8 @@
 import { Option, type Command } from "commander";
 import { analyseInputs, inputsDocument, inputsText } from "../inputs-report.js";
 import type { Override } from "../resolve.js";
-import { collectOverride, positiveInteger, runAnalysis } from "./common.js";
+import { scanProblem } from "../inputs.js";
+import { collectOverride, positiveInteger, runAnalysis, UsageError } from "./common.js";
 
 export function registerInputs(program: Command): void {
   program
@@ -24,6 +25,16 @@ The analysis runs even when the spec's own input size fails the check; the exit 
 Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
     )
     .action((files: string[], opts: { format: "text" | "json"; max: number; set: Override[] }) => {
-      runAnalysis(files, opts, (checked) => analyseInputs(checked.model, opts.max), { json: inputsDocument, text: inputsText });
+      runAnalysis(
+        files,
+        opts,
+        (checked) => {
+          // Refused before scanning, with the figure: `--max 1e9` would otherwise run for minutes.
+          const tooMuch = scanProblem(checked.model, opts.max);
+          if (tooMuch) throw new UsageError(`--max ${opts.max}: ${tooMuch}`);
+          return analyseInputs(checked.model, opts.max);
+        },
+        { json: inputsDocument, text: inputsText },
+      );
     });
 }

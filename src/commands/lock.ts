@@ -1,23 +1,29 @@
 import type { Command } from "commander";
 import { visible } from "../diagnostics/visible.js";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { ReadError, readTextFile } from "../read.js";
 import { checkSpec } from "../compiler.js";
 import { lockFor, LOCK_FILE, parseLock, serializeLock, type Lock } from "../lock.js";
 import { writeAtomic } from "../write.js";
 import { describeIoError, isErrnoError } from "../output.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, expandSpecs, failed, printDiagnostics, readSpec, UsageError } from "./common.js";
 
+/** A lock entry is about 150 bytes: 16 MiB is a hundred thousand specs. */
+const MAX_LOCK_BYTES = 16 * 1024 * 1024;
+
 export function readLockFile(path: string): Lock {
   if (!existsSync(path)) throw new UsageError(`${path} does not exist: run alexc lock first`);
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readTextFile(path, MAX_LOCK_BYTES, "a lock file");
   } catch (e) {
+    if (e instanceof ReadError) throw new UsageError(e.message);
     throw new UsageError(`cannot read ${path}: ${isErrnoError(e) && e.code === "EISDIR" ? "it is a folder" : describeIoError(e as NodeJS.ErrnoException)}`);
   }
   try {
     return parseLock(text);
   } catch (e) {
+    if (e instanceof ReadError) throw new UsageError(e.message);
     throw new UsageError(`${path}: ${(e as Error).message}`);
   }
 }

@@ -5,6 +5,7 @@ import { buildGraph } from "../graph/model.js";
 import { toDot } from "../graph/dot.js";
 import { OverrideSyntaxError, parseOverride } from "../overrides.js";
 import type { Override } from "../resolve.js";
+import { visible } from "../diagnostics/visible.js";
 import { VERSION } from "../version.js";
 import { collectOverride, counts, exitStatus, originsOf, positiveInteger, printDiagnostics, readSpec, UsageError, writeFileOrStdout } from "./common.js";
 
@@ -56,14 +57,17 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
         ...opts.variant.map((v) => ({ label: `variant ${v}`, overrides: opts.set, variant: v })),
         ...opts.compare.map((v) => ({ label: v.map((o) => `${o.name}=${o.value}`).join(", "), overrides: [...opts.set, ...v] })),
       ];
-      const { dotToSvg } = await import("../graph/svg.js");
+      const { dotToSvg, tooLargeToDraw } = await import("../graph/svg.js");
       const { buildReport } = await import("../html/report.js");
       const entries = [];
       for (const run of runs) {
         const result = checkSource(file, text, { overrides: run.overrides, ...(run.variant !== undefined ? { variant: run.variant } : {}) });
         const analysed = result.checked ? details(result.checked, opts.batch) : undefined;
-        const diagram = result.checked ? await dotToSvg(toDot(buildGraph(result.checked))) : undefined;
-        entries.push({ label: run.label, result, ...(analysed ? { details: analysed } : {}), ...(diagram ? { diagram } : {}) });
+        const graph = result.checked ? buildGraph(result.checked) : undefined;
+        const tooLarge = graph ? tooLargeToDraw(graph.nodes.length) : undefined;
+        if (tooLarge) process.stderr.write(`${visible(file)}: ${tooLarge}: the report leaves it out\n`);
+        const diagram = graph && !tooLarge ? await dotToSvg(toDot(graph)) : undefined;
+        entries.push({ label: run.label, result, ...(analysed ? { details: analysed } : {}), ...(diagram ? { diagram } : {}), ...(tooLarge ? { diagramNote: `Not drawn: ${tooLarge}. alexc graph --format dot writes it for a system Graphviz.` } : {}) });
       }
       printDiagnostics([entries[0]!.result]);
       for (const e of entries.slice(1)) {

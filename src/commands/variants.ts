@@ -3,21 +3,27 @@ import { checkSpec, type CheckResult } from "../compiler.js";
 import { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import { formatShape, shapeDims } from "../layers/kind.js";
 import { OverrideSyntaxError } from "../overrides.js";
-import { Rational } from "../rational.js";
+import { decimalProblem, Rational } from "../rational.js";
 import { groupThousands } from "../report.js";
-import { firstError, matrixAxes, runMatrix, type MatrixAxis } from "../variants.js";
+import { countCombinations, firstError, MAX_COMBINATIONS, matrixAxes, runMatrix, type MatrixAxis } from "../variants.js";
 import { EXIT_DIAGNOSTICS, EXIT_OK, exitStatus, printDiagnostics, readSpec } from "./common.js";
 import { visible } from "../diagnostics/visible.js";
+import { maxOf } from "../extremes.js";
 
 function collectAxis(value: string, previous: MatrixAxis[]): MatrixAxis[] {
   const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/.exec(value);
   if (!m) throw new OverrideSyntaxError(`--set ${value}: expected name=v1,v2,…, e.g. --set width=0.25,0.5,1`);
-  const values = m[2]!.split(",").map((v) => {
-    const r = Rational.parse(v.trim());
-    if (!r) throw new OverrideSyntaxError(`--set ${value}: '${v.trim()}' is not a number`);
+  const items = m[2]!.split(",");
+  // Counted before anything is parsed or built: `--set a=1,1,1,…` must not be a memory bomb.
+  const others = previous.filter((a) => a.name !== m[1]);
+  const total = countCombinations([...others.map((a) => a.values.length), items.length]);
+  if (total > BigInt(MAX_COMBINATIONS)) throw new OverrideSyntaxError(`--set ${m[1]}=…: ${groupThousands(total)} combinations, more than the limit of ${groupThousands(MAX_COMBINATIONS)}; check fewer values at a time`);
+  const values = items.map((v) => {
+    const r = Rational.parseDecimal(v.trim());
+    if (!(r instanceof Rational)) throw new OverrideSyntaxError(`--set ${value}: '${v.trim()}' ${v.trim() === "" ? "is empty: two commas in a row, or one at an end" : decimalProblem(r)}`);
     return r;
   });
-  return [...previous.filter((a) => a.name !== m[1]), { name: m[1]!, values }];
+  return [...others, { name: m[1]!, values }];
 }
 
 interface Row {
@@ -51,6 +57,8 @@ Exit status: 0 when every row checks, 1 when any row has errors, 2 usage or I/O 
       }
       const bag = new DiagnosticBag();
       const axes = opts.set.length > 0 ? opts.set : matrixAxes(spec.ast, spec.file, bag);
+      // The matrix's own problems (E0121: too many combinations) are said, not only counted.
+      if (bag.items.length > 0) printDiagnostics([{ file: spec.file, diagnostics: bag.items }]);
       const rows: Row[] =
         axes.length > 0
           ? runMatrix(spec.file, spec.ast, axes).map((m) => ({ label: Object.fromEntries(m.overrides.map((o) => [o.name, o.value.toString()])), result: m.result }))
@@ -96,7 +104,7 @@ function table(rows: Row[]): string {
     ];
   });
   const all = [header, ...body];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  const widths = header.map((_, i) => maxOf(all.map((r) => r[i]!.length)));
   const right = new Set([header.length - 2, header.length - 1]);
   return all.map((r) => r.map((cell, i) => (right.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n");
 }

@@ -26,6 +26,11 @@ const entries = [
   { code: "E0001", name: "unexpected-character", severity: "error", title: "A character that cannot start any token" },
   { code: "E0002", name: "syntax", severity: "error", title: "The text does not follow the .anet grammar" },
   { code: "E0003", name: "too-deep", severity: "error", title: "Brackets nested too deeply, or an expression too long, to compile safely" },
+  { code: "E0004", name: "invalid-utf8", severity: "error", title: "A line that is not valid UTF-8" },
+  { code: "E0005", name: "bad-string", severity: "error", title: "A string that is unterminated, has an unknown escape or holds a control character" },
+  { code: "E0006", name: "unterminated-comment", severity: "error", title: "A `/*` comment with no closing `*/`" },
+  { code: "E0007", name: "too-many-diagnostics", severity: "error", title: "More diagnostics than are shown for one file: the rest are counted, not listed" },
+  { code: "E0008", name: "unreadable-spec", severity: "error", title: "A spec path that is not a regular file of bounded size (a FIFO, a device, a /proc file, or too large)" },
 
   { code: "E0101", name: "unknown-name", severity: "error", title: "A name that is not a declared parameter" },
   { code: "E0102", name: "duplicate-param", severity: "error", title: "A parameter declared twice" },
@@ -45,6 +50,7 @@ const entries = [
   { code: "E0116", name: "unknown-allow", severity: "error", title: "An `allow` clause naming no known warning" },
   { code: "E0117", name: "bad-name", severity: "error", title: "A layer or block name that TensorFlow.js cannot use" },
   { code: "E0120", name: "channel-count", severity: "error", title: "A per-channel data setting whose number of values differs from the input's channels" },
+  { code: "E0121", name: "too-many-combinations", severity: "error", title: "A matrix with more combinations than alexc checks" },
 
   { code: "E0201", name: "dense-in-mismatch", severity: "error", title: "Declared dense in-features differ from the size that reaches the layer" },
   { code: "E0202", name: "empty-output", severity: "error", title: "A layer's kernel is larger than its padded input, so its output is empty" },
@@ -59,6 +65,7 @@ const entries = [
   { code: "W0313", name: "input_size", severity: "warning", title: "The input does not tile the first window layer, and the nearest size that does changes the feature count (AlexNet's 224 vs 227)" },
 
   { code: "E0401", name: "lock-mismatch", severity: "error", title: "A model's input, output, params or MACs differ from anet.lock.json" },
+  { code: "E0402", name: "bad-lock-entry", severity: "error", title: "An entry of anet.lock.json that is not what `alexc lock` writes" },
 ] as const satisfies readonly CatalogueEntry[];
 
 export type Code = (typeof entries)[number]["code"];

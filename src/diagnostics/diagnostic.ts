@@ -23,6 +23,8 @@ export interface Diagnostic {
   acknowledged?: string;
   /** The variant (or matrix combination) whose check found this; absent for the base model. */
   variant?: string;
+  /** E0007 only: the findings it stands for, so counts and exit statuses stay true. */
+  hidden?: { errors: number; warnings: number };
 }
 
 export interface DiagnosticInit {
@@ -72,6 +74,29 @@ export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
       (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1) ||
       a.code.localeCompare(b.code),
   );
+}
+
+/** Diagnostics listed per file and configuration; the rest are counted in one E0007. */
+export const MAX_DIAGNOSTICS_PER_FILE = 100;
+
+/**
+ * Keeps the first MAX_DIAGNOSTICS_PER_FILE (already sorted, so the earliest in the file) and
+ * replaces the rest by one E0007 that counts them: 1 MB of random bytes must not print 80 MB.
+ * `omittedErrors` are errors the parser counted without building (they come after those built).
+ */
+export function capDiagnostics(ds: Diagnostic[], omittedErrors = 0): Diagnostic[] {
+  if (ds.length <= MAX_DIAGNOSTICS_PER_FILE && omittedErrors === 0) return ds;
+  const rest = ds.slice(MAX_DIAGNOSTICS_PER_FILE);
+  const errors = rest.filter((d) => d.severity === "error").length + omittedErrors;
+  const total = rest.length + omittedErrors;
+  const parts = [`${errors} error${errors === 1 ? "" : "s"}`, ...(total > errors ? [`${total - errors} warning${total - errors === 1 ? "" : "s"}`] : [])];
+  const more = diag("E0007", `${total} more diagnostics not shown (${parts.join(", ")})`, {
+    help: `fix the first ${MAX_DIAGNOSTICS_PER_FILE} and check again; if this is not a spec at all, check the path`,
+  });
+  // Only as severe as what it hides: 150 warnings must not fail a check.
+  if (errors === 0) more.severity = "warning";
+  more.hidden = { errors, warnings: total - errors };
+  return [...ds.slice(0, MAX_DIAGNOSTICS_PER_FILE), more];
 }
 
 /** Levenshtein distance, for did-you-mean suggestions. */

@@ -10,6 +10,17 @@ import { renderDiagnostic } from "./render.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { SourceFile } from "../source.js";
 import { compareWithLock, LOCK_FILE, parseLock } from "../lock.js";
+import { matrixAxes } from "../variants.js";
+import { checkFile } from "../commands/common.js";
+import { ReadError } from "../read.js";
+import { DiagnosticBag } from "./diagnostic.js";
+import type { SpecNode } from "../ast.js";
+
+function matrixDiagnostics(ast: SpecNode, file: SourceFile): Diagnostic[] {
+  const bag = new DiagnosticBag();
+  matrixAxes(ast, file, bag);
+  return bag.items;
+}
 
 export function findEntry(codeOrName: string): CatalogueEntry | undefined {
   const wanted = codeOrName.trim();
@@ -17,16 +28,25 @@ export function findEntry(codeOrName: string): CatalogueEntry | undefined {
 }
 
 /** Everything `alexc check` (with --locked when the example has a lock) reports for a spec. */
-export function exampleDiagnostics(text: string, lock?: string): { file: SourceFile; diagnostics: Diagnostic[] } {
+export function exampleDiagnostics(text: string, lock?: string, refusedAs?: string): { file: SourceFile; diagnostics: Diagnostic[] } {
+  if (refusedAs !== undefined) {
+    // As `alexc check` meets a refused file: the reader's error, through the command's own path.
+    const report = checkFile("example.anet", [], () => {
+      throw new ReadError(`example.anet: ${refusedAs}`);
+    });
+    return { file: report.results[0]!.file, diagnostics: report.results[0]!.diagnostics };
+  }
   const { file, ast, results } = checkSpec("example.anet", text);
   const diagnostics = results.flatMap((r) => r.diagnostics);
+  // The matrix section is read as `alexc check` reads it (its combinations are not run here).
+  if (ast) diagnostics.push(...matrixDiagnostics(ast, file));
   if (lock !== undefined) diagnostics.push(...compareWithLock(file.path, ast, results, parseLock(lock), LOCK_FILE));
   return { file, diagnostics };
 }
 
 /** The example's diagnostics of this code, rendered as the CLI prints them. */
 export function exampleOutput(code: Code): string {
-  const { file, diagnostics } = exampleDiagnostics(explanations[code].example, explanations[code].lock);
+  const { file, diagnostics } = exampleDiagnostics(explanations[code].example, explanations[code].lock, explanations[code].refusedAs);
   return diagnostics
     .filter((d) => d.code === code)
     .map((d) => renderDiagnostic(d, file))
@@ -104,5 +124,6 @@ export function diagnosticsMarkdown(): string {
       "",
     );
   }
-  return lines.join("\n");
+  // E0004's example holds an undecodable byte (a lone surrogate in memory); a file shows it as U+FFFD.
+  return lines.join("\n").replace(/[\uD800-\uDFFF]/gu, "\uFFFD");
 }

@@ -15,6 +15,10 @@ export interface Explanation {
   fixed: string;
   /** For lock checks: the anet.lock.json the example is checked against (with --locked). */
   lock?: string;
+  /** The lock the fixed example is checked against, when the fix is to the lock itself. */
+  fixedLock?: string;
+  /** For file-level findings: the reader's refusal the example meets (the fixed one is read normally). */
+  refusedAs?: string;
 }
 
 const small = (body: string): string => `model m {\n  input 3x32x32\n${body}\n}\n`;
@@ -33,10 +37,41 @@ export const explanations: Record<Code, Explanation> = {
     fixed: small("  conv(16, kernel=3, stride=1)"),
   },
   E0003: {
-    meaning: "Brackets are nested more than 256 deep, or one expression has more than 1,000 operators. No network needs either; the limits keep alexc from running out of stack on generated or hostile input (it reports this instead of crashing).",
+    meaning: "Brackets (with unary minus and `**`, which nest the same way) are nested more than 64 deep, or one expression has more than 1,000 operators. No network needs either; the limits keep alexc from running out of stack on generated or hostile input (it reports this instead of crashing).",
     example: small(`  conv(${"(".repeat(300)}8${")".repeat(300)}, kernel=3)`),
     fix: "Simplify the expression, or compute parts of it in `param` declarations.",
     fixed: small("  conv(8, kernel=3)"),
+  },
+  E0004: {
+    meaning: "A line holds bytes that are not UTF-8, typically a Latin-1 or Windows-1252 character (`é` saved as the single byte 0xE9) in a comment. alexc reads specs as UTF-8 only and does not guess encodings; the bytes are kept as they are, so `alexc fmt` refuses the file instead of rewriting them as U+FFFD.",
+    example: small("  // caf\udce9 au lait\n  conv(16, kernel=3)"),
+    fix: "Convert the file to UTF-8 (`iconv -f latin1 -t utf-8 old.anet > new.anet`) or retype the character in an editor that saves UTF-8.",
+    fixed: small("  // café au lait\n  conv(16, kernel=3)"),
+  },
+  E0005: {
+    meaning: "A string is not closed on its line, uses a backslash escape other than `\\\"`, `\\\\`, `\\n` and `\\t`, or holds a raw control character (a TAB included). Strings have exactly these escapes so that every string has one meaning; a Windows path `C:\\data` would otherwise read `\\d` as an escape.",
+    example: small('  conv(16, kernel=3) allow inexact "C:\\data"'),
+    fix: "Write `\\\\` for a backslash (or use `/` in paths, which works on Windows too), `\\t` for a tab, and close the string on the same line.",
+    fixed: small("  conv(16, kernel=3)"),
+  },
+  E0006: {
+    meaning: "A `/*` comment is never closed, so it runs to the end of the file and swallows everything after it. Reported where the comment starts.",
+    example: small("  /* conv(8, kernel=3)\n  conv(16, kernel=3)"),
+    fix: "Close the comment with `*/`, or use `//` for a one-line comment.",
+    fixed: small("  /* conv(8, kernel=3) */\n  conv(16, kernel=3)"),
+  },
+  E0007: {
+    meaning: "A file produced more than 100 diagnostics; the first 100 (in file order) are shown, the rest counted. This keeps the output of a binary or badly damaged file readable and bounded (a megabyte of random bytes would otherwise print tens of thousands of errors). The error and warning totals still count every finding, and when only warnings are hidden this is a warning, so it never fails a check by itself.",
+    example: small(Array.from({ length: 120 }, () => "  conv(16, kernel=3) @").join("\n")),
+    fix: "Fix the first errors and check again; if the file is not a spec at all, check the path.",
+    fixed: small("  conv(16, kernel=3)"),
+  },
+  E0008: {
+    meaning: "`alexc check` was given (or found in a directory or glob) a spec path that is not a regular file of at most 4 MiB: a FIFO, a device such as /dev/zero, a kernel file such as /proc/self/environ (through a symlink, say, in a pull request), or a file too large to be a spec. It is not read, so its content never reaches the output, and the other specs are still checked; single-file commands (compile, graph, …) refuse it with exit status 2.",
+    example: "-> /dev/zero (a symlink committed as example.anet)\n",
+    refusedAs: "is a character device, not a regular file: refusing to read it as a .anet file",
+    fix: "Replace the link or special file with the spec itself.",
+    fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
   },
   E0101: {
     meaning: "An expression uses a name that is not a declared parameter. Names in expressions refer only to `param` declarations (declared earlier, for use in another parameter's default).",
@@ -147,6 +182,12 @@ export const explanations: Record<Code, Explanation> = {
     fix: "Give one value for every channel, or one value per channel in channel order.",
     fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n  data {\n    mean = [0.485, 0.456, 0.406]\n  }\n}\n",
   },
+  E0121: {
+    meaning: "A `matrix` section whose axes multiply to more than 4,096 combinations. Each combination is a full check whose result is kept, so the count is computed before any is built: 100 values on each of four axes would otherwise take hours and gigabytes.",
+    example: `model m {\n  param a: int = 1\n  param b: int = 1\n  input 3x32x32\n  flatten\n  dense(10)\n  matrix {\n    a = [${Array.from({ length: 65 }, (_, i) => i + 1).join(", ")}]\n    b = [${Array.from({ length: 65 }, (_, i) => i + 1).join(", ")}]\n  }\n}\n`,
+    fix: "Check fewer values per axis, or split the matrix across specs; `alexc variants --set a=1,2,4` checks a grid from the command line under the same limit.",
+    fixed: "model m {\n  param a: int = 1\n  param b: int = 1\n  input 3x32x32\n  flatten\n  dense(10)\n  matrix {\n    a = [1, 2, 4]\n    b = [1, 2]\n  }\n}\n",
+  },
   E0201: {
     meaning:
       "A dense layer declares its in-features (`dense(128*6*6 -> 2048)`), and a different number reaches it. This is PyTorch's `mat1 and mat2 shapes cannot be multiplied`, found before training. The message shows which layer produced the feature map and the expression that would be right, and which input sizes would make the declared size right.\n\nArithmetic: the last feature map is C×H×W; flatten gives C·H·W, e.g. 128 × 6 × 6 = 4608 ≠ 128 × 5 × 5 = 3200.",
@@ -187,6 +228,14 @@ export const explanations: Record<Code, Explanation> = {
     lock: JSON.stringify({ version: 1, specs: { "example.anet": { base: { input: [3, 32, 32], output: [10], params: "30730", macs: "30720" } } } }),
     fix: "If the change is intended, run `alexc lock` and commit anet.lock.json with it; otherwise undo the change.",
     fixed: "model m {\n  param classes: int = 10\n  input 3x32x32\n  flatten\n  dense(classes)\n}\n",
+  },
+  E0402: {
+    meaning: "`alexc check --locked` found an entry in anet.lock.json that is not what `alexc lock` writes: a size that is not a list of whole numbers, or params/MACs that are not decimal strings. Usually a hand edit or a mangled merge; the entry is reported instead of being trusted.",
+    example: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
+    lock: JSON.stringify({ version: 1, specs: { "example.anet": { base: { input: "3x32x32", output: [10], params: "30730", macs: "30720" } } } }),
+    fix: "Run `alexc lock` to rewrite the entry, and commit anet.lock.json.",
+    fixedLock: JSON.stringify({ version: 1, specs: { "example.anet": { base: { input: [3, 32, 32], output: [10], params: "30730", macs: "30720" } } } }),
+    fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
   },
   W0302: {
     meaning: "An `allow` clause acknowledges a warning that the layer does not raise (any more). Stale acknowledgements hide nothing today but would hide a future problem.",

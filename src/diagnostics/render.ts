@@ -31,7 +31,7 @@ export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, st
   const sev = d.acknowledged !== undefined ? "warning (acknowledged)" : d.severity;
   const paint = d.severity === "error" ? style.error : style.warning;
   const where = d.variant !== undefined ? `[${visible(d.variant)}] ` : "";
-  const lines = [`${paint(`${sev}[${d.code}]`)}${style.bold(`: ${where}${visible(d.message)}`)}`];
+  const lines = [`${paint(`${sev}[${d.code}]`)}${style.bold(`: ${where}${visible(shortened(d.message))}`)}`];
   if (file && d.span) {
     const start = file.position(d.span.start);
     const end = file.position(Math.max(d.span.start, d.span.end - 1));
@@ -42,7 +42,9 @@ export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, st
     const raw = file.lineText(start.line);
     // Multi-line spans are underlined to the end of their first line.
     const rawWidth = end.line === start.line ? Math.max(1, end.column - start.column + 1) : Math.max(1, raw.length - start.column + 1);
-    const { text, column, width } = visibleLine(raw, start.column, rawWidth);
+    // First the window around the span (a line can be megabytes), then control characters made visible.
+    const cut = excerpt(raw, start.column, rawWidth);
+    const { text, column, width } = visibleLine(cut.text, cut.column, cut.width);
     lines.push(`${style.note(String(start.line).padStart(gutter))} ${style.note("|")} ${text}`);
     const caret = `${" ".repeat(column - 1)}${"^".repeat(width)}`;
     lines.push(`${pad} ${style.note("|")} ${paint(caret)}${d.label ? ` ${paint(visible(d.label))}` : ""}`);
@@ -62,4 +64,31 @@ export function renderDiagnostic(d: Diagnostic, file: SourceFile | undefined, st
   if (d.help) lines.push(`${gutter} ${style.note("=")} ${style.bold("help")}: ${visible(d.help)}`);
   if (d.acknowledged !== undefined) lines.push(`${gutter} ${style.note("=")} ${style.bold("allowed")}: ${visible(d.acknowledged)}`);
   return lines.join("\n");
+}
+
+/** A headline quoting user text (a 100,000-character name) is cut in the middle. */
+function shortened(message: string): string {
+  return message.length <= 400 ? message : `${message.slice(0, 300)} … ${message.slice(-80)} (${message.length} characters)`;
+}
+
+/** Source lines longer than this are shown as a window around the caret. */
+export const MAX_LINE_SHOWN = 160;
+
+/**
+ * A long line (minified or binary input: one "line" can be megabytes) cut to a window around the
+ * span, with … where text was left out; the caret's column and width follow the cut.
+ */
+export function excerpt(line: string, column: number, width: number): { text: string; column: number; width: number } {
+  // A TAB is shown as one space so the caret stays under its column.
+  line = line.replace(/\t/g, " ");
+  if (line.length <= MAX_LINE_SHOWN) return { text: line, column, width };
+  const from = Math.max(0, Math.min(column - 1 - 40, line.length - MAX_LINE_SHOWN));
+  const to = Math.min(line.length, from + MAX_LINE_SHOWN);
+  const head = from > 0 ? "…" : "";
+  const shownColumn = column - from + head.length;
+  return {
+    text: `${head}${line.slice(from, to)}${to < line.length ? "…" : ""}`,
+    column: shownColumn,
+    width: Math.max(1, Math.min(width, to - (column - 1))),
+  };
 }

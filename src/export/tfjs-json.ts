@@ -44,6 +44,21 @@ function initializer(call: InitCall, seed: number | undefined): Initializer {
   return Object.keys(args).length ? make(args) : make();
 }
 
+/**
+ * tfjs builds every weight in memory (and, with weights, serialises a second copy): about 12 bytes
+ * a parameter at the peak. 250 million parameters (VGG-16 has 138 million) is 3 GB; a 4.6 G-parameter
+ * spec would need 55 GB and is refused before anything is allocated.
+ */
+export const MAX_EXPORT_PARAMS = 250_000_000n;
+
+/** Why a model is too large to export, with the figure, or undefined. */
+export function exportSizeProblem(checked: CheckedModel): string | undefined {
+  const params = checked.totals.params;
+  if (params <= MAX_EXPORT_PARAMS) return undefined;
+  const g = (n: bigint) => n.toLocaleString("en-US");
+  return `the model has ${g(params)} parameters, more than the ${g(MAX_EXPORT_PARAMS)} export builds in memory (tfjs holds about 12 bytes a parameter: ${g((params * 12n) / 1_000_000_000n)} GB here)`;
+}
+
 export async function exportTfjsJson(checked: CheckedModel, specPath: string, specText: string, options: ExportOptions): Promise<Exported> {
   const { model } = checked;
   const diagnostics: Diagnostic[] = [];

@@ -79,10 +79,16 @@ export function buildGraph(checked: CheckedModel): Graph {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const clusters: GraphCluster[] = [];
+  // By name, so thousands of blocks stay linear.
+  const byName = new Map<string, GraphCluster>();
   const clusterOf = (block: string | undefined): GraphCluster | undefined => {
     if (!block) return undefined;
-    let c = clusters.find((x) => x.name === block);
-    if (!c) clusters.push((c = { name: block, nodes: [] }));
+    let c = byName.get(block);
+    if (!c) {
+      c = { name: block, nodes: [] };
+      byName.set(block, c);
+      clusters.push(c);
+    }
     return c;
   };
   const add = (node: GraphNode, block?: string): string => {

@@ -29,6 +29,8 @@ export interface ReportEntry {
   details?: ModelDetails;
   /** The diagram as rendered SVG. */
   diagram?: string;
+  /** Why there is no diagram, when the model is too large to draw. */
+  diagramNote?: string;
 }
 
 export interface ReportMeta {
@@ -177,7 +179,7 @@ function modelSection(e: ReportEntry, index: number, all: ReportEntry[]): string
   // With one model the page header already names it.
   const body: string[] = [all.length > 1 ? `<h2>${esc(variantTitle(e))}</h2>` : "", facts(e)];
   if (d) {
-    const diagram = e.diagram ? `<figure class="diagram">${inlineSvg(e.diagram, `m${index}-`)}</figure>` : "";
+    const diagram = e.diagram ? `<figure class="diagram">${inlineSvg(e.diagram, `m${index}-`)}</figure>` : e.diagramNote ? `<p class="dim">${esc(e.diagramNote)}</p>` : "";
     body.push(
       `<div class="network"><div class="diagram-column"><h3>Diagram</h3>${diagram}</div>`,
       `<div class="detail-column"><h3>Layers</h3><div class="scroll">${layerTable(d)}</div>`,

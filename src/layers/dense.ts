@@ -32,8 +32,10 @@ export const dense: LayerKind<DenseArgs> = {
     }
     return { rank: "flat", n: a.out };
   },
-  params: (a, input) => BigInt(input.rank === "flat" ? input.n : 0) * BigInt(a.out) + BigInt(a.out),
-  macs: (a, input) => BigInt(input.rank === "flat" ? input.n : 0) * BigInt(a.out),
+  // The model as written: with declared in-features that do not match (E0201), the table counts
+  // the declared layer, not the one the arriving size would make.
+  params: (a, input) => BigInt(a.in ?? (input.rank === "flat" ? input.n : 0)) * BigInt(a.out) + BigInt(a.out),
+  macs: (a, input) => BigInt(a.in ?? (input.rank === "flat" ? input.n : 0)) * BigInt(a.out),
   describe: (a) => (a.in !== undefined ? `${a.in} -> ${a.out}` : `${a.out}`),
   lower(a, input, _output, ctx) {
     const n = input.rank === "flat" ? input.n : 0;
