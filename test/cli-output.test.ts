@@ -160,8 +160,8 @@ test("output paths that cannot be written: the path, the reason, exit 2", () => 
       [["graph", "specs/alexnet.anet", "-o", "missing/g.dot"], /cannot write missing\/g\.dot: the folder missing does not exist/],
       [["lock", "specs/", "--lock", "afile/anet.lock.json"], /cannot write afile\/anet\.lock\.json: afile is a file, not a folder/],
       [["export", "specs/alexnet-mini.anet", "--no-weights", "-o", "afile/x"], /cannot create the folder afile\/x: afile is a file, not a folder/],
-      [["check", "specs/", "--locked", "--lock", "afolder"], /cannot read afolder: it is a folder/],
-      [["lock", "specs/", "--lock", "afolder"], /cannot read afolder: it is a folder/],
+      [["check", "specs/", "--locked", "--lock", "afolder"], /afolder: is a directory, not a lock file/],
+      [["lock", "specs/", "--lock", "afolder"], /afolder: is a directory, not a lock file/],
       [["report", "specs/alexnet-mini.anet", "-o", "afile"], /$/],
     ];
     for (const [args, message] of cases) {

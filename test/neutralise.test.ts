@@ -38,10 +38,9 @@ test("text: no control character reaches the terminal, no line starts a workflow
     for (const line of out.split("\n")) assert.not.match(line, /^::/, line);
     assert.match(out, /evil\\x0a::error file=x\.anet,line=1::injected\\x1b\[31m\\x1b\]0;title\\x07\\u\{202e\}\.anet/);
     assert.match(r.stderr, /error\[E0001\]: unexpected character U\+001B/);
-    // The caret of E0001 sits under the escaped ESC (`\x1b` is four columns wide)…
+    // The caret of E0001 sits under the escaped ESC (`\x1b` is four columns wide); the syntax
+    // errors that follow on the same line are its consequences and are not reported.
     assert.match(r.stderr, /3 \|   \\x1b\[31m\n  \|   \^\^\^\^ /);
-    // …and the next error's caret under the `[` after it.
-    assert.match(r.stderr, /3 \|   \\x1b\[31m\n  \|       \^ /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
