@@ -26,6 +26,8 @@ function hostileProject(): { dir: string; name: string } {
 
 test("visible(): controls, bidi overrides and lone surrogates become escapes; other text is untouched", () => {
   assert.is(visible("a\u001b[31mb\nc\u202ed\u0085e\ud800f"), "a\\x1b[31mb\\x0ac\\u{202e}d\\x85e\\u{d800}f");
+  // A byte that was not UTF-8 (kept as U+DC80+byte by src/read.ts) shows as that byte.
+  assert.is(visible("caf\udce9"), "caf\\xe9");
   assert.is(visible("conv1 → 55×55, ünïcode, 😀"), "conv1 → 55×55, ünïcode, 😀");
 });
 

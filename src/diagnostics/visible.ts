@@ -10,7 +10,9 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u206
 
 function escape(ch: string): string {
   const code = ch.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
+  // U+DC80..U+DCFF alone is a byte that was not UTF-8 (src/read.ts keeps it that way): show the byte.
+  const byte = code >= 0xdc80 && code <= 0xdcff ? code - 0xdc00 : code;
+  return byte <= 0xff ? `\\x${byte.toString(16).padStart(2, "0")}` : `\\u{${byte.toString(16)}}`;
 }
 
 export function visible(s: string): string {
