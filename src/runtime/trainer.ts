@@ -13,6 +13,7 @@ import { AlexcRuntimeError } from './errors.js';
 import { registerFileRouter, writeFileAtomic } from './files.js';
 import type { GeneratedModel } from './generated.js';
 import { InterruptFlag } from './interrupt.js';
+import { followSupervisor, shouldSupervise, supervise, TRAINER_ENV } from './supervise.js';
 import { DataLoader } from './loader.js';
 import { appendMetrics, isBetter, writeMetrics, type EpochRecord } from './metrics.js';
 import { helpText, parseOptions, TRAIN_OPTIONS } from './options.js';
@@ -76,6 +77,9 @@ export async function train(gen: GeneratedModel, spec: TrainingSettings, preproc
     process.stdout.write(trainHelp(gen));
     return undefined;
   }
+  // Under tsx's CLI this process only supervises: see supervise.ts.
+  if (shouldSupervise(args)) return await supervise(join(values.out ?? join('runs', gen.name), 'last'));
+  followSupervisor();
   const plan = planRun(gen, spec, values);
   const say = (line: string): void => {
     if (!plan.quiet) process.stdout.write(line + '\n');
@@ -98,7 +102,8 @@ export async function train(gen: GeneratedModel, spec: TrainingSettings, preproc
       plan.workers,
       plan.prefetch,
     );
-    interrupt = new InterruptFlag((signal) => process.stderr.write(`\nalexc: ${signal}: stopping after this step to save ${plan.lastDir} (again to quit without saving)\n`));
+    const supervised = process.env[TRAINER_ENV] === '1';
+    interrupt = new InterruptFlag((signal) => supervised || process.stderr.write(`\nalexc: ${signal}: stopping after this step to save ${plan.lastDir} (again to quit without saving)\n`), plan.lastDir);
     return await run(gen, plan, preprocessing, model, optimizer, loader, interrupt, say);
   } finally {
     interrupt?.dispose();
