@@ -46,6 +46,8 @@ export interface CheckpointState {
   preprocessing: Preprocessing;
   training: TrainingSettings;
   data: { train: string; val?: string; valSplit: number };
+  /** Images found unreadable so far (paths, or builtin:N): left out of later shuffles. */
+  unreadable?: string[];
   best?: EpochRecord;
   history: EpochRecord[];
 }
@@ -97,7 +99,7 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimiz
   try {
     const { data, specs } = await tf.io.encodeWeights(named);
     writeFileAtomic(join(temp, OPTIMIZER_WEIGHTS), joinWeights(data));
-    writeFileAtomic(join(temp, OPTIMIZER_FILE), JSON.stringify({ className: optimizer.getClassName(), settings: state.training.optimizer, weights: specs }, null, 2) + '\n');
+    writeFileAtomic(join(temp, OPTIMIZER_FILE), JSON.stringify({ className: optimizer.getClassName(), settings: state.training.optimizer, weights: specs, ...accumulatedBetas(optimizer) }, null, 2) + '\n');
   } finally {
     // getWeights hands out the live slot variables (keep) plus a fresh iteration-count scalar (dispose).
     for (const w of named) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
@@ -175,7 +177,7 @@ export async function restoreWeights(dir: string, model: tf.LayersModel): Promis
 
 /** Restores the optimizer's slot variables, which line up with the model's trainable weights by position. */
 export async function restoreOptimizer(dir: string, optimizer: tf.Optimizer): Promise<void> {
-  const meta = JSON.parse(readFileSync(join(dir, OPTIMIZER_FILE), 'utf8')) as { className: string; weights: tf.io.WeightsManifestEntry[] };
+  const meta = JSON.parse(readFileSync(join(dir, OPTIMIZER_FILE), 'utf8')) as { className: string; weights: tf.io.WeightsManifestEntry[]; accBeta1?: unknown; accBeta2?: unknown };
   if (meta.className !== optimizer.getClassName()) {
     throw new AlexcRuntimeError(`${dir} was trained with ${meta.className}, not ${optimizer.getClassName()}: resume with the same --optimizer`);
   }
@@ -188,4 +190,29 @@ export async function restoreOptimizer(dir: string, optimizer: tf.Optimizer): Pr
     // setWeights makes variables of its own from these tensors.
     tf.dispose(Object.values(named));
   }
+  restoreAccumulatedBetas(optimizer, meta);
+}
+
+/**
+ * Adam's bias-correction products β₁ᵗ and β₂ᵗ. An uninterrupted run multiplies them step by step
+ * in float32; tfjs's setWeights recomputes them as pow(β, t), which differs in the last bits, and
+ * training amplifies that into visible drift after a few epochs. Saved exactly and put back.
+ */
+type Betas = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+
+function accumulatedBetas(optimizer: tf.Optimizer): { accBeta1?: number; accBeta2?: number } {
+  const o = optimizer as unknown as Betas;
+  if (!(o.accBeta1 instanceof tf.Variable) || !(o.accBeta2 instanceof tf.Variable)) return {};
+  return { accBeta1: o.accBeta1.dataSync()[0]!, accBeta2: o.accBeta2.dataSync()[0]! };
+}
+
+function restoreAccumulatedBetas(optimizer: tf.Optimizer, meta: { accBeta1?: unknown; accBeta2?: unknown }): void {
+  const o = optimizer as unknown as Betas;
+  if (!(o.accBeta1 instanceof tf.Variable) || !(o.accBeta2 instanceof tf.Variable)) return;
+  if (typeof meta.accBeta1 !== 'number' || typeof meta.accBeta2 !== 'number') return;
+  const [b1, b2] = [meta.accBeta1, meta.accBeta2];
+  tf.tidy(() => {
+    o.accBeta1!.assign(tf.scalar(b1));
+    o.accBeta2!.assign(tf.scalar(b2));
+  });
 }

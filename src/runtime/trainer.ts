@@ -19,8 +19,9 @@ import { appendMetrics, isBetter, writeMetrics, type EpochRecord } from './metri
 import { helpText, parseOptions, TRAIN_OPTIONS } from './options.js';
 import { plotSvg } from './plot.js';
 import type { Preprocessing } from './preprocess.js';
+import type { Sample } from './dataset.js';
 import { clock, EpochProgress, percent, thousands } from './progress.js';
-import { mix, seeded, seedMathRandom, shuffle } from './random.js';
+import { mix, reseedMathRandom, seeded, seedMathRandom, shuffle } from './random.js';
 import { createOptimizer, crossEntropy, describeOptimizer, disposeOptimizer, type TrainingSettings } from './settings.js';
 import { planRun, type RunPlan } from './setup.js';
 import { evalBatch, trainStep } from './step.js';
@@ -152,7 +153,9 @@ async function run(
   const lossFn = crossEntropy(settings.loss);
   const trainIndices = Int32Array.from(train.samples, (_, i) => i);
   const valIndices = Int32Array.from(val?.samples ?? [], (_, i) => train.samples.length + i);
-  const unreadable = new Set<number>();
+  // Images found unreadable in earlier epochs (and earlier invocations): left out of every later
+  // shuffle, so a resumed run shuffles the same list an uninterrupted one does.
+  const unreadable = new Set<number>(unreadableIndices(plan, state?.unreadable ?? []));
   const stepLosses: number[] = [];
   const stepSeconds: number[] = [];
   const result = (interrupted: boolean): TrainResult => ({ outDir: plan.outDir, classes, history, stepLosses, stepSeconds, interrupted, seed, ...(best ? { best } : {}) });
@@ -169,6 +172,7 @@ async function run(
     preprocessing,
     training: settings,
     data: plan.data,
+    ...(unreadable.size > 0 ? { unreadable: unreadablePaths(plan, unreadable) } : {}),
     ...(best ? { best } : {}),
     history,
   });
@@ -189,8 +193,6 @@ async function run(
     const started = performance.now();
     const resumeAt = epoch === firstEpoch ? state?.position : undefined;
     const sums: EpochSums = resumeAt ? { ...resumeAt.sums } : { lossSum: 0, correct: 0, images: 0, seconds: 0 };
-    // Dropout masks repeat per epoch (and per resume point), whatever ran before.
-    seedMathRandom(mix(seed, DROPOUT_SALT, epoch, resumeAt?.batches ?? 0));
     const order = shuffle(trainIndices.filter((i) => !unreadable.has(i)), seeded(mix(seed, EPOCH_SALT, epoch))) as Int32Array;
     const batches = Math.min(Math.ceil(order.length / settings.batch), plan.maxSteps ?? Infinity);
     const planned = Math.min(order.length, batches * settings.batch);
@@ -200,6 +202,9 @@ async function run(
     for await (const batch of loader.epoch({ order: order.subarray(0, planned), batchSize: settings.batch, train: true, epoch, seed, startBatch: done })) {
       report(batch.skipped);
       if (batch.n > 0) {
+        // Dropout masks are keyed by (seed, epoch, batch), so a run resumed at any batch draws the
+        // masks an uninterrupted run draws there.
+        reseedMathRandom(mix(seed, DROPOUT_SALT, epoch, batch.index));
         const r = await trainStep(model, optimizer, lossFn, variables, batch, gen.inputShape, gen.numClasses);
         if (!Number.isFinite(r.loss)) {
           progress?.finish();
@@ -271,6 +276,22 @@ async function run(
       `(epoch ${b.epoch}) in ${plan.bestDir}, last in ${plan.lastDir}; metrics in ${join(plan.outDir, 'metrics.csv')} and ${join(plan.outDir, 'metrics.svg')}`,
   );
   return result(false);
+}
+
+const samplePath = (s: Sample): string => ('path' in s ? s.path : `builtin:${s.builtin}`);
+
+function allSamples(plan: RunPlan): Sample[] {
+  return [...plan.train.samples, ...(plan.val?.samples ?? [])];
+}
+
+function unreadableIndices(plan: RunPlan, paths: string[]): number[] {
+  const wanted = new Set(paths);
+  return allSamples(plan).flatMap((s, i) => (wanted.has(samplePath(s)) ? [i] : []));
+}
+
+function unreadablePaths(plan: RunPlan, indices: Set<number>): string[] {
+  const samples = allSamples(plan);
+  return [...indices].sort((a, b) => a - b).map((i) => samplePath(samples[i]!));
 }
 
 async function saveInterrupted(
