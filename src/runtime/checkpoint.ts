@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { AlexcRuntimeError } from './errors.js';
+import { faultPoint } from './fault.js';
 import { fileSystem, fsyncDir, joinWeights, MODEL_FILE, writeFileAtomic } from './files.js';
 import type { EpochRecord } from './metrics.js';
 import type { Preprocessing } from './preprocess.js';
@@ -79,9 +80,11 @@ function swapIn(temp: string, dir: string): void {
   if (existsSync(dir)) {
     rmSync(old, { recursive: true, force: true });
     renameSync(dir, old);
+    faultPoint('swap:old-moved');
   }
   renameSync(temp, dir);
   fsyncDir(dirname(dir));
+  faultPoint('swap:done');
   rmSync(old, { recursive: true, force: true });
 }
 
@@ -106,6 +109,7 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimiz
   }
   writeFileAtomic(join(temp, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
   writeFileAtomic(join(temp, CLASS_INDEX_FILE), classIndexJson(state.classes));
+  faultPoint('save:temp-written');
   swapIn(temp, dir);
 }
 
@@ -113,6 +117,7 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimiz
 export function copyCheckpoint(from: string, to: string): void {
   const temp = tempFor(to);
   for (const f of readdirSync(from)) copyFileSync(join(from, f), join(temp, f));
+  faultPoint('best:temp-written');
   swapIn(temp, to);
 }
 

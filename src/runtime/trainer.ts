@@ -5,18 +5,21 @@
  * improved), a metrics.csv row and a fresh metrics.svg. Ctrl-C saves where it stands; --resume
  * continues from there.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from './backend.js';
-import { assertSameModel, CLASS_INDEX_FILE, classIndexJson, copyCheckpoint, restoreOptimizer, restoreWeights, saveCheckpoint, type CheckpointState, type EpochSums } from './checkpoint.js';
+import { assertSameModel, CLASS_INDEX_FILE, existingCheckpoint, readState, classIndexJson, copyCheckpoint, restoreOptimizer, restoreWeights, saveCheckpoint, type CheckpointState, type EpochSums } from './checkpoint.js';
 import { AlexcRuntimeError } from './errors.js';
 import { registerFileRouter, writeFileAtomic } from './files.js';
 import type { GeneratedModel } from './generated.js';
+import { faultPoint } from './fault.js';
 import { InterruptFlag } from './interrupt.js';
 import { followSupervisor, shouldSupervise, supervise, TRAINER_ENV } from './supervise.js';
 import { DataLoader } from './loader.js';
 import { appendMetrics, isBetter, writeMetrics, type EpochRecord } from './metrics.js';
-import { helpText, parseOptions, TRAIN_OPTIONS } from './options.js';
+import { helpText, parseOptions, TRAIN_OPTIONS, UsageError } from './options.js';
+import { lockRunFolder, removeStaleTemps, repairBest } from './run-folder.js';
 import { plotSvg } from './plot.js';
 import type { Preprocessing } from './preprocess.js';
 import type { Sample } from './dataset.js';
@@ -86,6 +89,35 @@ export async function train(gen: GeneratedModel, spec: TrainingSettings, preproc
     if (!plan.quiet) process.stdout.write(line + '\n');
   };
   for (const n of plan.notices) process.stderr.write(`alexc: note: ${n}\n`);
+  // The plan's refusals come first (they need no lock); what it read is read again under the lock.
+  const release = lockRunFolder(plan.outDir);
+  try {
+    confirmPlan(plan, values.overwrite === true);
+    removeStaleTemps(plan.outDir);
+    // A new run in a used folder (--overwrite): the old run's checkpoints must not outlive it.
+    if (!plan.resume) for (const dir of [plan.lastDir, plan.bestDir]) for (const d of [dir, `${dir}.old`]) rmSync(d, { recursive: true, force: true });
+    if (plan.resume) {
+      const repaired = repairBest(plan.lastDir, plan.bestDir, plan.resume.state);
+      if (repaired) process.stderr.write(`alexc: note: ${repaired}\n`);
+    }
+    return await trainLocked(gen, plan, preprocessing, say);
+  } finally {
+    release();
+  }
+}
+
+/** Re-reads the run folder once it is locked: another training may have written it since planRun. */
+function confirmPlan(plan: RunPlan, overwrite: boolean): void {
+  const found = existingCheckpoint(plan.lastDir);
+  if (plan.resume) {
+    if (!found) throw new UsageError(`--resume: ${plan.lastDir} is gone`);
+    plan.resume = { dir: found, state: readState(found) };
+  } else if (found && !overwrite) {
+    throw new UsageError(`${plan.outDir} already holds a run (checkpoint after epoch ${readState(found).epoch}): pass --resume to continue it, --overwrite to start over, or choose another --out`);
+  }
+}
+
+async function trainLocked(gen: GeneratedModel, plan: RunPlan, preprocessing: Preprocessing, say: (line: string) => void): Promise<TrainResult> {
   await selectBackend(plan.backend, plan.quiet ? () => undefined : (line) => process.stderr.write(line + '\n'), plan.threads === undefined ? {} : { threads: plan.threads });
   registerFileRouter();
 
@@ -206,6 +238,7 @@ async function run(
         // masks an uninterrupted run draws there.
         reseedMathRandom(mix(seed, DROPOUT_SALT, epoch, batch.index));
         const r = await trainStep(model, optimizer, lossFn, variables, batch, gen.inputShape, gen.numClasses);
+        faultPoint('step');
         if (!Number.isFinite(r.loss)) {
           progress?.finish();
           throw new AlexcRuntimeError(`the loss became ${r.loss} in epoch ${epoch}, batch ${batch.index + 1}: training diverged. Lower the learning rate (--lr), then start again or --resume from ${plan.lastDir}`);
@@ -261,9 +294,12 @@ async function run(
     const improved = isBetter(record, best);
     if (improved) best = record;
     await saveCheckpoint(plan.lastDir, model, optimizer, baseState(epoch));
+    faultPoint('best:before-copy');
     if (improved) copyCheckpoint(plan.lastDir, plan.bestDir);
+    faultPoint('metrics:before-append');
     appendMetrics(join(plan.outDir, 'metrics.csv'), record);
     redraw();
+    faultPoint('epoch:end');
     say(
       `epoch ${epoch}/${settings.epochs}: loss ${record.trainLoss.toFixed(4)} acc ${percent(record.trainAccuracy)}` +
         (record.valLoss === undefined ? '' : ` | val loss ${record.valLoss.toFixed(4)} acc ${percent(record.valAccuracy!)}`) +
