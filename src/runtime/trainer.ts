@@ -192,7 +192,7 @@ async function run(
   const stepSeconds: number[] = [];
   const result = (interrupted: boolean): TrainResult => ({ outDir: plan.outDir, classes, history, stepLosses, stepSeconds, interrupted, seed, ...(best ? { best } : {}) });
 
-  const baseState = (epoch: number): CheckpointState => ({
+  const baseState = (epoch: number, skipped: Set<number> = unreadable): CheckpointState => ({
     format: 'alexc-checkpoint',
     version: 1,
     model: gen.name,
@@ -204,7 +204,7 @@ async function run(
     preprocessing,
     training: settings,
     data: plan.data,
-    ...(unreadable.size > 0 ? { unreadable: unreadablePaths(plan, unreadable) } : {}),
+    ...(skipped.size > 0 ? { unreadable: unreadablePaths(plan, skipped) } : {}),
     ...(best ? { best } : {}),
     history,
   });
@@ -226,6 +226,8 @@ async function run(
     const resumeAt = epoch === firstEpoch ? state?.position : undefined;
     const sums: EpochSums = resumeAt ? { ...resumeAt.sums } : { lossSum: 0, correct: 0, images: 0, seconds: 0 };
     const order = shuffle(trainIndices.filter((i) => !unreadable.has(i)), seeded(mix(seed, EPOCH_SALT, epoch))) as Int32Array;
+    // A save inside this epoch records the list this epoch's shuffle was made from.
+    const skippedBefore = new Set(unreadable);
     const batches = Math.min(Math.ceil(order.length / settings.batch), plan.maxSteps ?? Infinity);
     const planned = Math.min(order.length, batches * settings.batch);
     const progress = plan.quiet ? undefined : new EpochProgress(process.stderr, `epoch ${epoch}/${settings.epochs}`, planned, sums.images);
@@ -259,7 +261,7 @@ async function run(
     }
     progress?.finish();
     if (sums.images === 0) throw new AlexcRuntimeError(`no readable training images in ${train.source}: every image of epoch ${epoch} was skipped`);
-    if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1), position: { batches: done, sums } }, say, result);
+    if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1, skippedBefore), position: { batches: done, sums } }, say, result);
 
     let valLoss: number | undefined;
     let valAccuracy: number | undefined;
@@ -277,7 +279,7 @@ async function run(
         await turnEventLoop();
         if (interrupt.requested) break;
       }
-      if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1), position: { batches: done, sums } }, say, result);
+      if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1, skippedBefore), position: { batches: done, sums } }, say, result);
       if (images > 0) {
         valLoss = lossSum / images;
         valAccuracy = correct / images;
