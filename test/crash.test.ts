@@ -14,11 +14,13 @@ test.after(() => rmSync(root, { recursive: true, force: true }));
 
 test("10 SIGKILLs at random points (fixed seed), each resumed: best/, last/, state.json and metrics.csv agree, losses equal an uninterrupted run's", async () => {
   const reference = await referenceRun(join(root, "reference"));
-  const cases = crashCases(10, 0x5eed);
+  // Cases whose fault point lies past the run's end (e.g. a third copy to best/ when only two
+  // epochs improved) complete without a kill; they are checked too, and more are drawn.
+  const cases = crashCases(30, 0x5eed);
   const failures: string[] = [];
   let kills = 0;
   // Two at a time: each case is mostly process start-up.
-  for (let i = 0; i < cases.length; i += 2) {
+  for (let i = 0; i < cases.length && kills < 10; i += 2) {
     const pair = cases.slice(i, i + 2);
     const results = await Promise.all(pair.map((c) => runCrashCase(c, join(root, `case-${c.index}`), reference)));
     results.forEach(({ problems, killed }, j) => {
@@ -27,8 +29,7 @@ test("10 SIGKILLs at random points (fixed seed), each resumed: best/, last/, sta
     });
   }
   assert.equal(failures, []);
-  // The fixed seed's cases are chosen to land inside the run; a change that made them miss would test nothing.
-  assert.ok(kills >= 8, `${kills} of ${cases.length} cases killed the trainer`);
+  assert.ok(kills >= 10, `only ${kills} cases killed the trainer`);
 });
 
 test.run();

@@ -1,8 +1,9 @@
 /**
  * Ctrl-C and SIGTERM however train.ts was started: the real tsx CLI (`npx tsx train.ts`, which
  * relays signals to its child and SIGKILLs a child that does not answer within 60 ms), plain
- * `node --import tsx`, a signal to the process group (a terminal's Ctrl-C, `timeout`, process
- * managers) or to the launcher alone. Each case must leave last/ with the position inside the epoch
+ * `node --import tsx`, `timeout -s TERM`, a signal to the process group (a terminal's Ctrl-C,
+ * process managers) or to the launcher alone. (`node` on tsc's output takes the same path as
+ * `node --import tsx`: no launcher in between.) Each case must leave last/ with the position inside the epoch
  * and exit 130; --resume carries on from the saved batch.
  */
 import { test } from "uvu";
@@ -96,6 +97,20 @@ test("npx tsx train.ts, Ctrl-C to the process group mid-epoch: last/ saved with 
 test("npx tsx train.ts, SIGTERM to the tsx process alone (a process manager): saved, exit 130", async () => {
   const out = join(runs, "tsx-pid");
   const r = await interrupted("tsx-cli", MINI, [...MINI_ARGS, "--out", out], /^writing /m, 2500, [[0, "SIGTERM", "pid"]]);
+  assertSavedMidEpoch(r, out);
+  assert.match(r.stderr, /SIGTERM: stopping after this step to save/);
+});
+
+test("timeout -s TERM around npx tsx train.ts (it signals the command and its own group): saved, exit 130", async () => {
+  const out = join(runs, "timeout");
+  const r = await new Promise<Finished>((resolve) => {
+    const child = spawn("timeout", ["--preserve-status", "-s", "TERM", "7", TSX_CLI, MINI, ...MINI_ARGS, "--out", out], { cwd: ROOT, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr, stopMs: 0 }));
+  });
   assertSavedMidEpoch(r, out);
   assert.match(r.stderr, /SIGTERM: stopping after this step to save/);
 });

@@ -8,8 +8,9 @@
  * single Ctrl-C never turns into "quit without saving". A step on the wasm backend holds the thread
  * for its whole duration, so both the request and its copies are handled when the step ends.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { READ_LIMITS, readBoundedSync } from './bounded-read.js';
 
 export const DUPLICATE_MS = 500;
 
@@ -19,7 +20,7 @@ export function describeKept(lastDir: string): string {
     const path = join(dir, 'state.json');
     if (!existsSync(path)) continue;
     try {
-      const s = JSON.parse(readFileSync(path, 'utf8')) as { epoch?: unknown; position?: { batches?: unknown } };
+      const s = JSON.parse(readBoundedSync(path, READ_LIMITS.json).toString('utf8')) as { epoch?: unknown; position?: { batches?: unknown } };
       if (typeof s.epoch !== 'number') break;
       const position = typeof s.position?.batches === 'number' ? ` + ${s.position.batches} batches` : '';
       return `${dir} keeps the checkpoint after ${s.epoch} epoch${s.epoch === 1 ? '' : 's'}${position}; --resume continues from there`;
