@@ -75,4 +75,19 @@ test("killed between the save of last/ and the copy to best/: the next start cop
   assert.is(stateOf(join(out, "best")).epoch, 1);
 });
 
+test("a full disk while saving a checkpoint: one line, exit 74, the previous checkpoint intact; the next start clears the temp and resumes", async () => {
+  const out = join(runs, "disk-full");
+  // The first save (epoch 1) succeeds, the second fails with ENOSPC after its temp folder is written.
+  const failed = await train([...ARGS, "--epochs", "2", "--out", out], { ALEXC_FAULT: "save:temp-written:2:enospc" });
+  assert.is(failed.status, 74, failed.stderr);
+  assert.match(failed.stderr, /^alexc: ENOSPC: no space left on device, write .*; nothing half-written replaced a complete file/m);
+  assert.not.match(failed.stderr, /internal error|\n\s+at /);
+  assert.is(stateOf(join(out, "last")).epoch, 1);
+  assert.ok(readdirSync(out).some((n) => /^\.last\.\d+\.tmp$/.test(n)), "the half-written save is left for the next start");
+  const resumed = await train(["--resume", "--out", out, "--epochs", "2", "--backend", "wasm"]);
+  assert.is(resumed.status, 0, resumed.stderr);
+  assert.is(stateOf(join(out, "last")).epoch, 2);
+  assert.equal(readdirSync(out).filter((n) => n.endsWith(".tmp")), []);
+});
+
 test.run();

@@ -65,7 +65,7 @@ export function trainHelp(gen: GeneratedModel): string {
       '  npx tsx train.ts --data flower_photos --out runs/flowers   # flower_photos/daisy/*.jpg, flower_photos/roses/*.jpg, …',
       '  npx tsx train.ts --out runs/flowers --resume --epochs 20   # continue that run up to epoch 20',
       '',
-      'Ctrl-C saves the run and stops; a second Ctrl-C quits at once. Exit status: 0 done, 2 bad options or data, 130 interrupted.',
+      'Ctrl-C saves the run and stops; a second Ctrl-C quits at once. Exit status: 0 done, 2 bad options or data, 74 disk full or other write/read refused, 130 interrupted.',
     ].join('\n'),
   );
 }
