@@ -11,10 +11,13 @@
  * killed at any moment leaves the previous checkpoint or the new one (`<dir>.old` is picked up if
  * the kill fell between the two renames).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { READ_LIMITS } from './bounded-read.js';
+import { BadCheckpoint, checkManifest, checkState, entryBytes, readCheckpointJson, readWeightFiles, type CheckedManifest } from './checkpoint-check.js';
 import { AlexcRuntimeError } from './errors.js';
+import { faultPoint } from './fault.js';
 import { fileSystem, fsyncDir, joinWeights, MODEL_FILE, writeFileAtomic } from './files.js';
 import type { EpochRecord } from './metrics.js';
 import type { Preprocessing } from './preprocess.js';
@@ -46,6 +49,8 @@ export interface CheckpointState {
   preprocessing: Preprocessing;
   training: TrainingSettings;
   data: { train: string; val?: string; valSplit: number };
+  /** Images found unreadable so far (paths, or builtin:N): left out of later shuffles. */
+  unreadable?: string[];
   best?: EpochRecord;
   history: EpochRecord[];
 }
@@ -77,9 +82,11 @@ function swapIn(temp: string, dir: string): void {
   if (existsSync(dir)) {
     rmSync(old, { recursive: true, force: true });
     renameSync(dir, old);
+    faultPoint('swap:old-moved');
   }
   renameSync(temp, dir);
   fsyncDir(dirname(dir));
+  faultPoint('swap:done');
   rmSync(old, { recursive: true, force: true });
 }
 
@@ -97,13 +104,14 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimiz
   try {
     const { data, specs } = await tf.io.encodeWeights(named);
     writeFileAtomic(join(temp, OPTIMIZER_WEIGHTS), joinWeights(data));
-    writeFileAtomic(join(temp, OPTIMIZER_FILE), JSON.stringify({ className: optimizer.getClassName(), settings: state.training.optimizer, weights: specs }, null, 2) + '\n');
+    writeFileAtomic(join(temp, OPTIMIZER_FILE), JSON.stringify({ className: optimizer.getClassName(), settings: state.training.optimizer, weights: specs, ...accumulatedBetas(optimizer) }, null, 2) + '\n');
   } finally {
     // getWeights hands out the live slot variables (keep) plus a fresh iteration-count scalar (dispose).
     for (const w of named) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
   }
   writeFileAtomic(join(temp, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
   writeFileAtomic(join(temp, CLASS_INDEX_FILE), classIndexJson(state.classes));
+  faultPoint('save:temp-written');
   swapIn(temp, dir);
 }
 
@@ -111,27 +119,29 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimiz
 export function copyCheckpoint(from: string, to: string): void {
   const temp = tempFor(to);
   for (const f of readdirSync(from)) copyFileSync(join(from, f), join(temp, f));
+  faultPoint('best:temp-written');
   swapIn(temp, to);
 }
 
 export function readState(dir: string): CheckpointState {
   const path = join(dir, STATE_FILE);
-  let state: CheckpointState;
-  try {
-    state = JSON.parse(readFileSync(path, 'utf8')) as CheckpointState;
-  } catch (e) {
-    throw new AlexcRuntimeError(`${path}: not a readable checkpoint (${(e as Error).message})`);
-  }
-  if (state.format !== CHECKPOINT_FORMAT || state.version !== CHECKPOINT_VERSION) {
+  const raw = readCheckpointJson(path);
+  const tag = raw as { format?: unknown; version?: unknown };
+  if (typeof raw !== 'object' || raw === null || tag.format !== CHECKPOINT_FORMAT || tag.version !== CHECKPOINT_VERSION) {
     throw new AlexcRuntimeError(`${path}: not an alexc checkpoint of version ${CHECKPOINT_VERSION}`);
   }
-  return state;
+  return checkState<CheckpointState>(path, raw);
+}
+
+/** model.json of a checkpoint, checked: its manifest's paths confined to `dir`, sizes computed. */
+function readManifest(dir: string): CheckedManifest {
+  const path = join(dir, MODEL_FILE);
+  return checkManifest(dir, path, readCheckpointJson(path, READ_LIMITS.modelJson));
 }
 
 /** Weight names and shapes as saved in model.json: what the current model must match exactly. */
 function savedWeightSpecs(dir: string): tf.io.WeightsManifestEntry[] {
-  const json = JSON.parse(readFileSync(join(dir, MODEL_FILE), 'utf8')) as tf.io.ModelJSON;
-  return json.weightsManifest.flatMap((g) => g.weights);
+  return readManifest(dir).specs;
 }
 
 /** Refuses a checkpoint made from another spec (its spec hash differs): cheap, checked before any model is built. */
@@ -164,8 +174,9 @@ export function assertSameModel(dir: string, state: CheckpointState, model: tf.L
 
 /** Loads the checkpoint's weights into `model` (built from the same spec). */
 export async function restoreWeights(dir: string, model: tf.LayersModel): Promise<void> {
-  const artifacts = await fileSystem(dir).load!();
-  const named = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
+  const manifest = readManifest(dir);
+  const bytes = readWeightFiles(manifest.files, manifest.bytes, join(dir, MODEL_FILE));
+  const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, manifest.specs);
   try {
     model.loadWeights(named, true);
   } finally {
@@ -175,12 +186,17 @@ export async function restoreWeights(dir: string, model: tf.LayersModel): Promis
 
 /** Restores the optimizer's slot variables, which line up with the model's trainable weights by position. */
 export async function restoreOptimizer(dir: string, optimizer: tf.Optimizer): Promise<void> {
-  const meta = JSON.parse(readFileSync(join(dir, OPTIMIZER_FILE), 'utf8')) as { className: string; weights: tf.io.WeightsManifestEntry[] };
+  const metaPath = join(dir, OPTIMIZER_FILE);
+  const meta = readCheckpointJson(metaPath) as { className: string; weights: tf.io.WeightsManifestEntry[]; accBeta1?: unknown; accBeta2?: unknown };
+  if (typeof meta !== 'object' || meta === null || typeof meta.className !== 'string' || !Array.isArray(meta.weights)) {
+    throw new BadCheckpoint(`${metaPath}: not a usable checkpoint: no className and weights`);
+  }
   if (meta.className !== optimizer.getClassName()) {
     throw new AlexcRuntimeError(`${dir} was trained with ${meta.className}, not ${optimizer.getClassName()}: resume with the same --optimizer`);
   }
-  const bytes = readFileSync(join(dir, OPTIMIZER_WEIGHTS));
-  const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), meta.weights);
+  const expected = meta.weights.reduce((sum, w) => sum + entryBytes(metaPath, w), 0);
+  const bytes = readWeightFiles([join(dir, OPTIMIZER_WEIGHTS)], expected, metaPath);
+  const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, meta.weights);
   const list = meta.weights.map((w) => ({ name: w.name, tensor: named[w.name]! }));
   try {
     await optimizer.setWeights(list);
@@ -188,4 +204,29 @@ export async function restoreOptimizer(dir: string, optimizer: tf.Optimizer): Pr
     // setWeights makes variables of its own from these tensors.
     tf.dispose(Object.values(named));
   }
+  restoreAccumulatedBetas(optimizer, meta);
+}
+
+/**
+ * Adam's bias-correction products β₁ᵗ and β₂ᵗ. An uninterrupted run multiplies them step by step
+ * in float32; tfjs's setWeights recomputes them as pow(β, t), which differs in the last bits, and
+ * training amplifies that into visible drift after a few epochs. Saved exactly and put back.
+ */
+type Betas = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+
+function accumulatedBetas(optimizer: tf.Optimizer): { accBeta1?: number; accBeta2?: number } {
+  const o = optimizer as unknown as Betas;
+  if (!(o.accBeta1 instanceof tf.Variable) || !(o.accBeta2 instanceof tf.Variable)) return {};
+  return { accBeta1: o.accBeta1.dataSync()[0]!, accBeta2: o.accBeta2.dataSync()[0]! };
+}
+
+function restoreAccumulatedBetas(optimizer: tf.Optimizer, meta: { accBeta1?: unknown; accBeta2?: unknown }): void {
+  const o = optimizer as unknown as Betas;
+  if (!(o.accBeta1 instanceof tf.Variable) || !(o.accBeta2 instanceof tf.Variable)) return;
+  if (typeof meta.accBeta1 !== 'number' || typeof meta.accBeta2 !== 'number') return;
+  const [b1, b2] = [meta.accBeta1, meta.accBeta2];
+  tf.tidy(() => {
+    o.accBeta1!.assign(tf.scalar(b1));
+    o.accBeta2!.assign(tf.scalar(b2));
+  });
 }

@@ -5,7 +5,7 @@
  * training is found here, before the first step, and reported as one clear message.
  */
 import { readdirSync, statSync, type Dirent, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { AlexcRuntimeError } from './errors.js';
 import { BUILTIN_CLASSES, BUILTIN_DEFAULT_COUNT, builtinLabel } from './builtin.js';
 import { mix, seeded, shuffle } from './random.js';
@@ -46,18 +46,32 @@ function listDir(dir: string, what: string): Dirent[] {
   }
 }
 
+/** True when `inner` is `outer` or inside it (both real paths). */
+function within(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
+}
+
 /**
  * Image files under `dir`, recursively (ImageFolder also walks nested folders), sorted. Symlinked
  * folders are followed, as torchvision does, except a link back to a folder on the current path (a
- * loop), which is skipped with a warning like a broken link, instead of recursing forever.
+ * loop), which is skipped with a warning like a broken link, instead of recursing forever. With
+ * `root` (the data folder holding `dir` as a class folder), a link to the data folder or above it,
+ * or into another class folder, is skipped too: it would train other classes' images as this one.
+ * Only regular files are images: a FIFO or device named *.jpg is skipped (reading it would block).
  */
-export function imagesUnder(dir: string, warn: (message: string) => void = (m) => console.error(m)): string[] {
+export function imagesUnder(dir: string, warn: (message: string) => void = (m) => console.error(m), root?: string): string[] {
   const found: string[] = [];
   const ancestors = new Set<string>();
+  const top = realpathSync(dir);
+  const rootReal = root === undefined ? undefined : realpathSync(root);
   const walk = (d: string): void => {
     const real = realpathSync(d);
-    if (ancestors.has(real)) {
+    if (ancestors.has(real) || (d !== dir && within(top, real))) {
       warn(`alexc: skipping ${d}: a symlink loop (it leads back to ${real})`);
+      return;
+    }
+    if (rootReal !== undefined && d !== dir && (within(rootReal, real) || (within(real, rootReal) && !within(real, top)))) {
+      warn(`alexc: skipping ${d}: it leads to ${real}, ${within(rootReal, real) ? 'the data folder or above it' : 'another class folder'}, whose images are not of this class`);
       return;
     }
     ancestors.add(real);
@@ -65,16 +79,22 @@ export function imagesUnder(dir: string, warn: (message: string) => void = (m) =
       if (entry.name.startsWith('.')) continue;
       const path = join(d, entry.name);
       let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         try {
-          isDir = statSync(path).isDirectory();
+          const target = statSync(path);
+          isDir = target.isDirectory();
+          isFile = target.isFile();
         } catch (e) {
           warn(`alexc: skipping ${path}: a broken or looping symlink (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
           continue;
         }
       }
       if (isDir) walk(path);
-      else if (isImageFile(entry.name)) found.push(path);
+      else if (isImageFile(entry.name)) {
+        if (isFile) found.push(path);
+        else warn(`alexc: skipping ${path}: not a regular file (a FIFO, socket or device cannot be an image)`);
+      }
     }
     ancestors.delete(real);
   };
@@ -100,7 +120,7 @@ export function scanImageFolder(dir: string, what = '--data'): Dataset {
   const samples: Sample[] = [];
   const empty: string[] = [];
   classDirs.forEach((name, label) => {
-    const files = imagesUnder(join(dir, name));
+    const files = imagesUnder(join(dir, name), undefined, dir);
     if (files.length === 0) empty.push(join(dir, name));
     for (const path of files) samples.push({ label, path });
   });

@@ -4,8 +4,8 @@
  * drawn and resampled in JS (resample.ts). PIL's conventions are kept where torchvision relies on
  * them: alpha is dropped (not composited), EXIF orientation is not applied, greyscale is luma.
  */
-import { readFile } from 'node:fs/promises';
 import sharp, { type OutputInfo } from 'sharp';
+import { READ_LIMITS, readBounded, ReadRefused } from './bounded-read.js';
 import { renderBuiltin } from './builtin.js';
 import type { Sample } from './dataset.js';
 import type { Plan } from './preprocess.js';
@@ -62,9 +62,9 @@ export const MAX_INPUT_PIXELS = 8192 * 8192;
 export async function decodeFile(path: string, size: PixelSize, plan: Planner): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await readBounded(path, READ_LIMITS.image);
   } catch (e) {
-    throw new UnreadableImage(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new UnreadableImage(path, e instanceof ReadRefused ? e.message : `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   const unreadable = (e: unknown): UnreadableImage => new UnreadableImage(path, `not a readable JPEG or PNG image (${(e as Error).message.trim()})`);
   let image: ReturnType<typeof sharp>;

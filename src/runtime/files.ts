@@ -4,9 +4,11 @@
  * The on-disk layout is tfjs-node's: model.json beside one weights.bin, so checkpoints load with
  * `tf.loadLayersModel('file://…/model.json')` under either.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { READ_LIMITS } from './bounded-read.js';
+import { checkManifest, readCheckpointJson, readWeightFiles } from './checkpoint-check.js';
 
 /** Writes to a temporary sibling, flushes it, then renames over `path`: old or new, never half. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
@@ -69,12 +71,12 @@ export function fileSystem(path: string): tf.io.IOHandler {
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
-      const json = JSON.parse(readFileSync(modelFile, 'utf8')) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-        const specs = manifest.flatMap((group) => group.weights);
-        const buffers = manifest.flatMap((group) => group.paths.map((p) => readFileSync(join(dir, p))));
-        const bytes = Buffer.concat(buffers);
-        return [specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
+      // Checked like a checkpoint: bounded reads, weight paths confined to the folder, exact sizes.
+      const json = readCheckpointJson(modelFile, READ_LIMITS.modelJson);
+      const checked = checkManifest(dir, modelFile, json);
+      return tf.io.getModelArtifactsForJSON(json as tf.io.ModelJSON, async () => {
+        const bytes = readWeightFiles(checked.files, checked.bytes, modelFile);
+        return [checked.specs, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer];
       });
     },
   };

@@ -39,7 +39,10 @@ export function checkpointIn(dir: string): string {
 function inputsOf(paths: string[]): string[] {
   return paths.flatMap((p) => {
     if (!existsSync(p)) throw new UsageError(`${p}: no such file or folder`);
-    if (!statSync(p).isDirectory()) return [p];
+    const stat = statSync(p);
+    // A FIFO or device would block or never end; decode.ts refuses them too, this says so up front.
+    if (!stat.isDirectory() && !stat.isFile()) throw new UsageError(`${p}: not a regular file or folder (a FIFO, socket or device cannot be an image)`);
+    if (!stat.isDirectory()) return [p];
     const found = imagesUnder(p);
     if (found.length === 0) throw new UsageError(`${p}: no JPEG or PNG images in this folder`);
     return found;
@@ -60,6 +63,13 @@ export async function predict(gen: GeneratedModel, args: string[]): Promise<Pred
   const images = inputsOf(positionals);
   const state = readState(dir);
   assertSameSpec(dir, state, gen.name, gen.specHash);
+  // The sizes the batch is allocated from must be this model's, whatever state.json says.
+  if (state.inputShape.join() !== gen.inputShape.join()) {
+    throw new UsageError(`${dir}/state.json: inputShape ${state.inputShape.join('×')} is not ${gen.name}'s ${gen.inputShape.join('×')}: the checkpoint was edited or belongs to another model`);
+  }
+  if (state.classes.length > gen.numClasses) {
+    throw new UsageError(`${dir}/state.json: ${state.classes.length} classes, but ${gen.name} outputs ${gen.numClasses} scores: the checkpoint was edited or belongs to another model`);
+  }
   const threads = integerOption('threads', values.threads, 1);
   await selectBackend(backendOption(values.backend), (line) => process.stderr.write(line + '\n'), threads === undefined ? {} : { threads });
   const model = gen.buildModel();

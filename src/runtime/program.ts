@@ -1,7 +1,8 @@
 /**
  * How a generated program ends: exit status 0 when done, 2 for a problem with the options or the
- * data (one line, no stack trace), 130 after Ctrl-C has saved the run, 70 for anything unexpected
- * (one line; ALEXC_DEBUG=1 prints the stack).
+ * data (one line, no stack trace), 74 when the system refused a read or write (disk full, read-only,
+ * permissions: one line), 130 after Ctrl-C has saved the run, 70 for anything unexpected (one
+ * line; ALEXC_DEBUG=1 prints the stack).
  */
 import { realpathSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -68,12 +69,27 @@ export function runIfEntry(main: () => Promise<unknown>): void {
   }
 }
 
+/** Errors from the operating system (fs, child processes): they carry an errno code and a syscall. */
+const SYSTEM_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR', 'ENOENT', 'EEXIST', 'EMFILE', 'ENFILE', 'EBUSY', 'ENAMETOOLONG', 'ELOOP', 'EXDEV']);
+
+function isSystemError(e: unknown): e is NodeJS.ErrnoException {
+  const x = e as NodeJS.ErrnoException;
+  return typeof x?.code === 'string' && SYSTEM_CODES.has(x.code) && typeof x.syscall === 'string';
+}
+
 export async function runProgram(main: () => Promise<unknown>): Promise<void> {
   try {
     const result = await main();
     process.exitCode = (result as { interrupted?: boolean } | undefined)?.interrupted ? 130 : 0;
   } catch (e) {
     const message = (e as Error).message.replace(/^alexc: /, '');
+    if (isSystemError(e)) {
+      // A full disk, a read-only or vanished folder, a permission: the environment, not a bug.
+      // Checkpoints are swapped in whole, so the last complete one is still in place.
+      process.stderr.write(`alexc: ${message}; nothing half-written replaced a complete file (checkpoints are swapped in whole)\n`);
+      process.exitCode = 74;
+      return;
+    }
     if (e instanceof AlexcRuntimeError) {
       process.stderr.write(`alexc: ${message}\n`);
       process.exitCode = 2;

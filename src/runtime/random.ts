@@ -66,6 +66,11 @@ export function seedMathRandom(seed: number): () => void {
   };
 }
 
+/** Points Math.random at a new seeded stream (inside a seedMathRandom span, whose restore still applies). */
+export function reseedMathRandom(seed: number): void {
+  Math.random = seeded(seed);
+}
+
 /** A fresh seed when the user gave none: printed, so the run can be repeated. */
 export function freshSeed(): number {
   return Math.floor(Math.random() * 1_000_000);

@@ -5,21 +5,26 @@
  * improved), a metrics.csv row and a fresh metrics.svg. Ctrl-C saves where it stands; --resume
  * continues from there.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from './backend.js';
-import { assertSameModel, CLASS_INDEX_FILE, classIndexJson, copyCheckpoint, restoreOptimizer, restoreWeights, saveCheckpoint, type CheckpointState, type EpochSums } from './checkpoint.js';
+import { assertSameModel, CLASS_INDEX_FILE, existingCheckpoint, readState, classIndexJson, copyCheckpoint, restoreOptimizer, restoreWeights, saveCheckpoint, type CheckpointState, type EpochSums } from './checkpoint.js';
 import { AlexcRuntimeError } from './errors.js';
 import { registerFileRouter, writeFileAtomic } from './files.js';
 import type { GeneratedModel } from './generated.js';
+import { faultPoint } from './fault.js';
 import { InterruptFlag } from './interrupt.js';
+import { followSupervisor, shouldSupervise, supervise, TRAINER_ENV } from './supervise.js';
 import { DataLoader } from './loader.js';
 import { appendMetrics, isBetter, writeMetrics, type EpochRecord } from './metrics.js';
-import { helpText, parseOptions, TRAIN_OPTIONS } from './options.js';
+import { helpText, parseOptions, TRAIN_OPTIONS, UsageError } from './options.js';
+import { lockRunFolder, removeStaleTemps, repairBest } from './run-folder.js';
 import { plotSvg } from './plot.js';
 import type { Preprocessing } from './preprocess.js';
+import type { Sample } from './dataset.js';
 import { clock, EpochProgress, percent, thousands } from './progress.js';
-import { mix, seeded, seedMathRandom, shuffle } from './random.js';
+import { mix, reseedMathRandom, seeded, seedMathRandom, shuffle } from './random.js';
 import { createOptimizer, crossEntropy, describeOptimizer, disposeOptimizer, type TrainingSettings } from './settings.js';
 import { planRun, type RunPlan } from './setup.js';
 import { evalBatch, trainStep } from './step.js';
@@ -60,7 +65,7 @@ export function trainHelp(gen: GeneratedModel): string {
       '  npx tsx train.ts --data flower_photos --out runs/flowers   # flower_photos/daisy/*.jpg, flower_photos/roses/*.jpg, …',
       '  npx tsx train.ts --out runs/flowers --resume --epochs 20   # continue that run up to epoch 20',
       '',
-      'Ctrl-C saves the run and stops; a second Ctrl-C quits at once. Exit status: 0 done, 2 bad options or data, 130 interrupted.',
+      'Ctrl-C saves the run and stops; a second Ctrl-C quits at once. Exit status: 0 done, 2 bad options or data, 74 disk full or other write/read refused, 130 interrupted.',
     ].join('\n'),
   );
 }
@@ -76,11 +81,43 @@ export async function train(gen: GeneratedModel, spec: TrainingSettings, preproc
     process.stdout.write(trainHelp(gen));
     return undefined;
   }
+  // Under tsx's CLI this process only supervises: see supervise.ts.
+  if (shouldSupervise(args)) return await supervise(join(values.out ?? join('runs', gen.name), 'last'));
+  followSupervisor();
   const plan = planRun(gen, spec, values);
   const say = (line: string): void => {
     if (!plan.quiet) process.stdout.write(line + '\n');
   };
   for (const n of plan.notices) process.stderr.write(`alexc: note: ${n}\n`);
+  // The plan's refusals come first (they need no lock); what it read is read again under the lock.
+  const release = lockRunFolder(plan.outDir);
+  try {
+    confirmPlan(plan, values.overwrite === true);
+    removeStaleTemps(plan.outDir);
+    // A new run in a used folder (--overwrite): the old run's checkpoints must not outlive it.
+    if (!plan.resume) for (const dir of [plan.lastDir, plan.bestDir]) for (const d of [dir, `${dir}.old`]) rmSync(d, { recursive: true, force: true });
+    if (plan.resume) {
+      const repaired = repairBest(plan.lastDir, plan.bestDir, plan.resume.state);
+      if (repaired) process.stderr.write(`alexc: note: ${repaired}\n`);
+    }
+    return await trainLocked(gen, plan, preprocessing, say);
+  } finally {
+    release();
+  }
+}
+
+/** Re-reads the run folder once it is locked: another training may have written it since planRun. */
+function confirmPlan(plan: RunPlan, overwrite: boolean): void {
+  const found = existingCheckpoint(plan.lastDir);
+  if (plan.resume) {
+    if (!found) throw new UsageError(`--resume: ${plan.lastDir} is gone`);
+    plan.resume = { dir: found, state: readState(found) };
+  } else if (found && !overwrite) {
+    throw new UsageError(`${plan.outDir} already holds a run (checkpoint after epoch ${readState(found).epoch}): pass --resume to continue it, --overwrite to start over, or choose another --out`);
+  }
+}
+
+async function trainLocked(gen: GeneratedModel, plan: RunPlan, preprocessing: Preprocessing, say: (line: string) => void): Promise<TrainResult> {
   await selectBackend(plan.backend, plan.quiet ? () => undefined : (line) => process.stderr.write(line + '\n'), plan.threads === undefined ? {} : { threads: plan.threads });
   registerFileRouter();
 
@@ -98,7 +135,8 @@ export async function train(gen: GeneratedModel, spec: TrainingSettings, preproc
       plan.workers,
       plan.prefetch,
     );
-    interrupt = new InterruptFlag((signal) => process.stderr.write(`\nalexc: ${signal}: stopping after this step to save ${plan.lastDir} (again to quit without saving)\n`));
+    const supervised = process.env[TRAINER_ENV] === '1';
+    interrupt = new InterruptFlag((signal) => supervised || process.stderr.write(`\nalexc: ${signal}: stopping after this step to save ${plan.lastDir} (again to quit without saving)\n`), plan.lastDir);
     return await run(gen, plan, preprocessing, model, optimizer, loader, interrupt, say);
   } finally {
     interrupt?.dispose();
@@ -147,12 +185,14 @@ async function run(
   const lossFn = crossEntropy(settings.loss);
   const trainIndices = Int32Array.from(train.samples, (_, i) => i);
   const valIndices = Int32Array.from(val?.samples ?? [], (_, i) => train.samples.length + i);
-  const unreadable = new Set<number>();
+  // Images found unreadable in earlier epochs (and earlier invocations): left out of every later
+  // shuffle, so a resumed run shuffles the same list an uninterrupted one does.
+  const unreadable = new Set<number>(unreadableIndices(plan, state?.unreadable ?? []));
   const stepLosses: number[] = [];
   const stepSeconds: number[] = [];
   const result = (interrupted: boolean): TrainResult => ({ outDir: plan.outDir, classes, history, stepLosses, stepSeconds, interrupted, seed, ...(best ? { best } : {}) });
 
-  const baseState = (epoch: number): CheckpointState => ({
+  const baseState = (epoch: number, skipped: Set<number> = unreadable): CheckpointState => ({
     format: 'alexc-checkpoint',
     version: 1,
     model: gen.name,
@@ -164,6 +204,7 @@ async function run(
     preprocessing,
     training: settings,
     data: plan.data,
+    ...(skipped.size > 0 ? { unreadable: unreadablePaths(plan, skipped) } : {}),
     ...(best ? { best } : {}),
     history,
   });
@@ -184,9 +225,9 @@ async function run(
     const started = performance.now();
     const resumeAt = epoch === firstEpoch ? state?.position : undefined;
     const sums: EpochSums = resumeAt ? { ...resumeAt.sums } : { lossSum: 0, correct: 0, images: 0, seconds: 0 };
-    // Dropout masks repeat per epoch (and per resume point), whatever ran before.
-    seedMathRandom(mix(seed, DROPOUT_SALT, epoch, resumeAt?.batches ?? 0));
     const order = shuffle(trainIndices.filter((i) => !unreadable.has(i)), seeded(mix(seed, EPOCH_SALT, epoch))) as Int32Array;
+    // A save inside this epoch records the list this epoch's shuffle was made from.
+    const skippedBefore = new Set(unreadable);
     const batches = Math.min(Math.ceil(order.length / settings.batch), plan.maxSteps ?? Infinity);
     const planned = Math.min(order.length, batches * settings.batch);
     const progress = plan.quiet ? undefined : new EpochProgress(process.stderr, `epoch ${epoch}/${settings.epochs}`, planned, sums.images);
@@ -195,7 +236,11 @@ async function run(
     for await (const batch of loader.epoch({ order: order.subarray(0, planned), batchSize: settings.batch, train: true, epoch, seed, startBatch: done })) {
       report(batch.skipped);
       if (batch.n > 0) {
+        // Dropout masks are keyed by (seed, epoch, batch), so a run resumed at any batch draws the
+        // masks an uninterrupted run draws there.
+        reseedMathRandom(mix(seed, DROPOUT_SALT, epoch, batch.index));
         const r = await trainStep(model, optimizer, lossFn, variables, batch, gen.inputShape, gen.numClasses);
+        faultPoint('step');
         if (!Number.isFinite(r.loss)) {
           progress?.finish();
           throw new AlexcRuntimeError(`the loss became ${r.loss} in epoch ${epoch}, batch ${batch.index + 1}: training diverged. Lower the learning rate (--lr), then start again or --resume from ${plan.lastDir}`);
@@ -216,7 +261,7 @@ async function run(
     }
     progress?.finish();
     if (sums.images === 0) throw new AlexcRuntimeError(`no readable training images in ${train.source}: every image of epoch ${epoch} was skipped`);
-    if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1), position: { batches: done, sums } }, say, result);
+    if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1, skippedBefore), position: { batches: done, sums } }, say, result);
 
     let valLoss: number | undefined;
     let valAccuracy: number | undefined;
@@ -234,7 +279,7 @@ async function run(
         await turnEventLoop();
         if (interrupt.requested) break;
       }
-      if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1), position: { batches: done, sums } }, say, result);
+      if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1, skippedBefore), position: { batches: done, sums } }, say, result);
       if (images > 0) {
         valLoss = lossSum / images;
         valAccuracy = correct / images;
@@ -251,9 +296,12 @@ async function run(
     const improved = isBetter(record, best);
     if (improved) best = record;
     await saveCheckpoint(plan.lastDir, model, optimizer, baseState(epoch));
+    faultPoint('best:before-copy');
     if (improved) copyCheckpoint(plan.lastDir, plan.bestDir);
+    faultPoint('metrics:before-append');
     appendMetrics(join(plan.outDir, 'metrics.csv'), record);
     redraw();
+    faultPoint('epoch:end');
     say(
       `epoch ${epoch}/${settings.epochs}: loss ${record.trainLoss.toFixed(4)} acc ${percent(record.trainAccuracy)}` +
         (record.valLoss === undefined ? '' : ` | val loss ${record.valLoss.toFixed(4)} acc ${percent(record.valAccuracy!)}`) +
@@ -266,6 +314,22 @@ async function run(
       `(epoch ${b.epoch}) in ${plan.bestDir}, last in ${plan.lastDir}; metrics in ${join(plan.outDir, 'metrics.csv')} and ${join(plan.outDir, 'metrics.svg')}`,
   );
   return result(false);
+}
+
+const samplePath = (s: Sample): string => ('path' in s ? s.path : `builtin:${s.builtin}`);
+
+function allSamples(plan: RunPlan): Sample[] {
+  return [...plan.train.samples, ...(plan.val?.samples ?? [])];
+}
+
+function unreadableIndices(plan: RunPlan, paths: string[]): number[] {
+  const wanted = new Set(paths);
+  return allSamples(plan).flatMap((s, i) => (wanted.has(samplePath(s)) ? [i] : []));
+}
+
+function unreadablePaths(plan: RunPlan, indices: Set<number>): string[] {
+  const samples = allSamples(plan);
+  return [...indices].sort((a, b) => a - b).map((i) => samplePath(samples[i]!));
 }
 
 async function saveInterrupted(
