@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     if (e instanceof UsageError || e instanceof OverrideSyntaxError || e instanceof OutputPathError) {
       process.stderr.write(`alexc: ${visible(e.message)}\n`);
-      return EXIT_USAGE;
+      return e instanceof OutputPathError && e.refusedBySystem ? EXIT_IO : EXIT_USAGE;
     }
     // A file-system failure that no command turned into words: still the user's machine, not a bug.
     if (isErrnoError(e) && typeof e.syscall === "string") {

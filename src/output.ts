@@ -4,9 +4,10 @@
  * One mechanism for every command and format: a reader that goes away (`alexc explain | head -1`)
  * is not an error, so alexc stops writing to that stream and keeps the command's own exit status,
  * quietly. Any other failure to write (a full disk, `> /dev/full`) is reported once, in words, with
- * exit status 2 (the I/O row of the exit-status table in the README), never as an internal error.
+ * exit status 74 (the I/O row of the exit-status table in the README, sysexits' EX_IOERR, the same
+ * status the generated programs use), never as an internal error.
  */
-export const EXIT_IO = 2;
+export const EXIT_IO = 74;
 
 const WORDS: Record<string, string> = {
   ENOSPC: "no space left on the device",

@@ -11,7 +11,12 @@ import { randomBytes } from "node:crypto";
 import { describeIoError, isErrnoError } from "./output.js";
 
 /** An output that cannot be written, said with its path: exit status 2, never an internal error. */
-export class OutputPathError extends Error {}
+export class OutputPathError extends Error {
+  /** True when the system refused the write (disk full, permissions, read-only): exit 74, not 2. */
+  constructor(message: string, readonly refusedBySystem = false) {
+    super(message);
+  }
+}
 
 /**
  * The message for a failed write of `path`: the file system's reason in words, and for a path
@@ -24,7 +29,7 @@ export function outputError(path: string, e: unknown, what = "cannot write"): Er
     if (blocker !== undefined) return new OutputPathError(`${what} ${path}: ${blocker} is a file, not a folder`);
   }
   if (e.code === "ENOENT" && !isFolder(dirname(path))) return new OutputPathError(`${what} ${path}: the folder ${dirname(path)} does not exist`);
-  return new OutputPathError(`${what} ${path}: ${describeIoError(e)}`);
+  return new OutputPathError(`${what} ${path}: ${describeIoError(e)}`, true);
 }
 
 /** The first ancestor of `path` (or `path` itself, when it must be a folder) that exists as a non-folder. */

@@ -1,6 +1,7 @@
 /**
  * The CLI's output path with real pipes and real files: a reader that goes away is not an error
- * (quiet, the command's own exit status), and a write that fails says what and where, exit 2.
+ * (quiet, the command's own exit status), and a write that fails says what and where: exit 2 when
+ * the path is wrong (a file in the way, a missing folder), 74 when the system refuses it.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -127,20 +128,20 @@ function runToFullDisk(args: string[]): { status: number; stderr: string } {
   }
 }
 
-test("stdout on a full disk (/dev/full): one clear line, exit 2, no bug report", () => {
+test("stdout on a full disk (/dev/full): one clear line, exit 74, no bug report", () => {
   for (const args of [["explain"], ["check", "specs/alexnet.anet", "--format", "json"], ["graph", "specs/alexnet.anet"]]) {
     const r = runToFullDisk(args);
-    assert.is(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.is(r.status, 74, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, /alexc: cannot write to standard output: no space left on the device \(ENOSPC\)\n/);
     assert.is(r.stderr.match(/cannot write to standard output/g)?.length, 1, "reported once");
     assert.not.match(r.stderr, /bug|\n\s+at /);
   }
 });
 
-test("-o /dev/full: the device is written into (ENOSPC, exit 2), never replaced by a file", () => {
+test("-o /dev/full: the device is written into (ENOSPC, exit 74), never replaced by a file", () => {
   for (const args of [["graph", "specs/alexnet-mini.anet", "-o", "/dev/full"], ["report", "specs/alexnet-mini.anet", "-o", "/dev/full"]]) {
     const r = runCli(args);
-    assert.is(r.status, 2, r.stderr);
+    assert.is(r.status, 74, r.stderr);
     assert.match(r.stderr, /alexc: cannot write \/dev\/full: no space left on the device \(ENOSPC\)/);
     assert.not.match(r.stderr, /bug/);
     assert.ok(statSync("/dev/full").isCharacterDevice(), "/dev/full is still the device");
@@ -180,24 +181,24 @@ test("output paths that cannot be written: the path, the reason, exit 2", () => 
   }
 });
 
-test("a folder the file system refuses (sysfs, even for root): permission denied, exit 2", () => {
+test("a folder the file system refuses (sysfs, even for root): permission denied, exit 74", () => {
   const r = runCli(["graph", "specs/alexnet-mini.anet", "-o", "/sys/alexc-test.svg"]);
-  assert.is(r.status, 2, r.stderr);
+  assert.is(r.status, 74, r.stderr);
   assert.match(r.stderr, /^alexc: cannot write \/sys\/alexc-test\.svg: (permission denied \(EACCES\)|read-only file system \(EROFS\))\n$/m);
   // procfs: the folder exists but takes no new files.
   const proc = runCli(["graph", "specs/alexnet-mini.anet", "-o", "/proc/alexc-test.svg"]);
-  assert.is(proc.status, 2, proc.stderr);
+  assert.is(proc.status, 74, proc.stderr);
   assert.not.match(proc.stderr, /does not exist|bug/);
 });
 
-test("a read-only output folder: permission denied, exit 2 (skipped as root, which may write anywhere)", () => {
+test("a read-only output folder: permission denied, exit 74 (skipped as root, which may write anywhere)", () => {
   if (process.getuid?.() === 0) return;
   const dir = scratch();
   try {
     mkdirSync(join(dir, "ro"));
     chmodSync(join(dir, "ro"), 0o555);
     const r = runCli(["compile", "specs/alexnet.anet", "-o", "ro"], { cwd: dir });
-    assert.is(r.status, 2, r.stderr);
+    assert.is(r.status, 74, r.stderr);
     assert.match(r.stderr, /ro\/alexnet: permission denied \(EACCES\)/);
   } finally {
     chmodSync(join(dir, "ro"), 0o755);
