@@ -11,6 +11,7 @@ import { checkFile } from "../../src/commands/common.js";
 import { formatReports } from "../../src/formats/index.js";
 import { renderDiagnostic } from "../../src/diagnostics/render.js";
 import { decodeText } from "../../src/read.js";
+import { seeded } from "../../src/runtime/random.js";
 import { robust } from "./properties.js";
 
 /** Every .anet under the given folders, as bytes, in a stable order. */
@@ -28,17 +29,8 @@ export function corpus(roots: string[]): Array<{ name: string; bytes: Buffer }> 
   return out;
 }
 
-/** mulberry32: small, seedable, the same sequence on every machine. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The runtime's mulberry32: small, seedable, the same sequence on every machine. */
+export const random = seeded;
 
 const INTERESTING = [0x00, 0x09, 0x0a, 0x0d, 0x1b, 0x22, 0x5c, 0x2f, 0x2a, 0x23, 0x7f, 0x80, 0xa0, 0xc0, 0xc3, 0xe2, 0xe9, 0xed, 0xf0, 0xf4, 0xff];
 const TOKENS = ["(", ")", ",", ",,", "{", "}", "[", "]", "->", "x", "*", "**", "-", "/*", "*/", "//", '"', "\\", "\\u", "=", ":", ";", "e999999999", "e-999999999", "0.", "1_0", "\ufeff", "\u2028", "matrix", "variant v {", "block b {", "allow inexact", "input 224x224x3", "dense(", "conv(", "round(", "param p = "];
