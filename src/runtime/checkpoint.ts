@@ -54,6 +54,8 @@ const STATE_FILE = 'state.json';
 const OPTIMIZER_FILE = 'optimizer.json';
 const OPTIMIZER_WEIGHTS = 'optimizer.bin';
 export const CLASS_INDEX_FILE = 'class_indices.json';
+/** A run folder's layout (--out): the last and best checkpoints and the metrics beside them. */
+export const RUN_FOLDER = { last: 'last', best: 'best', metricsCsv: 'metrics.csv', metricsSvg: 'metrics.svg' } as const;
 
 /** `{"0": "daisy", "1": "dandelion", …}` with four-space indents: the seed series' class_indices.json. */
 export function classIndexJson(classes: string[]): string {
