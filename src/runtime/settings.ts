@@ -4,14 +4,9 @@
  * is PyTorch's nn.CrossEntropyLoss on logits (mean over the batch, optional label smoothing).
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildOptimizer, OPTIMIZERS, optimizerSettings, type OptimizerName, type OptimizerSettings } from './training-table.js';
+import { buildOptimizer, OPTIMIZERS, optimizerSettings, type LossSettings, type OptimizerName, type OptimizerSettings } from './training-table.js';
 
-export type { OptimizerSettings } from './training-table.js';
-
-export interface LossSettings {
-  name: 'cross_entropy';
-  labelSmoothing: number;
-}
+export type { LossSettings, OptimizerSettings } from './training-table.js';
 
 export interface TrainingSettings {
   optimizer: OptimizerSettings;

@@ -70,6 +70,9 @@ export const LOSSES = {
   cross_entropy: { args: { label_smoothing: { default: 0, min: 0, max: 1 } } },
 } satisfies Record<string, { args: Record<string, HyperParameter> }>;
 
+/** A loss as train.ts writes it: `{ name: 'cross_entropy', labelSmoothing: 0 }`. */
+export type LossSettings = { [N in keyof typeof LOSSES]: { name: N } & { [K in Camel<keyof (typeof LOSSES)[N]['args'] & string>]: number } }[keyof typeof LOSSES];
+
 /** What a `train { }` section leaves out: Adam with PyTorch's defaults, plain cross-entropy, batch 32, 10 epochs. */
 export const TRAINING_DEFAULTS = { optimizer: 'adam' as OptimizerName, loss: 'cross_entropy' as keyof typeof LOSSES, batch: 32, epochs: 10 };
 
