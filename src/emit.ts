@@ -21,10 +21,17 @@ for (const [name, fn] of Object.entries(helpers)) hbs.registerHelper(name, fn);
 
 const templateDir = join(PACKAGE_ROOT, "templates");
 const compiled = new Map<string, Handlebars.TemplateDelegate<ModelIR>>();
+/** Partials every output template shares: `{{> header}}` (src/generated-header.ts reads it back). */
+const PARTIALS = ["header"];
+
+function registerPartials(): void {
+  for (const name of PARTIALS) if (!hbs.partials[name]) hbs.registerPartial(name, readFileSync(join(templateDir, `${name}.hbs`), "utf8"));
+}
 
 function template(name: string): Handlebars.TemplateDelegate<ModelIR> {
   let t = compiled.get(name);
   if (!t) {
+    registerPartials();
     const source = readFileSync(join(templateDir, `${name}.hbs`), "utf8");
     t = hbs.compile<ModelIR>(source, { noEscape: true, strict: true, knownHelpersOnly: true, knownHelpers: Object.fromEntries(Object.keys(helpers).map((h) => [h, true])) });
     compiled.set(name, t);
@@ -43,7 +50,7 @@ export interface Emitted {
 
 /** Renders every output file. `\n` line ends only and no dates or absolute paths: bytes are stable. */
 export function emitModel(checked: CheckedModel, file: SourceFile): Emitted {
-  const { ir, diagnostics } = buildIr(checked, file.path.split("\\").join("/"), file.text);
+  const { ir, diagnostics } = buildIr(checked, file.path.split("\\").join("/"));
   const files = new Map<string, string>();
   if (ir) for (const name of OUTPUT_FILES) files.set(name, template(name)(ir).replace(/\r\n?/g, "\n"));
   return { dir: outputDir(checked), files, diagnostics };

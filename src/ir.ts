@@ -4,7 +4,6 @@
  * piece of user text is made safe for its place: names are validated identifiers or JSON strings,
  * comment text cannot close or escape its comment.
  */
-import { createHash } from "node:crypto";
 import type { CheckedModel } from "./check.js";
 import { formatShape, type InitCall, type TfjsLayer, type TfjsStep } from "./layers/kind.js";
 import { initializersFor } from "./init.js";
@@ -12,6 +11,8 @@ import { lowerModel } from "./fuse.js";
 import { groupThousands } from "./report.js";
 import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { VERSION } from "./version.js";
+import { specHash } from "./spec-hash.js";
+import { headerJson } from "./generated-header.js";
 import type { Choice } from "./sections.js";
 
 export interface IrCall {
@@ -38,7 +39,8 @@ export interface IrLayer {
 }
 
 export interface ModelIR {
-  header: { specPath: string; specHash: string; compilerVersion: string; variant: string; overrides: string };
+  /** templates/header.hbs: the readable first lines (comment-safe text) and the `// alexc:` JSON line. */
+  header: { specPath: string; specHash: string; compilerVersion: string; variant: string; overrides: string; json: string };
   modelName: string;
   summary: string;
   /** tfjs order: H, W, C. */
@@ -106,11 +108,7 @@ function stepLayers(steps: TfjsStep[]): TfjsLayer[] {
   return steps.flatMap((s) => ("branches" in s ? [...s.branches.flatMap((b) => b.layers), s.merge] : [s]));
 }
 
-export function specHash(text: string): string {
-  return createHash("sha256").update(`alexc ${VERSION}\n`).update(text.replace(/\r\n?/g, "\n")).digest("hex");
-}
-
-export function buildIr(checked: CheckedModel, specPath: string, specText: string): { ir?: ModelIR; diagnostics: Diagnostic[] } {
+export function buildIr(checked: CheckedModel, specPath: string): { ir?: ModelIR; diagnostics: Diagnostic[] } {
   const { model } = checked;
   const lowering = lowerModel(checked);
   const diagnostics: Diagnostic[] = [...lowering.diagnostics];
@@ -147,15 +145,18 @@ export function buildIr(checked: CheckedModel, specPath: string, specText: strin
     );
   }
   if (diagnostics.length > 0) return { diagnostics };
+  const overrides = model.params.flatMap((p) => (p.setBy?.startsWith("--set") ? [p.setBy] : []));
+  const hash = specHash(checked);
   return {
     diagnostics,
     ir: {
       header: {
         specPath: commentText(specPath),
-        specHash: specHash(specText),
+        specHash: hash,
         compilerVersion: VERSION,
         variant: model.variant === undefined ? "" : commentText(` (variant ${model.variant})`),
-        overrides: commentText(model.params.filter((p) => p.setBy?.startsWith("--set")).map((p) => `${p.setBy}`).join(" ")),
+        overrides: commentText(overrides.join(" ")),
+        json: headerJson({ version: VERSION, spec: specPath, variant: model.variant ?? null, overrides, specHash: hash }),
       },
       modelName: model.variant === undefined ? model.name : `${model.name}-${model.variant}`,
       summary: commentText(

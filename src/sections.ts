@@ -9,6 +9,7 @@ import type { Expr, SectionNode, Span, Value } from "./ast.js";
 import { didYouMean, type DiagnosticBag } from "./diagnostics/diagnostic.js";
 import { evaluate, type Scope } from "./eval.js";
 import { Rational } from "./rational.js";
+import { LOSSES, OPTIMIZERS, TRAINING_DEFAULTS, type HyperParameter } from "./runtime/training-table.js";
 
 /** A function-like setting value, e.g. adam(lr=0.0002), after checking its arguments. */
 export interface Choice {
@@ -69,21 +70,21 @@ export const initFunctions: FunctionTable = {
   pytorch_default: {},
 };
 
-export const optimizers: FunctionTable = {
-  sgd: { lr: { type: "number", default: 0.01, min: 0 }, momentum: { type: "number", default: 0, min: 0 } },
-  adam: {
-    lr: { type: "number", default: 0.001, min: 0 },
-    beta1: { type: "number", default: 0.9, min: 0 },
-    beta2: { type: "number", default: 0.999, min: 0 },
-    eps: { type: "number", default: 1e-8, min: 0 },
-  },
-  rmsprop: { lr: { type: "number", default: 0.01, min: 0 }, alpha: { type: "number", default: 0.99, min: 0 }, momentum: { type: "number", default: 0, min: 0 }, eps: { type: "number", default: 1e-8, min: 0 } },
-};
+/** A shared table's hyper-parameters as numeric arguments (src/runtime/training-table.ts is their one definition). */
+function numericArgs(table: Record<string, { args: Record<string, HyperParameter> }>): FunctionTable {
+  return Object.fromEntries(
+    Object.entries(table).map(([fn, { args }]) => [fn, Object.fromEntries(Object.entries(args).map(([k, p]) => [k, { type: "number", ...p } satisfies ArgKind]))]),
+  );
+}
 
-export const losses: FunctionTable = {
-  /** Softmax cross-entropy on logits, PyTorch's nn.CrossEntropyLoss. */
-  cross_entropy: { label_smoothing: { type: "number", default: 0, min: 0, max: 1 } },
-};
+export const optimizers: FunctionTable = numericArgs(OPTIMIZERS);
+
+export const losses: FunctionTable = numericArgs(LOSSES);
+
+/** A call with every argument at its table default. */
+function defaultChoice(table: FunctionTable, fn: string): Choice {
+  return { fn, args: Object.fromEntries(Object.entries(table[fn]!).map(([k, a]) => [k, a.default])) };
+}
 
 /** Training-image geometry, resized to the input's H×W afterwards. */
 export const trainTransforms: FunctionTable = {
@@ -107,7 +108,12 @@ export const flips: FunctionTable = { horizontal: {}, none: {} };
 
 const defaults = {
   init: { conv: { fn: "pytorch_default", args: {} }, dense: { fn: "pytorch_default", args: {} }, bias: { fn: "pytorch_default", args: {} } } as InitSettings,
-  train: { optimizer: { fn: "adam", args: { lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 } }, loss: { fn: "cross_entropy", args: { label_smoothing: 0 } }, batch: 32, epochs: 10 } as TrainSettings,
+  train: {
+    optimizer: defaultChoice(optimizers, TRAINING_DEFAULTS.optimizer),
+    loss: defaultChoice(losses, TRAINING_DEFAULTS.loss),
+    batch: TRAINING_DEFAULTS.batch,
+    epochs: TRAINING_DEFAULTS.epochs,
+  } as TrainSettings,
   // The seed series' transforms: RandomResizedCrop + RandomHorizontalFlip, Resize, Normalize(0.5, 0.5).
   data: {
     train: { fn: "random_resized_crop", args: { scale: [0.08, 1], ratio: [3 / 4, 4 / 3] } },

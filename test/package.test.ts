@@ -63,7 +63,7 @@ test("every relative import and require inside the packed JavaScript resolves to
     }
   }
   // The emitter reads its templates from the package folder.
-  for (const t of ["model.ts.hbs", "train.ts.hbs", "predict.ts.hbs"]) assert.ok(packed.has(`templates/${t}`));
+  for (const t of ["header.hbs", "model.ts.hbs", "train.ts.hbs", "predict.ts.hbs"]) assert.ok(packed.has(`templates/${t}`));
 });
 
 test.run();

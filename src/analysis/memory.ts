@@ -12,25 +12,17 @@
  */
 import type { CheckedModel } from "../check.js";
 import type { Shape } from "../layers/kind.js";
+import { camel, optimizerSlotsOf } from "../runtime/training-table.js";
 
 export const BYTES_PER_VALUE = 4n;
 
 /**
- * State the tfjs optimizer the generated code uses keeps per parameter: Adam's m and v, momentum's
- * velocity (tf.train.momentum, used for sgd with momentum), and RMSProp's mean square and moment
- * (tfjs allocates the moment even when momentum is 0).
+ * Values per parameter the tfjs optimizer the generated code uses keeps (Adam's m and v, momentum's
+ * velocity, …), from the optimizer table the runtime builds from; undefined for an unknown name.
  */
 export function optimizerSlots(fn: string, args: Record<string, number | string | [number, number]>): number | undefined {
-  switch (fn) {
-    case "adam":
-      return 2;
-    case "rmsprop":
-      return 2;
-    case "sgd":
-      return Number(args["momentum"] ?? 0) > 0 ? 1 : 0;
-    default:
-      return undefined;
-  }
+  const numeric = Object.fromEntries(Object.entries(args).flatMap(([k, v]) => (typeof v === "number" ? [[camel(k), v]] : [])));
+  return optimizerSlotsOf(fn, numeric);
 }
 
 export function elements(s: Shape): bigint {

@@ -51,7 +51,7 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
       const tf = await import("@tensorflow/tfjs");
       tf.enableProdMode();
       const { exportTfjsJson } = await import("../export/tfjs-json.js");
-      const exported = await exportTfjsJson(result.checked, result.file.path.split("\\").join("/"), text, { weights: opts.weights, seed: opts.seed });
+      const exported = await exportTfjsJson(result.checked, result.file.path.split("\\").join("/"), { weights: opts.weights, seed: opts.seed });
       if (exported.diagnostics.length) {
         printDiagnostics([{ ...result, diagnostics: exported.diagnostics }]);
         process.stderr.write("nothing written\n");

@@ -11,7 +11,7 @@ import type { CheckedModel } from "../check.js";
 import type { InitCall, TfjsLayer } from "../layers/kind.js";
 import * as runtimeLayers from "../runtime/layers.js";
 import { lowerModel } from "../fuse.js";
-import { specHash } from "../ir.js";
+import { specHash } from "../spec-hash.js";
 import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { VERSION } from "../version.js";
 
@@ -59,7 +59,7 @@ export function exportSizeProblem(checked: CheckedModel): string | undefined {
   return `the model has ${g(params)} parameters, more than the ${g(MAX_EXPORT_PARAMS)} export builds in memory (tfjs holds about 12 bytes a parameter: ${g((params * 12n) / 1_000_000_000n)} GB here)`;
 }
 
-export async function exportTfjsJson(checked: CheckedModel, specPath: string, specText: string, options: ExportOptions): Promise<Exported> {
+export async function exportTfjsJson(checked: CheckedModel, specPath: string, options: ExportOptions): Promise<Exported> {
   const { model } = checked;
   const diagnostics: Diagnostic[] = [];
   const input = tf.input({ shape: [model.input.h, model.input.w, model.input.c], name: "input" });
@@ -110,7 +110,7 @@ export async function exportTfjsJson(checked: CheckedModel, specPath: string, sp
       userDefinedMetadata: {
         alexc: {
           spec: specPath,
-          specHash: specHash(specText),
+          specHash: specHash(checked),
           input: `${model.input.c}x${model.input.h}x${model.input.w} (C×H×W); the model takes N×H×W×C`,
           ...(options.weights ? { weights: `freshly initialised from the spec's init section, seed ${options.seed}` } : {}),
         },

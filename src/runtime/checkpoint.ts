@@ -59,6 +59,8 @@ const STATE_FILE = 'state.json';
 const OPTIMIZER_FILE = 'optimizer.json';
 const OPTIMIZER_WEIGHTS = 'optimizer.bin';
 export const CLASS_INDEX_FILE = 'class_indices.json';
+/** A run folder's layout (--out): the last and best checkpoints and the metrics beside them. */
+export const RUN_FOLDER = { last: 'last', best: 'best', metricsCsv: 'metrics.csv', metricsSvg: 'metrics.svg' } as const;
 
 /** `{"0": "daisy", "1": "dandelion", …}` with four-space indents: the seed series' class_indices.json. */
 export function classIndexJson(classes: string[]): string {
@@ -144,20 +146,24 @@ function savedWeightSpecs(dir: string): tf.io.WeightsManifestEntry[] {
   return readManifest(dir).specs;
 }
 
-/** Refuses a checkpoint made from another spec (its spec hash differs): cheap, checked before any model is built. */
+/**
+ * Refuses a checkpoint made from another spec (its spec hash differs): cheap, checked before any
+ * model is built. The hash is of the spec's meaning as compiled (variant and --set values applied),
+ * not of its text or the alexc that compiled it.
+ */
 export function assertSameSpec(dir: string, state: CheckpointState, modelName: string, specHash: string): void {
   if (state.specHash !== specHash) {
     throw new AlexcRuntimeError(
       `${dir} was made from a different spec (model ${state.model}, spec-hash ${state.specHash.slice(0, 12)}…; ` +
         `this program was generated for ${modelName}, spec-hash ${specHash.slice(0, 12)}…). ` +
-        'Train into a new --out folder, or use the program generated from the spec that made the checkpoint.',
+        'Train into a new --out folder, or use the program generated from the spec (with the variant and --set values) that made the checkpoint.',
     );
   }
 }
 
 /**
- * Refuses a checkpoint that does not belong to this model: another spec (different hash), or this
- * spec compiled with other parameters (same hash, other weight shapes, e.g. --set num_classes).
+ * Refuses a checkpoint that does not belong to this model: another spec (different hash), or the
+ * same spec lowered to other tfjs weights (same hash, other weight shapes: another alexc's lowering).
  */
 export function assertSameModel(dir: string, state: CheckpointState, model: tf.LayersModel, modelName: string, specHash: string): void {
   assertSameSpec(dir, state, modelName, specHash);
@@ -167,7 +173,7 @@ export function assertSameModel(dir: string, state: CheckpointState, model: tf.L
   if (saved.length !== current.length || diff.length > 0) {
     throw new AlexcRuntimeError(
       `${dir} holds weights of other shapes than this model (first difference: checkpoint ${saved.find((w) => !current.includes(w)) ?? 'none'}, ` +
-        `model ${diff[0] ?? 'none'}): the spec was compiled with different --set values. Recompile with the same values, or train into a new --out folder.`,
+        `model ${diff[0] ?? 'none'}): the program was generated differently (another alexc version or --set values). Recompile as the checkpoint's program was, or train into a new --out folder.`,
     );
   }
 }

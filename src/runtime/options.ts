@@ -26,7 +26,7 @@ export const TRAIN_OPTIONS = {
   epochs: { type: 'string', value: 'N', help: 'epochs to train in total (default: the spec\'s)' },
   batch: { type: 'string', value: 'N', help: 'batch size (default: the spec\'s)' },
   lr: { type: 'string', value: 'X', help: 'learning rate (default: the spec\'s)' },
-  optimizer: { type: 'string', value: 'NAME', help: 'adam, sgd or rmsprop (default: the spec\'s; others start from PyTorch\'s defaults)' },
+  optimizer: { type: 'string', value: 'NAME', help: `${Object.keys(OPTIMIZER_DEFAULTS).join(', ')} (default: the spec's; others start from PyTorch's defaults)` },
   'label-smoothing': { type: 'string', value: 'X', help: 'cross-entropy label smoothing in [0, 1) (default: the spec\'s)' },
   steps: { type: 'string', value: 'N', help: 'at most N batches per epoch (quick trial runs)' },
   seed: { type: 'string', value: 'N', help: 'seed for the split, shuffling, augmentation, initial weights and dropout (default: random, printed)' },

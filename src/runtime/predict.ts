@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectBackend } from './backend.js';
 import { makeBatch, type BatchContext } from './batch.js';
-import { assertSameModel, assertSameSpec, existingCheckpoint, readState, restoreWeights } from './checkpoint.js';
+import { assertSameModel, assertSameSpec, existingCheckpoint, readState, restoreWeights, RUN_FOLDER } from './checkpoint.js';
 import { imagesUnder } from './dataset.js';
 import type { GeneratedModel } from './generated.js';
 import { backendOption, helpText, integerOption, parseOptions, PREDICT_OPTIONS, UsageError } from './options.js';
@@ -29,7 +29,7 @@ export function predictHelp(gen: GeneratedModel): string {
 
 /** `dir` itself when it is a checkpoint; a run folder's best/, else its last/. */
 export function checkpointIn(dir: string): string {
-  for (const candidate of [dir, join(dir, 'best'), join(dir, 'last')]) {
+  for (const candidate of [dir, join(dir, RUN_FOLDER.best), join(dir, RUN_FOLDER.last)]) {
     const found = existingCheckpoint(candidate);
     if (found) return found;
   }

@@ -4,16 +4,9 @@
  * is PyTorch's nn.CrossEntropyLoss on logits (mean over the batch, optional label smoothing).
  */
 import * as tf from '@tensorflow/tfjs';
+import { buildOptimizer, OPTIMIZERS, optimizerSettings, type LossSettings, type OptimizerName, type OptimizerSettings } from './training-table.js';
 
-export type OptimizerSettings =
-  | { name: 'adam'; lr: number; beta1: number; beta2: number; eps: number }
-  | { name: 'sgd'; lr: number; momentum: number }
-  | { name: 'rmsprop'; lr: number; alpha: number; momentum: number; eps: number };
-
-export interface LossSettings {
-  name: 'cross_entropy';
-  labelSmoothing: number;
-}
+export type { LossSettings, OptimizerSettings } from './training-table.js';
 
 export interface TrainingSettings {
   optimizer: OptimizerSettings;
@@ -23,22 +16,12 @@ export interface TrainingSettings {
 }
 
 /** PyTorch's defaults, used when --optimizer switches to an optimizer the spec did not configure. */
-export const OPTIMIZER_DEFAULTS: Record<OptimizerSettings['name'], OptimizerSettings> = {
-  adam: { name: 'adam', lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
-  sgd: { name: 'sgd', lr: 0.01, momentum: 0 },
-  rmsprop: { name: 'rmsprop', lr: 0.01, alpha: 0.99, momentum: 0, eps: 1e-8 },
-};
+export const OPTIMIZER_DEFAULTS = Object.fromEntries(
+  Object.keys(OPTIMIZERS).map((name) => [name, optimizerSettings(name as OptimizerName)]),
+) as Record<OptimizerName, OptimizerSettings>;
 
 export function createOptimizer(o: OptimizerSettings): tf.Optimizer {
-  switch (o.name) {
-    case 'sgd':
-      // torch.optim.SGD with momentum μ: v = μ·v + g, p −= lr·v — tfjs's momentum optimizer exactly.
-      return o.momentum ? tf.train.momentum(o.lr, o.momentum) : tf.train.sgd(o.lr);
-    case 'rmsprop':
-      return tf.train.rmsprop(o.lr, o.alpha, o.momentum, o.eps);
-    case 'adam':
-      return tf.train.adam(o.lr, o.beta1, o.beta2, o.eps);
-  }
+  return buildOptimizer(tf.train, o);
 }
 
 export function describeOptimizer(o: OptimizerSettings): string {

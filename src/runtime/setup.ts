@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { assertSameSpec, existingCheckpoint, readState, type CheckpointState } from './checkpoint.js';
+import { assertSameSpec, existingCheckpoint, readState, RUN_FOLDER, type CheckpointState } from './checkpoint.js';
 import { openDataset, scanImageFolder, splitDataset, type Dataset } from './dataset.js';
 import { backendOption, integerOption, numberOption, optimizerOption, TRAIN_OPTIONS, UsageError, type parseOptions } from './options.js';
 import { freshSeed } from './random.js';
@@ -62,7 +62,7 @@ function sameClasses(a: string[], b: string[]): boolean {
 export function planRun(gen: GeneratedModel, spec: TrainingSettings, v: TrainValues): RunPlan {
   const notices: string[] = [];
   const outDir = v.out ?? join('runs', gen.name);
-  const lastDir = join(outDir, 'last');
+  const lastDir = join(outDir, RUN_FOLDER.last);
   const found = existingCheckpoint(lastDir);
   let resume: RunPlan['resume'];
   if (v.resume) {
@@ -125,7 +125,7 @@ export function planRun(gen: GeneratedModel, spec: TrainingSettings, v: TrainVal
   return {
     outDir,
     lastDir,
-    bestDir: join(outDir, 'best'),
+    bestDir: join(outDir, RUN_FOLDER.best),
     ...(resume ? { resume } : {}),
     settings: settingsFrom(state?.training ?? spec, v),
     seed,

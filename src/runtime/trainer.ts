@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from './backend.js';
-import { assertSameModel, CLASS_INDEX_FILE, existingCheckpoint, readState, classIndexJson, copyCheckpoint, restoreOptimizer, restoreWeights, saveCheckpoint, type CheckpointState, type EpochSums } from './checkpoint.js';
+import { assertSameModel, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CLASS_INDEX_FILE, existingCheckpoint, readState, classIndexJson, copyCheckpoint, restoreOptimizer, restoreWeights, RUN_FOLDER, saveCheckpoint, type CheckpointState, type EpochSums } from './checkpoint.js';
 import { AlexcRuntimeError } from './errors.js';
 import { registerFileRouter, writeFileAtomic } from './files.js';
 import type { GeneratedModel } from './generated.js';
@@ -82,7 +82,7 @@ export async function train(gen: GeneratedModel, spec: TrainingSettings, preproc
     return undefined;
   }
   // Under tsx's CLI this process only supervises: see supervise.ts.
-  if (shouldSupervise(args)) return await supervise(join(values.out ?? join('runs', gen.name), 'last'));
+  if (shouldSupervise(args)) return await supervise(join(values.out ?? join('runs', gen.name), RUN_FOLDER.last));
   followSupervisor();
   const plan = planRun(gen, spec, values);
   const say = (line: string): void => {
@@ -176,9 +176,9 @@ async function run(
   say(`writing ${plan.outDir}/: last/ and best/ checkpoints, metrics.csv, metrics.svg, ${CLASS_INDEX_FILE}`);
 
   writeFileAtomic(join(plan.outDir, CLASS_INDEX_FILE), classIndexJson(classes));
-  writeMetrics(join(plan.outDir, 'metrics.csv'), history);
+  writeMetrics(join(plan.outDir, RUN_FOLDER.metricsCsv), history);
   const title = `${gen.name} · ${plan.outDir}`;
-  const redraw = (): void => writeFileAtomic(join(plan.outDir, 'metrics.svg'), plotSvg(title, history, settings.epochs));
+  const redraw = (): void => writeFileAtomic(join(plan.outDir, RUN_FOLDER.metricsSvg), plotSvg(title, history, settings.epochs));
   redraw();
 
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -193,8 +193,8 @@ async function run(
   const result = (interrupted: boolean): TrainResult => ({ outDir: plan.outDir, classes, history, stepLosses, stepSeconds, interrupted, seed, ...(best ? { best } : {}) });
 
   const baseState = (epoch: number, skipped: Set<number> = unreadable): CheckpointState => ({
-    format: 'alexc-checkpoint',
-    version: 1,
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
     model: gen.name,
     specHash: gen.specHash,
     epoch,
@@ -299,7 +299,7 @@ async function run(
     faultPoint('best:before-copy');
     if (improved) copyCheckpoint(plan.lastDir, plan.bestDir);
     faultPoint('metrics:before-append');
-    appendMetrics(join(plan.outDir, 'metrics.csv'), record);
+    appendMetrics(join(plan.outDir, RUN_FOLDER.metricsCsv), record);
     redraw();
     faultPoint('epoch:end');
     say(
@@ -311,7 +311,7 @@ async function run(
   const b = best!;
   say(
     `done: ${history.length} epoch${history.length === 1 ? '' : 's'}; best ${b.valAccuracy === undefined ? `training loss ${b.trainLoss.toFixed(4)}` : `validation accuracy ${percent(b.valAccuracy)}`} ` +
-      `(epoch ${b.epoch}) in ${plan.bestDir}, last in ${plan.lastDir}; metrics in ${join(plan.outDir, 'metrics.csv')} and ${join(plan.outDir, 'metrics.svg')}`,
+      `(epoch ${b.epoch}) in ${plan.bestDir}, last in ${plan.lastDir}; metrics in ${join(plan.outDir, RUN_FOLDER.metricsCsv)} and ${join(plan.outDir, RUN_FOLDER.metricsSvg)}`,
   );
   return result(false);
 }
