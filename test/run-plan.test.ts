@@ -71,7 +71,9 @@ test("resuming takes the checkpoint's settings, seed and data, then the command 
   try {
     mkdirSync(join(out, "last"));
     const training: TrainingSettings = { ...SPEC, batch: 16, epochs: 4 };
-    const state = { format: "alexc-checkpoint", version: 1, model: "m", specHash: "a".repeat(64), epoch: 2, seed: 77, classes: ["faces", "hearts", "keycaps"], inputShape: [32, 32, 3], training, data: { train: IMAGES, valSplit: 0.25 }, history: [] };
+    // As the trainer writes it (checkpoints are validated before anything is read from them).
+    const preprocessing = { train: { resize: 36, crop: "random", size: 32, flip: true }, val: { resize: 36, crop: "center", size: 32 }, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+    const state = { format: "alexc-checkpoint", version: 1, model: "m", specHash: "a".repeat(64), epoch: 2, seed: 77, classes: ["faces", "hearts", "keycaps"], inputShape: [32, 32, 3], training, preprocessing, data: { train: IMAGES, valSplit: 0.25 }, history: [] };
     writeFileSync(join(out, "last", "state.json"), JSON.stringify(state));
     const p = plan(["--resume", "--out", out, "--epochs", "6"]);
     assert.equal(p.settings, { ...training, epochs: 6 });
