@@ -85,14 +85,20 @@ for (const out of ["generated", "src/models"]) test(`docs/ci/pre-commit rejects 
     assert.is(broken.status, 1);
     assert.match(broken.out, /error\[E0201\]/);
 
+    // A comment changes nothing the spec means (the spec hash is over its meaning): nothing to recompile.
     writeFileSync(spec, good.replace("// The seed's AlexNet", "// The seed's AlexNet (reviewed)"));
+    git("add specs/alexnet.anet");
+    const commented = git("commit -q -m commented");
+    assert.is(commented.status, 0, commented.out);
+
+    writeFileSync(spec, good.replace("param num_classes: int = 1000", "param num_classes: int = 999"));
     git("add specs/alexnet.anet");
     const uncompiled = git("commit -q -m uncompiled");
     assert.is(uncompiled.status, 1);
     assert.match(uncompiled.out, new RegExp(`run alexc compile specs/alexnet\\.anet${out === "generated" ? "" : ` -o ${out}`} --all-variants`));
     assert.is(sh(`"${process.execPath}" "${CLI}" compile specs/alexnet.anet --all-variants -o ${out}`, dir).status, 0);
     git("add -A");
-    const ok = git("commit -q -m comment");
+    const ok = git("commit -q -m recompiled");
     assert.is(ok.status, 0, ok.out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
