@@ -1,16 +1,16 @@
 import type { LayerKind, Padding, PaddingArg, TfjsStep } from "./kind.js";
-import { layerLabel } from "./kind.js";
+import { layerLabel, NO_PARAMS } from "./kind.js";
 import { applyWindow, concretePadding, describePadding, formatPadding, formatWindow, windowAxis } from "./window.js";
 import { needsFeatureMap } from "./ranks.js";
 import { caffeCeilNote, ceilModeWarning, samePaddingWarning } from "./portability.js";
 
-export interface PoolArgs {
+export type PoolArgs = {
   kernel: [number, number];
   stride: [number, number];
   padding: PaddingArg;
   /** PyTorch's ceil_mode (Caffe's default): keep the last, partial window. */
   ceil_mode: boolean;
-}
+};
 
 /**
  * Max pooling, PyTorch's nn.MaxPool2d. Stride defaults to the kernel, as in PyTorch. Its padding is
@@ -22,9 +22,12 @@ export const maxpool: LayerKind<PoolArgs> = {
   kind: "maxpool",
   pytorch: "MaxPool2d",
   doc: "max pooling: maxpool(kernel=F, stride=S (default F), padding=P, ceil_mode=false)",
+  docs: { pytorch: "`nn.MaxPool2d(kernel, stride, padding, ceil_mode=…)`; padding ≤ kernel/2, −∞ as in PyTorch", example: "input 3x7x7\n  maxpool(kernel=3, stride=2, padding=1)" },
+  role: "pool",
+  maxPadding: (a) => [Math.floor(a.kernel[0] / 2), Math.floor(a.kernel[1] / 2)],
   args: [
     { name: "kernel", type: "window", position: 0, doc: "window size: F, HxW or {h, w}" },
-    { name: "stride", type: "window", default: (a: Record<string, unknown>) => a["kernel"], doc: "stride (default: the kernel size)" },
+    { name: "stride", type: "window", default: (a: Record<string, unknown>) => a["kernel"], defaultText: "kernel", doc: "stride (default: the kernel size)" },
     { name: "padding", type: "padding", default: [[0, 0], [0, 0]], doc: "implicit -inf padding: P, [P1, P2], {h, w}, same or valid" },
     { name: "ceil_mode", type: "flag", default: false, doc: "true: ceil instead of floor, as PyTorch's ceil_mode and Caffe" },
   ],
@@ -47,13 +50,19 @@ export const maxpool: LayerKind<PoolArgs> = {
     const geometry = { kernel: a.kernel, stride: a.stride, padding, ceil: a.ceil_mode };
     const hw = applyWindow("maxpool", map, geometry, ctx, a.ceil_mode ? {} : caffeCeilNote(map, a, padding));
     if (!hw) return undefined;
-    if (a.padding === "same") samePaddingWarning("maxpool", map, a, padding, hw, ctx);
-    if (a.ceil_mode) ceilModeWarning(map, a, padding, ctx);
+    if (a.padding === "same") samePaddingWarning("maxpool", MAXPOOL_SAME, map, a, padding, hw, ctx);
+    if (a.ceil_mode) ceilModeWarning("maxpool", "pads the bottom/right with −∞ and pools without padding", map, a, padding, ctx);
     return { rank: "chw", c: map.c, ...hw };
   },
-  params: () => 0n,
+  params: () => NO_PARAMS,
   macs: () => 0n,
-  window: (a, size) => ({ kernel: a.kernel, stride: a.stride, padding: concretePadding(a.padding, size, a.kernel, a.stride), ceil: a.ceil_mode }),
+  window: (a, size) => ({
+    kernel: a.kernel,
+    stride: a.stride,
+    padding: concretePadding(a.padding, size, a.kernel, a.stride),
+    ceil: a.ceil_mode,
+    same: a.padding === "same",
+  }),
   describe(a, input) {
     const padded = a.padding === "same" || a.padding.flat().some((p) => p > 0);
     const pad = padded ? `, padding ${describePadding(a.padding, a.kernel, a.stride, input)}` : "";
@@ -72,6 +81,12 @@ export const maxpool: LayerKind<PoolArgs> = {
     steps.push({ factory: "maxPooling2d", suffix: "", config: { poolSize: a.kernel, strides: a.stride, padding: "valid" } });
     return steps;
   },
+};
+
+const MAXPOOL_SAME = {
+  module: "MaxPool2d",
+  pytorchSame: "PyTorch's MaxPool2d has no 'same' and pads both sides alike",
+  torchPad: (l: number, r: number, t: number, b: number) => `F.pad(x, (${l}, ${r}, ${t}, ${b}), value=-inf)`,
 };
 
 /**
