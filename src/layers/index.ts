@@ -5,7 +5,7 @@
  */
 import { defineKind, type LayerKind } from "./kind.js";
 import { conv } from "./conv.js";
-import { maxpool } from "./pool.js";
+import { avgpool, maxpool } from "./pool.js";
 import { relu, dropout, flatten } from "./simple.js";
 import { dense } from "./dense.js";
 import { lrn } from "./lrn.js";
@@ -14,7 +14,7 @@ import { lrn } from "./lrn.js";
  * Each entry is typed by its own arguments (LayerKind<ConvArgs>, …); the table holds them by their
  * common shape, which the resolver fills from the entry's own argument list.
  */
-const kinds: LayerKind[] = [defineKind(conv), defineKind(relu), defineKind(maxpool), defineKind(dropout), defineKind(flatten), defineKind(dense), defineKind(lrn)];
+const kinds: LayerKind[] = [defineKind(conv), defineKind(relu), defineKind(maxpool), defineKind(avgpool), defineKind(dropout), defineKind(flatten), defineKind(dense), defineKind(lrn)];
 
 export const layerKinds: ReadonlyMap<string, LayerKind> = new Map(kinds.map((k) => [k.kind, k]));
 
