@@ -25,7 +25,9 @@ function describeArg(a: ArgSpec): string {
 
 export function layerTableMarkdown(): string {
   const rows = [...layerKinds.values()].map((k) => `| \`${k.kind}\` | ${k.args.length ? k.args.map(describeArg).join(", ") : "—"} | ${k.docs.pytorch} |`);
-  return [LAYER_TABLE_START, "| kind | arguments | PyTorch |", "|---|---|---|", ...rows, LAYER_TABLE_END].join("\n");
+  // One line per kind from its `doc` and PyTorch module, as `alexc` describes it.
+  const lines = [...layerKinds.values()].map((k) => `- \`${k.kind}\` (PyTorch \`nn.${k.pytorch}\`): ${k.doc}`);
+  return [LAYER_TABLE_START, "| kind | arguments | PyTorch |", "|---|---|---|", ...rows, "", ...lines, LAYER_TABLE_END].join("\n");
 }
 
 /** docs/language.md with its layer table replaced by the generated one. */
