@@ -115,6 +115,19 @@ for (const k of kinds) {
   });
 }
 
+test("a flatten of a vector builds in tfjs (it lowered to tfjs Flatten, which rejects rank 2)", async () => {
+  const r = checkSource("v.anet", "model v {\n  input 2x3x3\n  flatten\n  dense(4)\n  flatten\n}\n");
+  const out = emitModel(r.checked!, r.file);
+  writeOutputs(outRoot, out.dir, out.files);
+  const mod = (await import(pathToFileURL(join(outRoot, out.dir, "model.ts")).href)) as { buildModel(): tf.LayersModel };
+  const model = mod.buildModel();
+  try {
+    assert.equal(model.outputs[0]!.shape, [null, 4]);
+  } finally {
+    model.dispose();
+  }
+});
+
 test("nothing leaks: every model built was disposed", () => {
   assert.is(tf.memory().numTensors, tensorsBefore);
 });
