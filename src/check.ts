@@ -5,7 +5,7 @@
  */
 import { diag, DiagnosticBag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { allowableByName } from "./diagnostics/catalogue.js";
-import { formatShape, type CheckContext, type Shape } from "./layers/kind.js";
+import { declaredInFeatures, formatShape, type CheckContext, type Shape } from "./layers/kind.js";
 import type { ResolvedLayer, ResolvedModel } from "./resolve.js";
 import { declaredSize, formatRanges, nearestValid, scanInputs, sizeLabel, suggestionAxes } from "./inputs.js";
 import { inputSizeWarning } from "./input-size.js";
@@ -16,7 +16,10 @@ export interface CheckedLayer {
   block?: string;
   input: Shape;
   output: Shape;
+  /** All parameters, trainable or not (what the tables count). */
   params: bigint;
+  /** Of those, the ones the optimiser does not update (running statistics). */
+  nonTrainableParams: bigint;
   macs: bigint;
   settings: string;
   resolved: ResolvedLayer;
@@ -65,21 +68,23 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
       break;
     }
     if (layer.kind.window) seenSpatial = true;
+    const params = layer.kind.params(layer.args, shape, output);
     layers.push({
       name: layer.name,
       kind: layer.kind.kind,
       ...(layer.block ? { block: layer.block } : {}),
       input: shape,
       output,
-      params: layer.kind.params(layer.args, shape, output),
+      params: params.trainable + params.nonTrainable,
+      nonTrainableParams: params.nonTrainable,
       macs: layer.kind.macs(layer.args, shape, output),
       settings: layer.kind.describe(layer.args, shape),
       resolved: layer,
     });
-    if (layer.kind.kind === "flatten" && shape.rank === "chw") {
+    if (layer.kind.flattens && shape.rank === "chw") {
       producer = `flatten of ${producer ?? "the input"}`;
       producerExpression = `${shape.c}*${shape.h}*${shape.w}`;
-    } else if (output.rank !== shape.rank || output.rank === "chw" || layer.kind.kind === "dense") {
+    } else if (output.rank !== shape.rank || output.rank === "chw" || layer.kind.features) {
       producer = `${layer.name === layer.kind.kind ? layer.name : `${layer.name} (${layer.kind.kind}`}${layer.name === layer.kind.kind ? " (" : ", "}output ${formatShape(output)})`;
       producerExpression = undefined;
     }
@@ -142,12 +147,12 @@ function explainInputSizes(model: ResolvedModel, errors: Diagnostic[]): void {
       continue;
     }
     const fitsAll = `the smallest ${what} for which every layer's output is non-empty is ${scan.smallestFit} (${sizeLabel(model, axis, scan.smallestFit)})`;
-    const declared = model.layers.find((l) => l.kind.kind === "dense" && l.args["in"] !== undefined);
+    const declared = model.layers.find((l) => declaredInFeatures(l) !== undefined);
     if (!declared) {
       target.notes.push(fitsAll);
       continue;
     }
-    const expr = declared.sources["in"]?.text ?? String(declared.args["in"]);
+    const expr = declaredInFeatures(declared)!.text;
     const nearest = nearestValid(scan.validRanges, declaredSize(model, axis));
     const single = scan.validRanges.length === 1 && scan.validRanges[0]![0] === scan.validRanges[0]![1];
     const ranges =

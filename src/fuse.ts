@@ -3,7 +3,7 @@
  * by hand would use, which tfjs runs faster, without changing what the model computes or the names
  * of its layers:
  *
- * - a conv or dense followed by relu takes `activation: "relu"` (tfjs then runs one fused kernel,
+ * - a conv or dense followed by relu takes relu as its tfjs activation (tfjs then runs one fused kernel,
  *   forward and backward), and the relu layer becomes an identity activation under its own name;
  * - ZeroPadding2D + a stride-1 'valid' conv whose padding is (k − 1) / 2 on every side becomes one
  *   conv with padding 'same' (identical for odd k and stride 1), saving a copy of the input.
@@ -15,23 +15,26 @@ import type { CheckedLayer, CheckedModel } from "./check.js";
 import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { initializersFor } from "./init.js";
 import { LoweringError } from "./layers/pool.js";
+import { fusedActivation } from "./layers/index.js";
 import type { TfjsLayer, TfjsStep } from "./layers/kind.js";
 
 /** How one layer's lowering changes: it absorbs the next relu, or it is a relu absorbed by the previous layer. */
 export type Fusion = { absorbsRelu: true; by?: undefined } | { absorbsRelu?: undefined; by: string };
 
-const FUSABLE = new Set(["conv", "dense"]);
+/** The activation tfjs fuses into conv2d and dense kernels (the relu kind's tfjs activation). */
+const FUSED_ACTIVATION = fusedActivation;
 
 /**
- * Which layers fuse: each conv/dense directly followed by a relu, when it lowers to plain layers
- * (a grouped conv ends in a concatenation, which takes no activation).
+ * Which layers fuse: each layer whose kind takes a fused activation (conv, dense) directly followed
+ * by a layer whose kind is that activation (relu), when it lowers to plain layers (a grouped conv
+ * ends in a concatenation, which takes no activation).
  */
 export function planFusion(layers: CheckedLayer[], lowered: ReadonlyMap<string, TfjsStep[]>): Map<string, Fusion> {
   const plan = new Map<string, Fusion>();
   layers.forEach((l, i) => {
     const next = layers[i + 1];
     const plain = lowered.get(l.name)?.every((s) => !("branches" in s)) ?? false;
-    if (FUSABLE.has(l.kind) && plain && next?.kind === "relu") {
+    if (l.resolved.kind.fusesActivation && plain && next && next.resolved.kind.activation === FUSED_ACTIVATION) {
       plan.set(l.name, { absorbsRelu: true });
       plan.set(next.name, { by: l.name });
     }
@@ -66,10 +69,11 @@ export function optimiseSteps(steps: TfjsStep[], fusion: Fusion | undefined): { 
     notes.push("padding as 'same'");
   }
   if (fusion?.absorbsRelu) {
-    const main = out.findIndex((s) => s.suffix === "" && (s.factory === "conv2d" || s.factory === "dense"));
+    // The main step (no suffix) is the one that takes the activation; padding helpers come before it.
+    const main = out.findIndex((s) => s.suffix === "");
     if (main >= 0) {
-      out = out.map((s, i) => (i === main ? { ...s, config: { ...s.config, activation: "relu" } } : s));
-      notes.push("relu fused");
+      out = out.map((s, i) => (i === main ? { ...s, config: { ...s.config, activation: FUSED_ACTIVATION } } : s));
+      notes.push(`${FUSED_ACTIVATION} fused`);
     }
   }
   return notes.length ? { steps: out, note: notes.join(", ") } : { steps: out };

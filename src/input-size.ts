@@ -11,7 +11,7 @@ import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import type { ResolvedLayer, ResolvedModel } from "./resolve.js";
 import { verdictAt, type SizeVerdict } from "./inputs.js";
 import { derivation, formatPadding, windowAxis } from "./layers/window.js";
-import { layerLabel, type Padding } from "./layers/kind.js";
+import { layerLabel, type Padding, type WindowGeometry } from "./layers/kind.js";
 
 interface Candidate {
   h: number;
@@ -56,7 +56,7 @@ export function inputSizeWarning(model: ResolvedModel): { layer: ResolvedLayer; 
     return `at ${at(hh, ww)}: ${first.name} gives ${steps}; the feature maps go ${trace(hh, ww, v)}, and the flatten gives ${channels}×${last[0]}×${last[1]} = ${v.features}`;
   };
   const help = [`input ${c}x${best.h}x${best.w}`];
-  const padded = paddingFix(first, geometry.padding, best.h - h, best.w - w);
+  const padded = paddingFix(first, geometry, best.h - h, best.w - w);
   if (padded) help.push(`keep ${at(h, w)} and pad ${first.name} with padding=${formatPadding(padded)}, which gives the same ${best.verdict.features} features`);
   return {
     layer: first,
@@ -90,12 +90,11 @@ function trace(h: number, w: number, v: SizeVerdict): string {
  * possible, the odd one at the bottom/right (the seed's [1, 2]). None when the input would shrink,
  * for `same`, or when a max-pool could then pad more than half its kernel.
  */
-function paddingFix(layer: ResolvedLayer, padding: Padding, dh: number, dw: number): Padding | undefined {
-  if (dh < 0 || dw < 0 || layer.args["padding"] === "same") return undefined;
+function paddingFix(layer: ResolvedLayer, geometry: WindowGeometry, dh: number, dw: number): Padding | undefined {
+  if (dh < 0 || dw < 0 || geometry.same) return undefined;
+  const padding = geometry.padding;
   const fixed = [dh, dw].map((d, i) => [padding[i]![0] + Math.floor(d / 2), padding[i]![1] + d - Math.floor(d / 2)]) as Padding;
-  if (layer.kind.kind === "maxpool") {
-    const kernel = layer.args["kernel"] as [number, number];
-    if (fixed.some((p, i) => p.some((x) => x > Math.floor(kernel[i]! / 2)))) return undefined;
-  }
+  const max = layer.kind.maxPadding?.(layer.args);
+  if (max && fixed.some((p, i) => p.some((x) => x > max[i]!))) return undefined;
   return fixed;
 }

@@ -5,6 +5,7 @@
  * when the spec's declared input fails the check.
  */
 import type { ResolvedModel } from "./resolve.js";
+import { declaredInFeatures } from "./layers/kind.js";
 import {
   declaredSize,
   formatRanges,
@@ -42,9 +43,10 @@ function declaredDense(model: ResolvedModel): string[] {
   const found: string[] = [];
   let fed = false;
   for (const l of model.layers) {
-    if (l.kind.kind === "flatten") fed = true;
-    if (l.kind.kind !== "dense") continue;
-    if (fed && l.args["in"] !== undefined) found.push(`${l.sources["in"]?.text ?? String(l.args["in"])} of ${l.name}`);
+    if (l.kind.flattens) fed = true;
+    if (!l.kind.features) continue;
+    const declared = declaredInFeatures(l);
+    if (fed && declared) found.push(`${declared.text} of ${l.name}`);
     fed = false;
   }
   return found;

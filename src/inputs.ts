@@ -6,6 +6,7 @@
  */
 import type { ResolvedLayer, ResolvedModel } from "./resolve.js";
 import { windowAxis } from "./layers/window.js";
+import { declaredInFeatures } from "./layers/kind.js";
 
 export type Axis = "both" | "h" | "w";
 
@@ -72,16 +73,13 @@ export function verdictAt(model: ResolvedModel, h: number, w: number): SizeVerdi
     }
     const channels = layer.kind.channels?.(layer.args);
     if (channels !== undefined) c = channels;
-    if (layer.kind.kind === "flatten" && n === undefined) n = features = c * h * w;
-    const declared = declaredIn(layer);
+    if (layer.kind.flattens && n === undefined) n = features = c * h * w;
+    const declared = declaredInFeatures(layer)?.n;
     if (declared !== undefined && n !== undefined && declared !== n) valid = false;
-    if (layer.kind.kind === "dense") n = layer.args["out"] as number;
+    const set = layer.kind.features?.(layer.args);
+    if (set !== undefined) n = set;
   }
   return { fits: true, valid, exact: exactRows && exactColumns, exactRows, exactColumns, reached: model.layers.length, trace, ...(features !== undefined ? { features } : {}) };
-}
-
-function declaredIn(layer: ResolvedLayer): number | undefined {
-  return layer.kind.kind === "dense" ? (layer.args["in"] as number | undefined) : undefined;
 }
 
 export interface InputScan {

@@ -17,7 +17,7 @@ import type { SourceFile } from "./source.js";
 
 export interface ResolvedLayer {
   name: string;
-  kind: LayerKind<any>;
+  kind: LayerKind;
   block?: string;
   args: Record<string, unknown>;
   sources: Record<string, ArgSource | undefined>;
@@ -242,10 +242,10 @@ function resolveLayer(node: LayerNode, name: string, scope: Scope, bag: Diagnost
   for (const spec of kind.args) {
     if (spec.name in args || given.has(spec.name)) continue;
     if (spec.default === undefined) {
-      if (spec.position === undefined && spec.name === "in") continue; // optional declared size
+      if (spec.position === undefined && spec.name === kind.declaresInFeatures) continue; // optional declared size
       bag.add("E0105", `${node.layerKind} needs '${spec.name}' (${spec.doc})`, {
         span: node.headSpan,
-        help: `e.g. ${node.layerKind}(${kind.args.filter((a) => a.default === undefined && a.name !== "in").map((a) => (a.position === 0 ? "…" : `${a.name}=…`)).join(", ")})`,
+        help: `e.g. ${node.layerKind}(${kind.args.filter((a) => a.default === undefined && a.name !== kind.declaresInFeatures).map((a) => (a.position === 0 ? "…" : `${a.name}=…`)).join(", ")})`,
       });
       ok = false;
       continue;
@@ -255,8 +255,8 @@ function resolveLayer(node: LayerNode, name: string, scope: Scope, bag: Diagnost
   return ok ? { name, kind, args, sources, node, allows: node.allows } : undefined;
 }
 
-/** Matches written arguments to the kind's argument specs; `a -> b` in first position sets `in` and `out`. */
-function matchArgs(node: LayerNode, kind: LayerKind<any>, bag: DiagnosticBag): Map<string, Value> | undefined {
+/** Matches written arguments to the kind's argument specs; `a -> b` in first position sets the declared in-features and the first argument. */
+function matchArgs(node: LayerNode, kind: LayerKind, bag: DiagnosticBag): Map<string, Value> | undefined {
   const given = new Map<string, Value>();
   const spans = new Map<string, Span>();
   let ok = true;
@@ -284,9 +284,10 @@ function matchArgs(node: LayerNode, kind: LayerKind<any>, bag: DiagnosticBag): M
         ok = false;
         continue;
       }
-      if (arg.value.kind === "arrow" && spec.name === "out" && kind.args.some((a) => a.name === "in")) {
-        set("in", arg.value.from, arg.value.from.span);
-        set("out", arg.value.to, arg.value.to.span);
+      // `in -> out` in first position: the kind's declared in-features, then its first argument.
+      if (arg.value.kind === "arrow" && spec.position === 0 && kind.declaresInFeatures !== undefined) {
+        set(kind.declaresInFeatures, arg.value.from, arg.value.from.span);
+        set(spec.name, arg.value.to, arg.value.to.span);
       } else set(spec.name, arg.value, arg.span);
       continue;
     }
@@ -301,11 +302,11 @@ function matchArgs(node: LayerNode, kind: LayerKind<any>, bag: DiagnosticBag): M
   return ok ? given : undefined;
 }
 
-function countPositional(kind: LayerKind<any>): number {
+function countPositional(kind: LayerKind): number {
   return kind.args.filter((a) => a.position !== undefined).length;
 }
 
-function describeArgs(kind: LayerKind<any>): string {
+function describeArgs(kind: LayerKind): string {
   return kind.args.length === 0 ? `${kind.kind} takes no arguments` : `${kind.kind} takes ${kind.args.map((a) => `${a.name} (${a.doc})`).join(", ")}`;
 }
 

@@ -1,6 +1,6 @@
 /**
- * The generated code against PyTorch, numerically: grouped convolution, LRN and max pooling (ceil
- * mode, −∞ padding) are compiled from small specs with the real compiler, built by the generated
+ * The generated code against PyTorch, numerically: grouped convolution, LRN, max pooling (ceil
+ * mode, −∞ padding) and average pooling (count_include_pad, ceil mode's partial windows) are compiled from small specs with the real compiler, built by the generated
  * model.ts, and fed PyTorch's inputs from test/fixtures/torch/ (made by make_fixtures.py with
  * python3-torch; torch is not needed here). Outputs and gradients must equal PyTorch's, on the cpu
  * backend and on wasm (with alexc's conv-gradient and MaxPoolGrad kernels).
@@ -31,6 +31,7 @@ const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, "torch"
 const lrnCases = fixture("lrn.json").cases as LrnCase[];
 const convCases = fixture("grouped-conv.json").cases as ConvCase[];
 const poolCases = fixture("maxpool.json").values as PoolCase[];
+const avgCases = fixture("avgpool.json").cases as AvgCase[];
 
 interface Common { name?: string; shape: number[]; x: number[]; y: number[]; dy: number[]; dx: number[] }
 interface LrnCase extends Common { size: number; alpha: number; beta: number; k: number }
@@ -39,6 +40,7 @@ interface ConvCase extends Common {
   weightShape: number[]; weight: number[]; bias: number[]; dweight: number[]; dbias: number[];
 }
 interface PoolCase extends Common { kernel: number; stride: number; padding: number; ceil_mode: boolean }
+interface AvgCase extends Common { kernel: number[]; stride: number[]; padding: number[]; ceil_mode: boolean; count_include_pad: boolean }
 
 // Generated code imports `alexc/runtime/layers`, which resolves inside this package: compile under it.
 mkdirSync(join(ROOT, "tmp"), { recursive: true });
@@ -136,6 +138,12 @@ for (const backend of BACKENDS) {
   for (const c of poolCases) {
     const spec = `maxpool(kernel=${c.kernel}, stride=${c.stride}, padding=${c.padding}, ceil_mode=${c.ceil_mode})`;
     test(`${backend}: ${spec} on ${c.shape.slice(2).join("×")} equals PyTorch, −∞ padding included (output and gradient)`, () => expectLayerMatches(backend, spec, c));
+  }
+
+  for (const c of avgCases) {
+    const hw = (v: number[]) => `${v[0]}x${v[1]}`;
+    const spec = `avgpool(kernel=${hw(c.kernel)}, stride=${hw(c.stride)}, padding=${hw(c.padding)}, ceil_mode=${c.ceil_mode}, count_include_pad=${c.count_include_pad})`;
+    test(`${backend}: ${spec} on ${c.shape.slice(2).join("×")} equals PyTorch's nn.AvgPool2d (output and gradient)`, () => expectLayerMatches(backend, spec, c));
   }
 }
 

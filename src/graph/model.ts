@@ -8,11 +8,10 @@
  * middle ones are folded into one "⋯" node so the drawing stays readable.
  */
 import type { CheckedLayer, CheckedModel } from "../check.js";
-import { formatShape, type Shape } from "../layers/kind.js";
+import { formatShape, type NodeRole, type Shape } from "../layers/kind.js";
 import { groupThousands } from "../report.js";
 
-/** How a node is drawn, decided from the layer table's hooks rather than from kind names. */
-export type NodeRole = "io" | "conv" | "pool" | "dense" | "reshape" | "activation" | "junction";
+export type { NodeRole };
 
 export interface GraphNode {
   id: string;
@@ -43,17 +42,14 @@ export interface Graph {
 
 export const MAX_BRANCHES_SHOWN = 4;
 
+/** How a layer is drawn: its kind says (the layer table's `role`). */
 export function roleOf(layer: CheckedLayer): NodeRole {
-  const windowed = layer.resolved.kind.window !== undefined;
-  if (windowed) return layer.params > 0n ? "conv" : "pool";
-  if (layer.params > 0n) return "dense";
-  if (layer.input.rank !== layer.output.rank) return "reshape";
-  return "activation";
+  return layer.resolved.kind.role;
 }
 
-/** Parallel branches of a layer: its `groups` argument when it has one above 1. */
+/** Parallel branches of a layer: its kind's `branches` (a conv's groups) when above 1. */
 export function branchesOf(layer: CheckedLayer): number {
-  const g = layer.resolved.args["groups"];
+  const g = layer.resolved.kind.branches?.(layer.resolved.args);
   return typeof g === "number" && Number.isInteger(g) && g > 1 ? g : 1;
 }
 

@@ -1,17 +1,17 @@
 import type { CheckContext, LayerKind, PaddingArg, TfjsLayer, TfjsStep } from "./kind.js";
-import { layerLabel } from "./kind.js";
+import { layerLabel, trainable } from "./kind.js";
 import { applyWindow, concretePadding, describePadding, formatWindow } from "./window.js";
 import { needsFeatureMap } from "./ranks.js";
-import { samePaddingWarning } from "./portability.js";
+import { samePaddingWarning, type SamePort } from "./portability.js";
 
-export interface ConvArgs {
+export type ConvArgs = {
   out: number;
   kernel: [number, number];
   stride: [number, number];
   padding: PaddingArg;
   /** PyTorch's groups: each group of in-channels is convolved only into its own group of out-channels. */
   groups: number;
-}
+};
 
 /**
  * 2-D convolution with bias, PyTorch's nn.Conv2d. Explicit padding lowers to a ZeroPadding2D layer.
@@ -23,6 +23,9 @@ export const conv: LayerKind<ConvArgs> = {
   kind: "conv",
   pytorch: "Conv2d",
   doc: "2-D convolution with bias: conv(out_channels, kernel=F, stride=S, padding=P, groups=G)",
+  docs: { pytorch: "`nn.Conv2d(in, out, kernel, stride, padding, groups=groups)` with bias", example: "input 3x8x8\n  conv(4, kernel=3, padding=1, groups=1)" },
+  role: "conv",
+  fusesActivation: true,
   args: [
     { name: "out", type: "count", position: 0, doc: "output channels" },
     { name: "kernel", type: "window", position: 1, doc: "kernel size: F, HxW or {h, w}" },
@@ -36,19 +39,20 @@ export const conv: LayerKind<ConvArgs> = {
     if (!groupsDivide(a, map.c, ctx)) return undefined;
     const padding = concretePadding(a.padding, [map.h, map.w], a.kernel, a.stride);
     const hw = applyWindow("conv", map, { kernel: a.kernel, stride: a.stride, padding }, ctx);
-    if (hw && a.padding === "same") samePaddingWarning("conv", map, a, padding, hw, ctx);
+    if (hw && a.padding === "same") samePaddingWarning("conv", convSame(a), map, a, padding, hw, ctx);
     return hw && { rank: "chw", c: a.out, ...hw };
   },
   params(a, input) {
     const cin = input.rank === "chw" ? input.c : 0;
-    return BigInt(a.out) * BigInt(cin / a.groups) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]) + BigInt(a.out);
+    return trainable(BigInt(a.out) * BigInt(cin / a.groups) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]) + BigInt(a.out));
   },
   macs(a, input, output) {
     if (input.rank !== "chw" || output.rank !== "chw") return 0n;
     return BigInt(output.c) * BigInt(output.h) * BigInt(output.w) * BigInt(input.c / a.groups) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]);
   },
-  window: (a, size) => ({ kernel: a.kernel, stride: a.stride, padding: concretePadding(a.padding, size, a.kernel, a.stride) }),
+  window: (a, size) => ({ kernel: a.kernel, stride: a.stride, padding: concretePadding(a.padding, size, a.kernel, a.stride), same: a.padding === "same" }),
   channels: (a) => a.out,
+  branches: (a) => a.groups,
   describe(a, input) {
     return (
       `${a.out}, kernel ${formatWindow(a.kernel)}, stride ${formatWindow(a.stride)}, padding ${describePadding(a.padding, a.kernel, a.stride, input)}` +
@@ -82,6 +86,18 @@ export const conv: LayerKind<ConvArgs> = {
     return steps;
   },
 };
+
+/** What W0311 says about PyTorch's Conv2d: its padding='same' only takes stride 1. */
+function convSame(a: ConvArgs): SamePort {
+  return {
+    module: "Conv2d",
+    pytorchSame:
+      a.stride[0] === 1 && a.stride[1] === 1
+        ? "PyTorch's padding='same' agrees with TensorFlow here (it also puts the odd one at the end), but its integer padding is symmetric"
+        : `PyTorch's padding='same' rejects strided convolutions (stride ${formatWindow(a.stride)}), and its integer padding is symmetric`,
+    torchPad: (l, r, t, b) => `nn.ZeroPad2d((${l}, ${r}, ${t}, ${b}))`,
+  };
+}
 
 /** PyTorch requires in- and out-channels divisible by groups; the error names the nearest widths that are. */
 function groupsDivide(a: ConvArgs, cin: number, ctx: CheckContext): boolean {

@@ -1,18 +1,23 @@
 import type { LayerKind } from "./kind.js";
-import { layerLabel } from "./kind.js";
+import { layerLabel, trainable } from "./kind.js";
 import { needsVector } from "./ranks.js";
 
-export interface DenseArgs {
+export type DenseArgs = {
   out: number;
   /** Declared in-features (`dense(128*6*6 -> 2048)`); checked against what reaches the layer. */
   in?: number;
-}
+};
 
 /** Fully connected layer with bias, PyTorch's nn.Linear. */
 export const dense: LayerKind<DenseArgs> = {
   kind: "dense",
   pytorch: "Linear",
   doc: "fully connected layer with bias: dense(out) or dense(in -> out), in-features checked",
+  docs: { pytorch: "`nn.Linear(in, out)` with bias", example: "input 2x3x3\n  flatten\n  dense(2*3*3 -> 4)" },
+  role: "dense",
+  fusesActivation: true,
+  features: (a) => a.out,
+  declaresInFeatures: "in",
   args: [
     { name: "out", type: "count", position: 0, doc: "output features; `in -> out` also declares the in-features" },
     { name: "in", type: "count", doc: "declared input features, checked against the flattened size" },
@@ -34,7 +39,7 @@ export const dense: LayerKind<DenseArgs> = {
   },
   // The model as written: with declared in-features that do not match (E0201), the table counts
   // the declared layer, not the one the arriving size would make.
-  params: (a, input) => BigInt(a.in ?? (input.rank === "flat" ? input.n : 0)) * BigInt(a.out) + BigInt(a.out),
+  params: (a, input) => trainable(BigInt(a.in ?? (input.rank === "flat" ? input.n : 0)) * BigInt(a.out) + BigInt(a.out)),
   macs: (a, input) => BigInt(a.in ?? (input.rank === "flat" ? input.n : 0)) * BigInt(a.out),
   describe: (a) => (a.in !== undefined ? `${a.in} -> ${a.out}` : `${a.out}`),
   lower(a, input, _output, ctx) {

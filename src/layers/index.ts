@@ -3,15 +3,22 @@
  * checker, reporter and emitter all read it; a new layer kind is a new entry here (see
  * docs/architecture.md).
  */
-import type { LayerKind } from "./kind.js";
+import { defineKind, type LayerKind } from "./kind.js";
 import { conv } from "./conv.js";
-import { maxpool } from "./pool.js";
+import { avgpool, maxpool } from "./pool.js";
 import { relu, dropout, flatten } from "./simple.js";
 import { dense } from "./dense.js";
 import { lrn } from "./lrn.js";
 
-export const layerKinds: ReadonlyMap<string, LayerKind<any>> = new Map<string, LayerKind<any>>(
-  [conv, relu, maxpool, dropout, flatten, dense, lrn].map((k) => [k.kind, k]),
-);
+/**
+ * Each entry is typed by its own arguments (LayerKind<ConvArgs>, …); the table holds them by their
+ * common shape, which the resolver fills from the entry's own argument list.
+ */
+const kinds: LayerKind[] = [defineKind(conv), defineKind(relu), defineKind(maxpool), defineKind(avgpool), defineKind(dropout), defineKind(flatten), defineKind(dense), defineKind(lrn)];
 
-export type { LayerKind, Shape } from "./kind.js";
+export const layerKinds: ReadonlyMap<string, LayerKind> = new Map(kinds.map((k) => [k.kind, k]));
+
+/** The activation tfjs can fuse into the kernel before it (conv2d, dense): relu's. */
+export const fusedActivation: string = relu.activation!;
+
+export type { LayerKind, NodeRole, Shape } from "./kind.js";

@@ -31,13 +31,16 @@ export type ArgType =
   /** `true` or `false`. */
   | "flag";
 
-export interface ArgSpec {
-  name: string;
+/** One argument of a kind; `name` must be a key of the kind's argument type, so a misspelling fails tsc. */
+export interface ArgSpec<A = Record<string, unknown>> {
+  name: keyof A & string;
   type: ArgType;
   /** Position when given without a name. */
   position?: number;
   /** Default when absent; a function when it depends on other arguments (pool stride = kernel). */
   default?: unknown | ((args: Record<string, unknown>) => unknown);
+  /** The default as the docs show it, where printing the value would not say it (pool stride: "kernel"). */
+  defaultText?: string;
   doc: string;
 }
 
@@ -48,15 +51,15 @@ export interface ArgSource {
   text: string;
 }
 
-export interface LayerContext {
+export interface LayerContext<A = Record<string, unknown>> {
   name: string;
   /** Where each argument was written; absent for defaults. */
-  sources: Record<string, ArgSource | undefined>;
+  sources: { [K in keyof A & string]?: ArgSource | undefined };
   span: Span;
   kindSpan: Span;
 }
 
-export interface CheckContext extends LayerContext {
+export interface CheckContext<A = Record<string, unknown>> extends LayerContext<A> {
   bag: DiagnosticBag;
   /** Where this layer's input comes from, e.g. "flatten of features.12 (maxpool, 128×6×6)". */
   producer?: string;
@@ -115,6 +118,25 @@ export interface WindowGeometry {
   padding: Padding;
   /** PyTorch's ceil_mode: the last partial window counts if it starts inside the input or top/left padding. */
   ceil?: boolean;
+  /** Written as `same`: resolved per input size, so it is not a padding a fix could change. */
+  same?: boolean;
+}
+
+/** How a node is drawn in graphs and reports (src/graph/): its palette entry. */
+export type NodeRole = "io" | "conv" | "pool" | "dense" | "reshape" | "activation" | "junction";
+
+/** Trainable weights (updated by the optimiser) and non-trainable state (e.g. running statistics). */
+export interface ParamCount {
+  trainable: bigint;
+  nonTrainable: bigint;
+}
+
+/** The language docs' row for a kind (docs/language.md's layer table is generated from these). */
+export interface KindDocs {
+  /** The PyTorch call it corresponds to, e.g. "`nn.MaxPool2d(kernel, stride, padding, ceil_mode=…)`". */
+  pytorch: string;
+  /** A spec that uses the kind and checks: `model` lines after the model name, `{}` excluded. */
+  example: string;
 }
 
 export interface LayerKind<A = Record<string, unknown>> {
@@ -122,21 +144,69 @@ export interface LayerKind<A = Record<string, unknown>> {
   /** The PyTorch module it corresponds to, for docs and portability messages. */
   pytorch: string;
   doc: string;
-  args: ArgSpec[];
+  docs: KindDocs;
+  args: ArgSpec<A>[];
+  /** How graphs draw it (colour and shape by role). */
+  role: NodeRole;
+  /** Turns a feature map into a vector (C·H·W): the vector's size then depends on the input size. */
+  flattens?: boolean;
+  /** Sets the vector's length (dense's out-features), so later layers no longer depend on the input size. */
+  features?(args: A): number;
+  /**
+   * The argument that declares the in-features the layer expects (dense's `in`, written `in -> out`):
+   * optional, and checked against what reaches the layer.
+   */
+  declaresInFeatures?: keyof A & string;
+  /** The largest padding per axis the kind accepts (pooling: half the kernel, as PyTorch). */
+  maxPadding?(args: A): [number, number];
+  /** Its lowering's main step accepts a fused activation (`activation: "relu"`). */
+  fusesActivation?: boolean;
+  /** The tfjs activation it is, when a preceding fusesActivation layer can absorb it. */
+  activation?: string;
   /** Output shape, or undefined after reporting why there is none. */
-  infer(args: A, input: Shape, ctx: CheckContext): Shape | undefined;
-  params(args: A, input: Shape, output: Shape): bigint;
+  infer(args: A, input: Shape, ctx: CheckContext<A>): Shape | undefined;
+  params(args: A, input: Shape, output: Shape): ParamCount;
   macs(args: A, input: Shape, output: Shape): bigint;
   /**
    * For layers that slide a window over H and W: its geometry at an input of `size` (H, W), so input
    * sizes can be searched quickly (src/inputs.ts) without re-running the full checker for each one.
    */
   window?(args: A, size: [number, number]): WindowGeometry;
+  /** Parallel branches its lowering builds (a grouped conv's groups), drawn as such; absent: one. */
+  branches?(args: A): number;
   /** Output channels when the layer sets them (conv); absent when channels pass through. */
   channels?(args: A): number;
   /** Compact settings for reports: "48, kernel 11, stride 4, padding 2"; `input` resolves `same`. */
   describe(args: A, input?: Shape): string;
   lower(args: A, input: Shape, output: Shape, ctx: LoweringContext): TfjsStep[];
+}
+
+/** Weights only, all trained: conv and dense. */
+export function trainable(n: bigint): ParamCount {
+  return { trainable: n, nonTrainable: 0n };
+}
+
+export const NO_PARAMS: ParamCount = { trainable: 0n, nonTrainable: 0n };
+
+/**
+ * An entry for the table: checked against its own argument type A (argument names, defaults and
+ * hooks all typed), then held by the common shape the resolver and checker use. The resolver fills
+ * the arguments from the entry's own list, so they have type A when the hooks run.
+ */
+export function defineKind<A>(kind: LayerKind<A>): LayerKind {
+  return kind as unknown as LayerKind;
+}
+
+/** In-features a layer declares (`dense(128*6*6 -> 2048)`): the number, and the text as written. */
+export function declaredInFeatures(layer: {
+  kind: LayerKind;
+  args: Record<string, unknown>;
+  sources: Record<string, ArgSource | undefined>;
+}): { n: number; text: string } | undefined {
+  const arg = layer.kind.declaresInFeatures;
+  const n = arg === undefined ? undefined : layer.args[arg];
+  if (typeof n !== "number") return undefined;
+  return { n, text: layer.sources[arg!]?.text ?? String(n) };
 }
 
 export function formatShape(s: Shape): string {

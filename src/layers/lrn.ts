@@ -1,14 +1,14 @@
 import type { LayerKind } from "./kind.js";
-import { layerLabel } from "./kind.js";
+import { layerLabel, NO_PARAMS } from "./kind.js";
 import { needsFeatureMap } from "./ranks.js";
 import { lrnAlphaWarning, num } from "./portability.js";
 
-export interface LrnArgs {
+export type LrnArgs = {
   size: number;
   alpha: number;
   beta: number;
   k: number;
-}
+};
 
 /**
  * Local response normalisation across channels with PyTorch's parameters and meaning
@@ -20,6 +20,8 @@ export const lrn: LayerKind<LrnArgs> = {
   kind: "lrn",
   pytorch: "LocalResponseNorm",
   doc: "local response normalisation across channels: lrn(size, alpha=1e-4, beta=0.75, k=1), as nn.LocalResponseNorm",
+  docs: { pytorch: "`nn.LocalResponseNorm(size, alpha, beta, k)`", example: "input 6x4x4\n  lrn(5, alpha=1e-4, beta=0.75, k=2) allow lrn_alpha \"PyTorch's alpha\"" },
+  role: "activation",
   args: [
     { name: "size", type: "count", position: 0, doc: "number of neighbouring channels summed over" },
     { name: "alpha", type: "number", default: 1e-4, doc: "scale, divided by size as in PyTorch and Caffe" },
@@ -50,7 +52,7 @@ export const lrn: LayerKind<LrnArgs> = {
     if (ctx.sources["alpha"] !== undefined || a.size % 2 === 0) lrnAlphaWarning(a, ctx);
     return input;
   },
-  params: () => 0n,
+  params: () => NO_PARAMS,
   macs: () => 0n,
   describe: (a) => `size ${a.size}, alpha ${num(a.alpha)}, beta ${num(a.beta)}, k ${num(a.k)}`,
   lower: (a) => [{ factory: "localResponseNorm", runtime: true, suffix: "", config: { size: a.size, alpha: a.alpha, beta: a.beta, k: a.k } }],

@@ -11,9 +11,20 @@ const AXES = ["height", "width"] as const;
 
 const dims = (v: number[]): string => v.join("×");
 
+/** What a kind's W0311 says about PyTorch: its module, and how it treats `same` and padding. */
+export interface SamePort {
+  /** The PyTorch module, e.g. "MaxPool2d". */
+  module: string;
+  /** How PyTorch handles padding='same' for this layer. */
+  pytorchSame: string;
+  /** PyTorch code that pads explicitly (left, right, top, bottom) before a padding-0 module. */
+  torchPad(l: number, r: number, t: number, b: number): string;
+}
+
 /** W0311: `padding=same` came out asymmetric (TensorFlow puts the odd row/column at the bottom/right). */
 export function samePaddingWarning(
-  kind: "conv" | "maxpool",
+  kind: string,
+  port: SamePort,
   input: { h: number; w: number },
   a: { kernel: [number, number]; stride: [number, number] },
   padding: Padding,
@@ -33,14 +44,9 @@ export function samePaddingWarning(
   };
   const rule =
     uneven.length === 2 && ruleText(0) === ruleText(1) ? [`height and width: ${ruleText(0)} (bottom and right)`] : uneven.map((i) => `${AXES[i]}: ${ruleText(i)} (${i === 0 ? "bottom" : "right"})`);
-  const pytorch =
-    kind === "maxpool"
-      ? "PyTorch's MaxPool2d has no 'same' and pads both sides alike"
-      : a.stride[0] === 1 && a.stride[1] === 1
-        ? "PyTorch's padding='same' agrees with TensorFlow here (it also puts the odd one at the end), but its integer padding is symmetric"
-        : `PyTorch's padding='same' rejects strided convolutions (stride ${formatWindow(a.stride)}), and its integer padding is symmetric`;
+  const pytorch = port.pytorchSame;
   const [l, r, t, b] = [padding[1][0], padding[1][1], padding[0][0], padding[0][1]];
-  const torchPad = kind === "maxpool" ? `F.pad(x, (${l}, ${r}, ${t}, ${b}), value=-inf)` : `nn.ZeroPad2d((${l}, ${r}, ${t}, ${b}))`;
+  const torchPad = port.torchPad(l, r, t, b);
   ctx.bag.add("W0311", `${layerLabel(ctx.name, kind)} padding=same pads ${formatPadding(padding)} here: ${dims(tfOut)} in TensorFlow, ${dims(symOut)} with Caffe's or PyTorch's symmetric padding ${formatPadding(symmetric)}`, {
     span: ctx.sources["padding"]?.span ?? ctx.span,
     label: `same = ${formatPadding(padding)}`,
@@ -49,16 +55,23 @@ export function samePaddingWarning(
       `${pytorch}; Caffe pads symmetrically only${sameSize ? `: padding ${formatPadding(symmetric)} gives the same ${dims(symOut)}, with every window shifted by one ${uneven.length === 2 ? "row and column" : uneven[0] === 0 ? "row" : "column"}` : ""}`,
       `alexc resolves same with TensorFlow's rule, so the generated tfjs code gives ${dims(tfOut)}`,
     ],
-    help: `write padding=${formatPadding(padding)} to make the asymmetry explicit (in PyTorch: ${torchPad} before a padding-0 ${kind === "maxpool" ? "MaxPool2d" : "Conv2d"}), or acknowledge it with \`allow same_padding "reason"\``,
+    help: `write padding=${formatPadding(padding)} to make the asymmetry explicit (in PyTorch: ${torchPad} before a padding-0 ${port.module}), or acknowledge it with \`allow same_padding "reason"\``,
   });
 }
 
 /**
- * W0310: a ceil-mode max-pool whose size is not the same everywhere: PyTorch (ceil_mode=True),
+ * W0310: a ceil-mode pool whose size is not the same everywhere: PyTorch (ceil_mode=True),
  * Caffe (always ceil, but its last-window rule only with padding) and floor mode (TensorFlow, which
- * has no ceil mode, and PyTorch's default).
+ * has no ceil mode, and PyTorch's default). `lowering` says how the generated code gets PyTorch's size.
  */
-export function ceilModeWarning(input: { h: number; w: number }, a: { kernel: [number, number]; stride: [number, number] }, padding: Padding, ctx: CheckContext): void {
+export function ceilModeWarning(
+  kind: string,
+  lowering: string,
+  input: { h: number; w: number },
+  a: { kernel: [number, number]; stride: [number, number] },
+  padding: Padding,
+  ctx: CheckContext,
+): void {
   const sizes = [input.h, input.w];
   const axis = (i: number) => {
     const [before, after] = padding[i]!;
@@ -83,9 +96,9 @@ export function ceilModeWarning(input: { h: number; w: number }, a: { kernel: [n
       `Caffe gives ${dims(caffe)}: it drops a last window that starts past the input only when the layer has padding, and PyTorch always does (pytorch#57178), so PyTorch gives ${dims(pytorch)}`,
     );
   } else notes.push(`Caffe (ceil mode by default) agrees with PyTorch: ${dims(caffe)}`);
-  notes.push(`alexc follows PyTorch; the generated tfjs code pads the bottom/right with −∞ and pools without padding, which gives ${dims(pytorch)}`);
+  notes.push(`alexc follows PyTorch; the generated tfjs code ${lowering}, which gives ${dims(pytorch)}`);
   const differs = !same(pytorch, floor) ? `${dims(pytorch)} in ceil mode but ${dims(floor)} in TensorFlow's floor mode` : `${dims(pytorch)} in PyTorch but ${dims(caffe)} in Caffe`;
-  ctx.bag.add("W0310", `${layerLabel(ctx.name, "maxpool")} gives ${differs}`, {
+  ctx.bag.add("W0310", `${layerLabel(ctx.name, kind)} gives ${differs}`, {
     span: ctx.sources["ceil_mode"]?.span ?? ctx.span,
     label: `output ${dims(pytorch)}`,
     notes,

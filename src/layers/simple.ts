@@ -1,4 +1,5 @@
 import type { LayerKind, Shape } from "./kind.js";
+import { NO_PARAMS } from "./kind.js";
 
 type NoArgs = Record<string, never>;
 
@@ -8,25 +9,30 @@ export const relu: LayerKind<NoArgs> = {
   kind: "relu",
   pytorch: "ReLU",
   doc: "rectified linear unit, max(0, x)",
+  docs: { pytorch: "`nn.ReLU`", example: "input 1x2x2\n  relu" },
+  role: "activation",
+  activation: "relu",
   args: [],
   infer: identityShape,
-  params: () => 0n,
+  params: () => NO_PARAMS,
   macs: () => 0n,
   describe: () => "",
   lower: () => [{ factory: "reLU", suffix: "", config: {} }],
 };
 
-export interface DropoutArgs {
+export type DropoutArgs = {
   p: number;
-}
+};
 
 export const dropout: LayerKind<DropoutArgs> = {
   kind: "dropout",
   pytorch: "Dropout",
   doc: "randomly zeroes a fraction p of activations while training: dropout(p)",
+  docs: { pytorch: "`nn.Dropout(p)`", example: "input 1x2x2\n  dropout(0.5)" },
+  role: "activation",
   args: [{ name: "p", type: "probability", position: 0, default: 0.5, doc: "drop probability in [0, 1)" }],
   infer: identityShape,
-  params: () => 0n,
+  params: () => NO_PARAMS,
   macs: () => 0n,
   describe: (a) => `p ${a.p}`,
   lower: (a) => [{ factory: "dropout", suffix: "", config: { rate: a.p } }],
@@ -40,6 +46,9 @@ export const flatten: LayerKind<NoArgs> = {
   kind: "flatten",
   pytorch: "Flatten",
   doc: "flattens a C×H×W feature map to a vector of C·H·W, in PyTorch's order",
+  docs: { pytorch: "`torch.flatten(x, 1)` (C·H·W order)", example: "input 2x3x3\n  flatten" },
+  role: "reshape",
+  flattens: true,
   args: [],
   infer(_a, input, ctx) {
     if (input.rank !== "chw") return input;
@@ -51,7 +60,7 @@ export const flatten: LayerKind<NoArgs> = {
     }
     return { rank: "flat", n: Number(n) };
   },
-  params: () => 0n,
+  params: () => NO_PARAMS,
   macs: () => 0n,
   describe: () => "",
   lower: (_a, input) =>
@@ -60,5 +69,6 @@ export const flatten: LayerKind<NoArgs> = {
           { factory: "permute", suffix: ".chw", config: { dims: [3, 1, 2] } },
           { factory: "flatten", suffix: "", config: {} },
         ]
-      : [{ factory: "flatten", suffix: "", config: {} }],
+      : // Already a vector: tfjs's Flatten rejects rank 2, so an identity reshape keeps the layer and its name.
+        [{ factory: "reshape", suffix: "", config: { targetShape: [input.n] } }],
 };

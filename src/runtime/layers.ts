@@ -4,6 +4,7 @@
  *   channelSlice      a range of channels: the branches of a grouped convolution
  *   localResponseNorm PyTorch's nn.LocalResponseNorm (size, alpha, beta, k) on tf's LRN op
  *   negInfPadding2d   −∞ padding: max-pool padding as PyTorch pads, and ceil mode
+ *   avgPool2d         PyTorch's nn.AvgPool2d divisor: zero padding counted or not, ceil mode
  *   chain             applies layers in turn, so a branch reads top to bottom
  *
  * Each class is registered for tfjs serialisation, so a saved model loads again. This module loads
@@ -168,11 +169,76 @@ export class NegInfPadding2D extends tf.layers.Layer {
   }
 }
 
-for (const cls of [ChannelSlice, LocalResponseNorm, NegInfPadding2D]) tf.serialization.registerClass(cls);
+export interface AvgPool2DArgs extends LayerArgs {
+  poolSize: [number, number];
+  strides: [number, number];
+  /** Zero padding applied before pooling, [[top, bottom], [left, right]]: PyTorch's plus the ceil-mode extension. */
+  padding: [[number, number], [number, number]];
+  /** The part of `padding` that counts in a window's divisor (PyTorch's count_include_pad). */
+  counted: [[number, number], [number, number]];
+}
+
+/**
+ * Average pooling with PyTorch's divisor: zero-pad, average every full window (tf's avgPool, whose
+ * gradient every backend has), then rescale each window by its area over the cells that count: those
+ * in the input and in the `counted` padding. tf's own padded pooling excludes all padding ('same') or
+ * has none ('valid'), so neither gives count_include_pad with ceil mode, nor explicit padding excluded.
+ */
+export class AvgPool2D extends tf.layers.Layer {
+  static readonly className = "alexc.AvgPool2D";
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: [[number, number], [number, number]];
+  readonly counted: [[number, number], [number, number]];
+
+  constructor(args: AvgPool2DArgs) {
+    super(args);
+    this.poolSize = args.poolSize;
+    this.strides = args.strides;
+    this.padding = args.padding;
+    this.counted = args.counted;
+  }
+
+  private outSize(size: number, axis: 0 | 1): number {
+    return Math.floor((size + this.padding[axis][0] + this.padding[axis][1] - this.poolSize[axis]) / this.strides[axis]) + 1;
+  }
+
+  /** Per output row (or column): kernel size / cells that count, for an input of `size`. */
+  private factors(size: number, axis: 0 | 1): number[] {
+    const before = this.padding[axis][0];
+    const [countedBefore, countedAfter] = this.counted[axis];
+    const [k, s] = [this.poolSize[axis], this.strides[axis]];
+    const [lo, hi] = [before - countedBefore, before + size + countedAfter];
+    return Array.from({ length: this.outSize(size, axis) }, (_, o) => k / Math.max(1, Math.min(o * s + k, hi) - Math.max(o * s, lo)));
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const [batch, h, w, c] = oneShape(inputShape);
+    return [batch ?? null, h == null ? null : this.outSize(h, 0), w == null ? null : this.outSize(w, 1), c ?? null];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = one(inputs) as tf.Tensor4D;
+      const [, h, w] = x.shape;
+      const pooled = tf.avgPool(tf.pad(x, [[0, 0], this.padding[0], this.padding[1], [0, 0]]), this.poolSize, this.strides, "valid");
+      const [rows, cols] = [this.factors(h, 0), this.factors(w, 1)];
+      const scale = tf.tensor4d(rows.flatMap((r) => cols.map((c) => r * c)), [1, rows.length, cols.length, 1]);
+      return tf.mul(pooled, scale);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding, counted: this.counted };
+  }
+}
+
+for (const cls of [ChannelSlice, LocalResponseNorm, NegInfPadding2D, AvgPool2D]) tf.serialization.registerClass(cls);
 
 export const channelSlice = (args: ChannelSliceArgs): ChannelSlice => new ChannelSlice(args);
 export const localResponseNorm = (args: LocalResponseNormArgs): LocalResponseNorm => new LocalResponseNorm(args);
 export const negInfPadding2d = (args: NegInfPadding2DArgs): NegInfPadding2D => new NegInfPadding2D(args);
+export const avgPool2d = (args: AvgPool2DArgs): AvgPool2D => new AvgPool2D(args);
 
 /** Applies `layers` in turn to `x`: one branch of a subgraph, written top to bottom. */
 export function chain(x: tf.SymbolicTensor, layers: tf.layers.Layer[]): tf.SymbolicTensor {
