@@ -5,13 +5,14 @@
  * written. Writes are confined to the output root: names cannot climb out of it, and a symlink in
  * the way (say, a committed `generated/alexnet -> ~/.ssh`) is refused.
  */
+import { UserError } from "./user-error.js";
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, isAbsolute, join, parse as parsePath, relative, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import { describeIoError, isErrnoError } from "./output.js";
 
 /** An output that cannot be written, said with its path: exit status 2, never an internal error. */
-export class OutputPathError extends Error {}
+export class OutputPathError extends UserError {}
 
 /**
  * The message for a failed write of `path`: the file system's reason in words, and for a path

@@ -1,4 +1,5 @@
 /** Shared pieces of the CLI commands: reading specs, printing diagnostics, summaries, exit codes. */
+import { UserError } from "../user-error.js";
 import { statSync } from "node:fs";
 import { visible } from "../diagnostics/visible.js";
 import { ReadError, readTextFile } from "../read.js";
@@ -21,7 +22,7 @@ export const EXIT_DIAGNOSTICS = 1;
 export const EXIT_USAGE = 2;
 
 /** A problem with how alexc was called or with files it was pointed at: exit 2, one line. */
-export class UsageError extends Error {}
+export class UsageError extends UserError {}
 
 /** Every command reads specs here: regular files of bounded size only (src/read.ts). */
 export function readSpec(path: string): string {
