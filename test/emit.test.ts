@@ -101,15 +101,19 @@ test("the CLI writes atomically into <out>/<model>/ and refuses specs with error
   }
 });
 
-test("compile refuses a model whose output is not a vector of class scores", () => {
+test("check and compile both refuse a model whose output is not a vector of class scores (E0204)", () => {
   const dir = mkdtempSync(join(tmpdir(), "alexc-emit-"));
   try {
     const spec = join(dir, "maps.anet");
     writeFileSync(spec, "model maps { input 3x8x8\n conv(4, kernel=3) }\n");
     const r = runCli(["compile", spec, "-o", join(dir, "out")]);
     assert.is(r.status, 1);
-    assert.match(r.stderr, /error\[E0203\]: maps ends in a 4×6×6 feature map/);
+    assert.match(r.stderr, /error\[E0204\]: maps ends in a 4×6×6 feature map/);
     assert.throws(() => readdirSync(join(dir, "out")));
+    // Before, `alexc check` passed this spec (exit 0) and only compile refused it.
+    const c = runCli(["check", spec]);
+    assert.is(c.status, 1);
+    assert.match(c.stderr, /error\[E0204\]: maps ends in a 4×6×6 feature map/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
