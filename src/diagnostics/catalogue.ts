@@ -28,6 +28,8 @@ export interface CatalogueEntry {
   class: DiagnosticClass;
   /** A warning a spec may acknowledge with `allow <name> "reason"`. */
   allowable?: boolean;
+  /** The older code that reported this finding before it got its own (the older code keeps its other meanings). */
+  splitFrom?: string;
   title: string;
 }
 
@@ -58,13 +60,18 @@ const entries = [
   { code: "E0115", name: "unknown-function", severity: "error", class: "value", title: "A function that expressions do not offer" },
   { code: "E0116", name: "unknown-allow", severity: "error", class: "value", title: "An `allow` clause naming no known warning" },
   { code: "E0117", name: "bad-name", severity: "error", class: "value", title: "A layer or block name that TensorFlow.js cannot use" },
+  { code: "E0118", name: "unknown-param-type", severity: "error", class: "value", splitFrom: "E0106", title: "A parameter type other than int or float" },
+  { code: "E0119", name: "wrong-arity", severity: "error", class: "value", splitFrom: "E0106", title: "A function called with the wrong number of arguments" },
   { code: "E0120", name: "channel-count", severity: "error", class: "value", title: "A per-channel data setting whose number of values differs from the input's channels" },
   { code: "E0121", name: "too-many-combinations", severity: "error", class: "value", title: "A matrix with more combinations than alexc checks" },
+
+  { code: "E0122", name: "allow-without-reason", severity: "error", class: "value", splitFrom: "E0106", title: "An `allow` clause with an empty reason" },
+  { code: "E0123", name: "too-large-to-compute", severity: "error", class: "value", splitFrom: "E0111", title: "A number or tensor beyond what alexc computes exactly (more than 4096 bits, or more than 2^53 values)" },
 
   { code: "E0201", name: "dense-in-mismatch", severity: "error", class: "shape", title: "Declared dense in-features differ from the size that reaches the layer" },
   { code: "E0202", name: "empty-output", severity: "error", class: "shape", title: "A layer's kernel is larger than its padded input, so its output is empty" },
   { code: "E0203", name: "rank-mismatch", severity: "error", class: "shape", title: "A layer gets a flat vector where it needs a feature map, or the reverse" },
-  { code: "E0204", name: "no-class-scores", severity: "error", class: "shape", title: "The model ends in a feature map, but training needs a vector of class scores" },
+  { code: "E0204", name: "no-class-scores", severity: "error", class: "shape", splitFrom: "E0203", title: "The model ends in a feature map, but training needs a vector of class scores" },
   { code: "E0210", name: "indivisible-groups", severity: "error", class: "shape", title: "A grouped convolution whose input or output channels are not divisible by its groups" },
 
   { code: "W0301", name: "inexact", severity: "warning", class: "shape", allowable: true, title: "A window does not tile its padded input exactly: rows or columns are dropped" },

@@ -59,7 +59,7 @@ const indent = (s: string): string =>
 export function explainText(entry: CatalogueEntry): string {
   const x = explanations[entry.code as Code];
   return [
-    `${entry.code} ${entry.name} (${entry.severity}): ${entry.title}`,
+    `${entry.code} ${entry.name} (${entry.severity}, ${entry.class}): ${entry.title}${entry.splitFrom ? ` (reported as ${entry.splitFrom} before it got its own code)` : ""}`,
     "",
     x.meaning,
     "",
@@ -97,7 +97,7 @@ export function diagnosticsMarkdown(): string {
     lines.push(
       `## ${e.code}`,
       "",
-      `\`${e.name}\`, ${e.severity}: ${e.title}.`,
+      `\`${e.name}\`, ${e.severity}, ${e.class}: ${e.title}.${e.splitFrom ? ` Reported as [${e.splitFrom}](#${e.splitFrom.toLowerCase()}) before it got its own code.` : ""}`,
       "",
       x.meaning,
       "",

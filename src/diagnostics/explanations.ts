@@ -105,7 +105,7 @@ export const explanations: Record<Code, Explanation> = {
     fixed: small("  conv(16, kernel=3)"),
   },
   E0106: {
-    meaning: "A value has the wrong form for its place: a list where one number goes, a string in arithmetic, a record without `h` and `w`, or an `allow` without a reason.",
+    meaning: "A value has the wrong form for its place: a list where one number goes, a string in arithmetic, a record without `h` and `w`, or a setting that takes one of a few words given another. (An unknown parameter type, a function called with the wrong number of arguments and an `allow` without a reason were E0106 before; they are E0118, E0119 and E0122.)",
     example: small("  conv([16, 32], kernel=3)"),
     fix: "Give one number where one number goes; use `HxW` or `{h: …, w: …}` only for window sizes and padding.",
     fixed: small("  conv(16, kernel=3)"),
@@ -136,7 +136,7 @@ export const explanations: Record<Code, Explanation> = {
     fixed: "model m {\n  param width = 0.3\n  input 3x32x32\n  conv(make_divisible(96 * width, 8), kernel=3)\n  flatten\n  dense(10)\n}\n",
   },
   E0111: {
-    meaning: "A value is outside the range its place allows: sizes and strides ≥ 1, padding ≥ 0, dropout in [0, 1), pooling padding at most half the kernel, a parameter outside its declared `where` bounds, or a number too large to compute.",
+    meaning: "A value is outside the range its place allows: sizes and strides ≥ 1, padding ≥ 0, dropout in [0, 1), pooling padding at most half the kernel, or a parameter outside its declared `where` bounds. (A number too large to compute was E0111 before; it is E0123.)",
     example: small("  conv(16, kernel=3, stride=0)"),
     fix: "Use a value in range; the message names the range.",
     fixed: small("  conv(16, kernel=3, stride=1)"),
@@ -177,6 +177,18 @@ export const explanations: Record<Code, Explanation> = {
     fix: "Start the name with a letter.",
     fixed: small("  stem: conv(16, kernel=3)"),
   },
+  E0118: {
+    meaning: "A parameter declares a type other than `int` or `float` (`param n: long = 16`).",
+    example: "model m {\n  param n: long = 16\n  input 3x32x32\n  conv(n, kernel=3)\n  flatten\n  dense(10)\n}\n",
+    fix: "Write `int` for sizes and counts, `float` for rates, or leave the type out: a whole-number default makes it `int`.",
+    fixed: "model m {\n  param n: int = 16\n  input 3x32x32\n  conv(n, kernel=3)\n  flatten\n  dense(10)\n}\n",
+  },
+  E0119: {
+    meaning: "A function of expressions is called with the wrong number of arguments, or with a name, list or record where it takes plain numbers: `floor`, `ceil` and `round` take one number, `make_divisible`, `min` and `max` two.",
+    example: small("  conv(max(16), kernel=3)"),
+    fix: "Give the function as many numbers as it takes.",
+    fixed: small("  conv(max(16, 8), kernel=3)"),
+  },
   E0120: {
     meaning: "A per-channel setting of the `data` section (`mean`, `std`) lists a number of values that is neither one (for every channel) nor the input's channel count.",
     example: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n  data {\n    mean = [0.5, 0.5]\n  }\n}\n",
@@ -188,6 +200,18 @@ export const explanations: Record<Code, Explanation> = {
     example: `model m {\n  param a: int = 1\n  param b: int = 1\n  input 3x32x32\n  flatten\n  dense(10)\n  matrix {\n    a = [${Array.from({ length: 65 }, (_, i) => i + 1).join(", ")}]\n    b = [${Array.from({ length: 65 }, (_, i) => i + 1).join(", ")}]\n  }\n}\n`,
     fix: "Check fewer values per axis, or split the matrix across specs; `alexc variants --set a=1,2,4` checks a grid from the command line under the same limit.",
     fixed: "model m {\n  param a: int = 1\n  param b: int = 1\n  input 3x32x32\n  flatten\n  dense(10)\n  matrix {\n    a = [1, 2, 4]\n    b = [1, 2]\n  }\n}\n",
+  },
+  E0122: {
+    meaning: "An `allow` clause acknowledges a warning without saying why. The reason is what a reviewer reads instead of the warning, so it may not be empty.",
+    example: small('  conv(16, kernel=3, stride=2) allow inexact ""'),
+    fix: "Write why the warning is acceptable here.",
+    fixed: small('  conv(16, kernel=3, stride=2) allow inexact "matches the reference model"'),
+  },
+  E0123: {
+    meaning: "A number or size beyond what alexc computes exactly: a literal with too many digits or an exponent out of range, an expression whose value needs more than 4096 bits, or a feature map of more than 2^53 values to flatten. alexc computes sizes as exact fractions, so it refuses rather than round.",
+    example: small("  conv(16, kernel=1e999999)"),
+    fix: "Use a size that fits a real network; the message names the expression.",
+    fixed: small("  conv(16, kernel=3)"),
   },
   E0201: {
     meaning:
