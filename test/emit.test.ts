@@ -119,6 +119,20 @@ test("check and compile both refuse a model whose output is not a vector of clas
   }
 });
 
+test("compile --variant refuses a variant whose errors it shares with the base (shown once, on the base)", () => {
+  // Before, the shared E0201 was left out of the variant's findings and the variant compiled with "0 errors".
+  const dir = mkdtempSync(join(tmpdir(), "alexc-emit-"));
+  try {
+    const r = runCli(["compile", join(ROOT, "test", "fixtures", "readme", "broken.anet"), "--variant", "flowers", "-o", join(dir, "out")]);
+    assert.is(r.status, 1, r.stderr);
+    assert.is((r.stderr.match(/error\[E0201\]/g) ?? []).length, 1);
+    assert.match(r.stderr, /1 spec: 1 error, .*; nothing written/);
+    assert.throws(() => readdirSync(join(dir, "out")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("literals and comments cannot break out of their place in generated code", () => {
   assert.is(literal({ a: 'x"; process.exit(1); "' }), '{ a: "x\\"; process.exit(1); \\"" }');
   assert.throws(() => literal({ "a: 1, b": 2 }));
