@@ -8,6 +8,8 @@ import type { CheckedModel } from "./check.js";
 import { allFindings, checkSpec, errorCount, openWarningCount, type CheckResult, type SpecCheck } from "./compiler.js";
 import { emitModel } from "./emit.js";
 import type { Override } from "./resolve.js";
+import { DiagnosticBag } from "./diagnostics/diagnostic.js";
+import { matrixAxes } from "./variants.js";
 
 export interface CompileOptions {
   overrides?: Override[];
@@ -39,6 +41,12 @@ export interface CompileResult {
 
 export function compile(path: string, text: string, options: CompileOptions = {}): CompileResult {
   const spec = checkSpec(path, text, { overrides: options.overrides ?? [] });
+  // A malformed `matrix` section is an error of the spec, as `alexc check` reports it (on the base).
+  if (spec.ast) {
+    const bag = new DiagnosticBag();
+    matrixAxes(spec.ast, spec.file, bag);
+    spec.results[0]!.diagnostics.push(...bag.items);
+  }
   const known = spec.ast?.variants.map((v) => v.name) ?? [];
   const wanted = options.variants;
   const unknownVariants = spec.ast && Array.isArray(wanted) ? wanted.filter((v) => !known.includes(v)) : [];
