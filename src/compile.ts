@@ -65,7 +65,7 @@ export function compile(path: string, text: string, options: CompileOptions = {}
  * Whether models with these checks compile: no errors, every layer shaped, and no open warnings
  * when they are denied; a variant's findings that the base shares count against the variant too.
  */
-export function compiles(results: CheckResult[], denyWarnings: boolean): boolean {
+function compiles(results: CheckResult[], denyWarnings: boolean): boolean {
   return results.every((r) => {
     const all = allFindings(r);
     return errorCount(all) === 0 && r.checked?.complete === true && (!denyWarnings || openWarningCount(all) === 0);
