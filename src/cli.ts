@@ -7,11 +7,10 @@
  */
 import { Command, CommanderError } from "commander";
 import { visible, visibleLines } from "./diagnostics/visible.js";
-import { OverrideSyntaxError } from "./overrides.js";
-import { OutputPathError } from "./write.js";
+import { UserError } from "./user-error.js";
 import { describeIoError, EXIT_IO, guardStandardStreams, isErrnoError } from "./output.js";
 import { VERSION } from "./version.js";
-import { EXIT_OK, EXIT_USAGE, UsageError } from "./commands/common.js";
+import { EXIT_OK, EXIT_USAGE } from "./commands/common.js";
 import { registerCheck } from "./commands/check.js";
 import { registerCompile } from "./commands/compile.js";
 import { registerVariants } from "./commands/variants.js";
@@ -61,9 +60,9 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    if (e instanceof UsageError || e instanceof OverrideSyntaxError || e instanceof OutputPathError) {
+    if (e instanceof UserError) {
       process.stderr.write(`alexc: ${visible(e.message)}\n`);
-      return e instanceof OutputPathError && e.refusedBySystem ? EXIT_IO : EXIT_USAGE;
+      return e.exitStatus;
     }
     // A file-system failure that no command turned into words: still the user's machine, not a bug.
     if (isErrnoError(e) && typeof e.syscall === "string") {

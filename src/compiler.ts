@@ -9,6 +9,8 @@ import { check, type CheckedModel } from "./check.js";
 import { SourceFile } from "./source.js";
 import { capDiagnostics, DiagnosticBag, sortDiagnostics, type Diagnostic } from "./diagnostics/diagnostic.js";
 import type { SpecNode } from "./ast.js";
+import { catalogue, type DiagnosticClass } from "./diagnostics/catalogue.js";
+import { requireClassScores } from "./class-scores.js";
 
 export interface CheckOptions {
   overrides?: Override[];
@@ -23,6 +25,16 @@ export interface CheckResult {
   checked?: CheckedModel;
   /** The variant this result is for; absent for the base model. */
   variant?: string;
+  /**
+   * For a variant: its findings that the base has too, left out of `diagnostics` so they are
+   * reported once, on the base. They still belong to the variant: compiling it counts them.
+   */
+  shared?: Diagnostic[];
+}
+
+/** Every finding of one model, the ones it shares with the base included. */
+export function allFindings(r: CheckResult): Diagnostic[] {
+  return r.shared?.length ? [...r.diagnostics, ...r.shared] : r.diagnostics;
 }
 
 export function checkSource(path: string, text: string, options: CheckOptions = {}): CheckResult {
@@ -38,6 +50,7 @@ export function checkParsed(file: SourceFile, ast: SpecNode, options: CheckOptio
   const variant = options.variant !== undefined ? { variant: options.variant } : {};
   if (!model) return { file, diagnostics: capDiagnostics(sortDiagnostics(bag.items)), ...variant };
   const checked = check(model, bag);
+  requireClassScores(checked, bag);
   return { file, diagnostics: capDiagnostics(sortDiagnostics(bag.items)), checked, ...variant };
 }
 
@@ -63,6 +76,7 @@ export function checkSpec(path: string, text: string, options: { overrides?: Ove
   const results = [base];
   for (const v of ast.variants) {
     const r = checkParsed(file, ast, { ...options, variant: v.name });
+    r.shared = r.diagnostics.filter((d) => seen.has(diagnosticKey(d)));
     r.diagnostics = r.diagnostics.filter((d) => !seen.has(diagnosticKey(d)));
     for (const d of r.diagnostics) {
       d.variant = v.name;
@@ -70,13 +84,16 @@ export function checkSpec(path: string, text: string, options: { overrides?: Ove
       if (inVariant) continue;
       // A shape problem in a variant that sets another input: that input line is the likely cause.
       const input = v.inputs[0];
-      const shape = d.code.startsWith("E02") || d.code.startsWith("W03");
+      const shape = INPUT_DEPENDENT.has(catalogue.get(d.code)!.class);
       d.related.push(input && shape ? { span: input.span, message: `variant ${v.name} sets this input` } : { span: v.nameSpan, message: `in variant ${v.name}, declared here` });
     }
     results.push(r);
   }
   return { file, ast, results };
 }
+
+/** Classes of findings that depend on the input size (see DiagnosticClass). */
+const INPUT_DEPENDENT: ReadonlySet<DiagnosticClass> = new Set(["shape", "portability", "acknowledgement"]);
 
 /** Identity of a finding across configurations: same code, place and message. */
 export function diagnosticKey(d: Diagnostic): string {

@@ -101,7 +101,13 @@ function readGenerated(path: string): string | undefined {
   }
 }
 
-export function findDrift(root: string, expected: Map<string, Map<string, string>>, specPath: string, allVariants: boolean): Drift[] {
+/**
+ * What differs between compile()'s files (by path under the output root, `alexnet/model.ts`) and
+ * the output root on disk. `allVariants`: every model of the spec was compiled, so any other
+ * folder generated from it is obsolete.
+ */
+export function findDrift(root: string, files: ReadonlyMap<string, string>, specPath: string, allVariants: boolean): Drift[] {
+  const expected = byFolder(files);
   const drift: Drift[] = [];
   for (const [dir, files] of [...expected].sort(([a], [b]) => a.localeCompare(b))) {
     const folder = join(root, dir);
@@ -136,6 +142,18 @@ export function findDrift(root: string, expected: Map<string, Map<string, string
     }
   }
   return drift;
+}
+
+/** `alexnet/model.ts` → folder `alexnet`, file `model.ts`: compile() writes one level of folders. */
+function byFolder(files: ReadonlyMap<string, string>): Map<string, Map<string, string>> {
+  const folders = new Map<string, Map<string, string>>();
+  for (const [path, content] of files) {
+    const slash = path.indexOf("/");
+    const dir = path.slice(0, slash);
+    if (!folders.has(dir)) folders.set(dir, new Map());
+    folders.get(dir)!.set(path.slice(slash + 1), content);
+  }
+  return folders;
 }
 
 function isFolder(path: string): boolean {

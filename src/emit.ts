@@ -7,7 +7,6 @@ import Handlebars from "handlebars";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CheckedModel } from "./check.js";
-import type { Diagnostic } from "./diagnostics/diagnostic.js";
 import { buildIr, type ModelIR } from "./ir.js";
 import type { SourceFile } from "./source.js";
 import { PACKAGE_ROOT } from "./package-root.js";
@@ -45,15 +44,14 @@ export interface Emitted {
   /** Folder under the output root: the model's name. */
   dir: string;
   files: Map<string, string>;
-  diagnostics: Diagnostic[];
 }
 
-/** Renders every output file. `\n` line ends only and no dates or absolute paths: bytes are stable. */
+/** Renders every output file of a model whose check found no errors (see compile.ts). `\n` line ends only and no dates or absolute paths: bytes are stable. */
 export function emitModel(checked: CheckedModel, file: SourceFile): Emitted {
-  const { ir, diagnostics } = buildIr(checked, file.path.split("\\").join("/"));
+  const { ir } = buildIr(checked, file.path.split("\\").join("/"));
   const files = new Map<string, string>();
-  if (ir) for (const name of OUTPUT_FILES) files.set(name, template(name)(ir).replace(/\r\n?/g, "\n"));
-  return { dir: outputDir(checked), files, diagnostics };
+  for (const name of OUTPUT_FILES) files.set(name, template(name)(ir).replace(/\r\n?/g, "\n"));
+  return { dir: outputDir(checked), files };
 }
 
 /** `<model>` for the base, `<model>-<variant>` for a variant: `-` cannot occur in model names. */

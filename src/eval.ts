@@ -51,7 +51,7 @@ export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (
     case "number": {
       const value = Rational.parseDecimal(expr.text);
       if (value instanceof Rational) return value;
-      bag.add("E0111", `the number ${shorten(expr.text)} ${decimalProblem(value)}`, { span: expr.span, label: value === "too-many-digits" ? "too many digits" : "exponent out of range" });
+      bag.add("E0123", `the number ${shorten(expr.text)} ${decimalProblem(value)}`, { span: expr.span, label: value === "too-many-digits" ? "too many digits" : "exponent out of range" });
       return undefined;
     }
     case "string":
@@ -80,7 +80,7 @@ export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (
         return undefined;
       }
       if (expr.args.length !== f.arity || expr.args.some((a) => a.name !== undefined || isCompound(a.value.kind))) {
-        bag.add("E0106", `${expr.callee} takes ${f.arity} number${f.arity === 1 ? "" : "s"}`, { span: expr.span });
+        bag.add("E0119", `${expr.callee} takes ${f.arity} number${f.arity === 1 ? "" : "s"}`, { span: expr.span });
         return undefined;
       }
       const values = expr.args.map((a) => evaluate(a.value as Expr, scope, bag, source));
@@ -108,7 +108,7 @@ export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (
         return undefined;
       }
       if (expr.op === "**" && (r.num > 4096n || r.num < -4096n || l.bits * Math.abs(Number(r.num)) > MAX_BITS * 2)) {
-        bag.add("E0111", `${source(expr.span)} is too large to compute`, { span: expr.span, label: "more than 4096 bits" });
+        bag.add("E0123", `${source(expr.span)} is too large to compute`, { span: expr.span, label: "more than 4096 bits" });
         return undefined;
       }
       if (expr.op === "**" && l.isZero && r.num < 0n) {
@@ -117,7 +117,7 @@ export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (
       }
       const result = apply(expr.op, l, r);
       if (result.bits > MAX_BITS) {
-        bag.add("E0111", `${source(expr.span)} is too large to compute`, { span: expr.span, label: "more than 4096 bits" });
+        bag.add("E0123", `${source(expr.span)} is too large to compute`, { span: expr.span, label: "more than 4096 bits" });
         return undefined;
       }
       return result;

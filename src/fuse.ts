@@ -12,7 +12,6 @@
  * (docs/benchmarks.md compares generated code with hand-written tfjs).
  */
 import type { CheckedLayer, CheckedModel } from "./check.js";
-import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { initializersFor } from "./init.js";
 import { LoweringError } from "./layers/pool.js";
 import { fusedActivation } from "./layers/index.js";
@@ -86,9 +85,13 @@ export interface LoweredLayer {
   note?: string;
 }
 
-export function lowerModel(checked: CheckedModel): { layers: LoweredLayer[]; diagnostics: Diagnostic[] } {
+/**
+ * Lowering never fails for a model the check accepted: a LoweringError is a disagreement between a
+ * kind's shape rule and its lowering, a bug in alexc, not a finding about the spec (so `check` and
+ * `compile` agree).
+ */
+export function lowerModel(checked: CheckedModel): { layers: LoweredLayer[] } {
   const init = initializersFor(checked.model.init);
-  const diagnostics: Diagnostic[] = [];
   // Lower every layer first: whether a layer can absorb the next relu depends on its lowering.
   const lowered = new Map<string, TfjsStep[]>();
   for (const l of checked.layers) {
@@ -96,7 +99,7 @@ export function lowerModel(checked: CheckedModel): { layers: LoweredLayer[]; dia
       lowered.set(l.name, l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init }));
     } catch (e) {
       if (!(e instanceof LoweringError)) throw e;
-      diagnostics.push(diag("E0106", `${l.name} cannot be lowered to TensorFlow.js: ${e.message}`, { span: l.resolved.node.headSpan }));
+      throw new Error(`${l.name} passed the check but cannot be lowered to TensorFlow.js: ${e.message}`);
     }
   }
   const fusion = planFusion(checked.layers, lowered);
@@ -104,5 +107,5 @@ export function lowerModel(checked: CheckedModel): { layers: LoweredLayer[]; dia
     const steps = lowered.get(layer.name);
     return steps ? [{ layer, ...optimiseSteps(steps, fusion.get(layer.name)) }] : [];
   });
-  return { layers, diagnostics };
+  return { layers };
 }

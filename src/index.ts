@@ -1,12 +1,18 @@
 /**
- * The alexc API: the same pipeline the CLI runs.
+ * The alexc API: the same pipeline the CLI runs. compile() is pure (it writes nothing); the CLI
+ * reads the spec, calls it, and writes what it returns. This example is type-checked and run by
+ * test/api-example.test.ts, which holds the same lines:
  *
- *   const result = checkSource("specs/alexnet.anet", text, { overrides: [{ name: "num_classes", value: 5, origin: "api" }] });
- *   if (result.checked?.complete) {
- *     const out = emitModel(result.checked, result.file);
- *     writeOutputs("generated", out.dir, out.files);
- *   }
+ *   import { readFileSync } from "node:fs";
+ *   import { compile, parseOverride, renderDiagnostic, writeOutputs } from "alexc";
+ *
+ *   const text = readFileSync("specs/alexnet.anet", "utf8");
+ *   const result = compile("specs/alexnet.anet", text, { overrides: [parseOverride("num_classes=5")] });
+ *   for (const r of result.spec.results) for (const d of r.diagnostics) console.error(renderDiagnostic(d, r.file));
+ *   if (result.outputs) for (const out of result.outputs) writeOutputs("generated", out.dir, out.files);
  */
+export { compile, type CompileOptions, type CompileResult, type CompiledModel } from "./compile.js";
+export { parseOverride } from "./overrides.js";
 export { checkSource, errorCount, openWarningCount, type CheckResult, type CheckOptions } from "./compiler.js";
 export type { CheckedModel, CheckedLayer } from "./check.js";
 export type { ResolvedModel, ResolvedLayer, Override } from "./resolve.js";

@@ -9,7 +9,6 @@ import { formatShape, type InitCall, type TfjsLayer, type TfjsStep } from "./lay
 import { initializersFor } from "./init.js";
 import { lowerModel } from "./fuse.js";
 import { groupThousands } from "./report.js";
-import { diag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { VERSION } from "./version.js";
 import { specHash } from "./spec-hash.js";
 import { headerJson } from "./generated-header.js";
@@ -108,10 +107,10 @@ function stepLayers(steps: TfjsStep[]): TfjsLayer[] {
   return steps.flatMap((s) => ("branches" in s ? [...s.branches.flatMap((b) => b.layers), s.merge] : [s]));
 }
 
-export function buildIr(checked: CheckedModel, specPath: string): { ir?: ModelIR; diagnostics: Diagnostic[] } {
+/** Only for a model whose check found no errors (compile() guarantees it); anything else is a bug in alexc. */
+export function buildIr(checked: CheckedModel, specPath: string): { ir: ModelIR } {
   const { model } = checked;
   const lowering = lowerModel(checked);
-  const diagnostics: Diagnostic[] = [...lowering.diagnostics];
   const layers: IrLayer[] = [];
   let usesRuntimeLayers = false;
   for (const { layer: l, steps, note } of lowering.layers) {
@@ -135,20 +134,12 @@ export function buildIr(checked: CheckedModel, specPath: string): { ir?: ModelIR
       });
     }
   }
-  const out = checked.output!;
-  if (out.rank !== "flat") {
-    diagnostics.push(
-      diag("E0203", `${model.name} ends in a ${formatShape(out)} feature map, but cross_entropy training needs a vector of class scores`, {
-        span: model.layers.at(-1)?.node.headSpan,
-        help: "end the model with `flatten` and `dense(num_classes)`",
-      }),
-    );
-  }
-  if (diagnostics.length > 0) return { diagnostics };
+  const out = checked.output;
+  // The check raises E0204 for a model that does not end in class scores: reaching here is a bug.
+  if (!checked.complete || out?.rank !== "flat") throw new Error(`${model.name}: the IR is built only for a checked model that ends in class scores`);
   const overrides = model.params.flatMap((p) => (p.setBy?.startsWith("--set") ? [p.setBy] : []));
   const hash = specHash(checked);
   return {
-    diagnostics,
     ir: {
       header: {
         specPath: commentText(specPath),
@@ -165,7 +156,7 @@ export function buildIr(checked: CheckedModel, specPath: string): { ir?: ModelIR
       ),
       inputShape: [model.input.h, model.input.w, model.input.c],
       inputChw: `${model.input.c}x${model.input.h}x${model.input.w}`,
-      numClasses: out.rank === "flat" ? out.n : out.c * out.h * out.w,
+      numClasses: out.n,
       layers,
       usesRuntimeLayers,
       train: trainIr(model),

@@ -1,8 +1,9 @@
 /** `--set name=value`: parsed here, applied (and type-checked against the spec) by the resolver. */
+import { UserError } from "./user-error.js";
 import type { Override } from "./resolve.js";
 import { decimalProblem, Rational } from "./rational.js";
 
-export class OverrideSyntaxError extends Error {}
+export class OverrideSyntaxError extends UserError {}
 
 export function parseOverride(text: string): Override {
   const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/.exec(text);

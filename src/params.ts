@@ -52,7 +52,7 @@ export function resolveParams(spec: SpecNode, assignments: Assignment[], bag: Di
   }
   for (const p of declared.values()) {
     if (p.type !== undefined && !TYPES.includes(p.type as ParamType)) {
-      bag.add("E0106", `unknown parameter type '${p.type}'`, { span: p.typeSpan, label: "expected int or float" });
+      bag.add("E0118", `unknown parameter type '${p.type}'`, { span: p.typeSpan, label: "expected int or float" });
       continue;
     }
     const resolved = resolveOne(p, assignments.filter((a) => a.name === p.name).at(-1), scope, bag, text);

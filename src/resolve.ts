@@ -222,7 +222,7 @@ function resolveLayer(node: LayerNode, name: string, scope: Scope, bag: Diagnost
         help: guess ? `did you mean '${guess}'?` : `allowable warnings: ${[...allowableByName.keys()].join(", ")}`,
       });
     }
-    if (a.reason.trim() === "") bag.add("E0106", "an `allow` needs a reason", { span: a.span, help: `write why, e.g. allow ${a.code} "matches the reference model"` });
+    if (a.reason.trim() === "") bag.add("E0122", "an `allow` needs a reason", { span: a.span, help: `write why, e.g. allow ${a.code} "matches the reference model"` });
   }
   const given = matchArgs(node, kind, bag);
   if (!given) return undefined;

@@ -4,13 +4,13 @@
  * `matrix { name = [a, b, c] }` section; each row is the base model with those overrides.
  */
 import type { SectionNode, SpecNode, Span } from "./ast.js";
-import { checkParsed, type CheckResult } from "./compiler.js";
-import { DiagnosticBag, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { checkParsed, checkSpec, diagnosticKey, type CheckResult } from "./compiler.js";
+import { diag, DiagnosticBag, type Diagnostic } from "./diagnostics/diagnostic.js";
 import { evaluate } from "./eval.js";
 import type { Rational } from "./rational.js";
 import type { Override } from "./resolve.js";
-import type { SourceFile } from "./source.js";
-import { groupThousands } from "./report.js";
+import { SourceFile } from "./source.js";
+import { groupThousands, type SpecReport } from "./report.js";
 
 export interface MatrixAxis {
   name: string;
@@ -98,4 +98,34 @@ export function runMatrix(file: SourceFile, spec: SpecNode, axes: MatrixAxis[], 
 /** The first error of a row, for one-line reports. */
 export function firstError(r: CheckResult): Diagnostic | undefined {
   return r.diagnostics.find((d) => d.severity === "error");
+}
+
+/** A spec completely, as `alexc check` reports it: base, every variant, and every combination of its matrix. */
+export function checkSpecReport(path: string, text: string, overrides: Override[] = []): SpecReport {
+  const spec = checkSpec(path, text, { overrides });
+  if (!spec.ast) return { results: spec.results, matrix: [] };
+  const bag = new DiagnosticBag();
+  const axes = matrixAxes(spec.ast, spec.file, bag);
+  const base = spec.results[0]!;
+  for (const d of bag.items) base.diagnostics.push(d);
+  const seen = new Set(spec.results.flatMap((r) => r.diagnostics).map(diagnosticKey));
+  const matrix = runMatrix(spec.file, spec.ast, axes, overrides);
+  // Report each matrix finding once: the base already shows what every combination shares.
+  for (const row of matrix) row.result.diagnostics = row.result.diagnostics.filter((d) => !seen.has(diagnosticKey(d)) && d.severity === "error");
+  return { results: spec.results, matrix, ast: spec.ast };
+}
+
+/**
+ * A spec file the reader refused (a symlink to /dev/zero in a pull request): one failing spec among
+ * the others, reported in every output format, not the end of the run. `message` is the reader's.
+ */
+export function refusedSpecReport(path: string, message: string): SpecReport {
+  const file = new SourceFile(path, "");
+  const why = message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+  return { results: [{ file, diagnostics: [diag("E0008", why, { help: "specs are regular files of at most 4 MiB; replace the link or file with the spec itself" })] }], matrix: [] };
+}
+
+/** Every configuration's result of some reports: bases, variants and matrix combinations. */
+export function allResults(reports: SpecReport[]): CheckResult[] {
+  return reports.flatMap((r) => [...r.results, ...r.matrix.map((m) => m.result)]);
 }

@@ -5,16 +5,19 @@
  * written. Writes are confined to the output root: names cannot climb out of it, and a symlink in
  * the way (say, a committed `generated/alexnet -> ~/.ssh`) is refused.
  */
+import { UserError } from "./user-error.js";
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, isAbsolute, join, parse as parsePath, relative, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import { describeIoError, isErrnoError } from "./output.js";
 
 /** An output that cannot be written, said with its path: exit status 2, never an internal error. */
-export class OutputPathError extends Error {
-  /** True when the system refused the write (disk full, permissions, read-only): exit 74, not 2. */
-  constructor(message: string, readonly refusedBySystem = false) {
+export class OutputPathError extends UserError {
+  /** 74 when the system refused the write (disk full, permissions, read-only), else 2: a wrong path. */
+  override readonly exitStatus: number;
+  constructor(message: string, refusedBySystem = false) {
     super(message);
+    this.exitStatus = refusedBySystem ? 74 : 2;
   }
 }
 

@@ -38,14 +38,14 @@ test("docs/diagnostics.md is generated from the catalogue (npm run docs)", () =>
 test("alexc explain E0201 prints the page with a failing example and the fix", () => {
   const r = runCli(["explain", "E0201"]);
   assert.is(r.status, 0);
-  assert.match(r.stdout, /^E0201 dense-in-mismatch \(error\)/);
+  assert.match(r.stdout, /^E0201 dense-in-mismatch \(error, shape\)/);
   assert.match(r.stdout, /Example:\n\n {4}model m \{/);
   assert.match(r.stdout, /alexc reports:\n\n {4}error\[E0201\]/);
   assert.match(r.stdout, /Fix: Write the produced size/);
 });
 
 test("alexc explain takes names too, lists every code, and suggests on typos", () => {
-  assert.match(runCli(["explain", "inexact"]).stdout, /^W0301 inexact \(warning\)/);
+  assert.match(runCli(["explain", "inexact"]).stdout, /^W0301 inexact \(warning, shape\)/);
   const all = runCli(["explain"]);
   assert.is(all.stdout.trim().split("\n").length, catalogue.size);
   const typo = runCli(["explain", "E020l"]);

@@ -5,10 +5,10 @@ import { formatParams } from "../params.js";
 import { groupThousands, layerTable, type SpecReport } from "../report.js";
 import { FORMATS, formatReports, type Format } from "../formats/index.js";
 import type { Override } from "../resolve.js";
-import { firstError } from "../variants.js";
+import { allResults, firstError } from "../variants.js";
 import { compareWithLock, LOCK_FILE } from "../lock.js";
 import { readLockFile } from "./lock.js";
-import { allResults, checkFile, deniedWarnings, exitStatus, originsOf, expandSpecs, UsageError, collectOverride, printDiagnostics, specSummary } from "./common.js";
+import { checkFile, deniedWarnings, exitStatus, originsOf, expandSpecs, UsageError, collectOverride, printDiagnostics, specSummary } from "./common.js";
 
 export function registerCheck(program: Command): void {
   program

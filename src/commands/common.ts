@@ -1,4 +1,5 @@
 /** Shared pieces of the CLI commands: reading specs, printing diagnostics, summaries, exit codes. */
+import { UserError } from "../user-error.js";
 import { statSync } from "node:fs";
 import { visible } from "../diagnostics/visible.js";
 import { ReadError, readTextFile } from "../read.js";
@@ -10,7 +11,7 @@ import type { DiagnosticCounts } from "../summary.js";
 import { diag, DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { SourceFile } from "../source.js";
 import type { SpecReport } from "../report.js";
-import { matrixAxes, runMatrix } from "../variants.js";
+import { allResults, checkSpecReport, refusedSpecReport } from "../variants.js";
 import { renderDiagnostic, styleFor } from "../diagnostics/render.js";
 import { parseOverride } from "../overrides.js";
 import { checkOutputRoot, writeAtomic } from "../write.js";
@@ -21,7 +22,7 @@ export const EXIT_DIAGNOSTICS = 1;
 export const EXIT_USAGE = 2;
 
 /** A problem with how alexc was called or with files it was pointed at: exit 2, one line. */
-export class UsageError extends Error {}
+export class UsageError extends UserError {}
 
 /** Every command reads specs here: regular files of bounded size only (src/read.ts). */
 export function readSpec(path: string): string {
@@ -97,27 +98,9 @@ export function checkFile(path: string, overrides: Override[], read: (path: stri
   } catch (e) {
     if (!(e instanceof ReadError)) throw e;
     if (!e.refused) throw new UsageError(e.message);
-    // A refused file (a symlink to /dev/zero in a pull request) is one failing spec among the
-    // others, reported in every output format, not the end of the run.
-    const file = new SourceFile(path, "");
-    return { results: [{ file, diagnostics: [diag("E0008", e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message, { help: "specs are regular files of at most 4 MiB; replace the link or file with the spec itself" })] }], matrix: [] };
+    return refusedSpecReport(path, e.message);
   }
-  const spec = checkSpec(path, text, { overrides });
-  if (!spec.ast) return { results: spec.results, matrix: [] };
-  const ast = spec.ast;
-  const bag = new DiagnosticBag();
-  const axes = matrixAxes(spec.ast, spec.file, bag);
-  const base = spec.results[0]!;
-  for (const d of bag.items) base.diagnostics.push(d);
-  const seen = new Set(spec.results.flatMap((r) => r.diagnostics).map(diagnosticKey));
-  const matrix = runMatrix(spec.file, spec.ast, axes, overrides);
-  // Report each matrix finding once: the base already shows what every combination shares.
-  for (const row of matrix) row.result.diagnostics = row.result.diagnostics.filter((d) => !seen.has(diagnosticKey(d)) && d.severity === "error");
-  return { results: spec.results, matrix, ast };
-}
-
-export function allResults(reports: SpecReport[]): CheckResult[] {
-  return reports.flatMap((r) => [...r.results, ...r.matrix.map((m) => m.result)]);
+  return checkSpecReport(path, text, overrides);
 }
 
 export function specSummary(reports: SpecReport[]): string {

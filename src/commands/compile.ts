@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { visible } from "../diagnostics/visible.js";
 import { relative, resolve, sep } from "node:path";
-import { checkSpec, type CheckResult } from "../compiler.js";
 import { groupThousands } from "../report.js";
 import type { Override } from "../resolve.js";
-import { collectOverride, counts, deniedWarnings, exitStatus, originsOf, EXIT_DIAGNOSTICS, EXIT_OK, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
+import { allFindings } from "../compiler.js";
+import { collectOverride, counts, deniedWarnings, exitStatus, originsOf, EXIT_DIAGNOSTICS, EXIT_OK, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
 
 function collectName(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -38,44 +38,38 @@ byte-for-byte deterministically, so committed output can be compared with a fres
     .action(async (file: string, opts: { out: string; set: Override[]; variant: string[]; allVariants?: boolean; denyWarnings?: boolean; check?: boolean }) => {
       // Generated headers name the spec relative to the working directory: never an absolute path.
       const shown = relative(process.cwd(), resolve(file)).split(sep).join("/");
-      const spec = checkSpec(shown, readSpec(file), { overrides: opts.set });
-      const known = spec.ast?.variants.map((v) => v.name) ?? [];
-      for (const v of opts.variant) if (spec.ast && !known.includes(v)) throw new UsageError(`${file}: no variant '${v}' (variants: ${known.join(", ") || "none"})`);
-      const selected = spec.results.filter((r) => (opts.allVariants ? true : opts.variant.length ? opts.variant.includes(r.variant ?? "") : r.variant === undefined));
-      printDiagnostics(spec.results.filter((r) => selected.includes(r) || r.variant === undefined));
-      if (failed(selected, opts.denyWarnings === true) || selected.some((r) => !r.checked?.complete)) {
-        process.stderr.write(`${summary(selected)}; nothing written${deniedWarnings(selected, opts.denyWarnings === true)}\n`);
-        process.exitCode = exitStatus(selected, originsOf(opts.set), opts.denyWarnings === true) || EXIT_DIAGNOSTICS;
-        return;
-      }
       // The emitter (handlebars) loads only when compiling, keeping `check` start-up small.
-      const { emitModel } = await import("../emit.js");
-      const { writeOutputs, checkOutputRoot, removeOutputs } = await import("../write.js");
-      if (!opts.check) checkOutputRoot(opts.out);
-      const emitted = selected.map((r) => emitModel(r.checked!, r.file));
-      const problems: CheckResult[] = emitted.filter((e) => e.diagnostics.length > 0).map((e) => ({ file: spec.file, diagnostics: e.diagnostics }));
-      if (problems.length > 0) {
-        printDiagnostics(problems);
-        process.stderr.write("nothing written\n");
-        process.exitCode = EXIT_DIAGNOSTICS;
+      const { compile } = await import("../compile.js");
+      const variants = opts.allVariants ? "all" : opts.variant.length ? opts.variant : undefined;
+      const result = compile(shown, readSpec(file), { overrides: opts.set, ...(variants ? { variants } : {}), denyWarnings: opts.denyWarnings === true });
+      const { spec, selected } = result;
+      const known = spec.ast?.variants.map((v) => v.name) ?? [];
+      for (const v of result.unknownVariants) throw new UsageError(`${file}: no variant '${v}' (variants: ${known.join(", ") || "none"})`);
+      printDiagnostics(spec.results.filter((r) => selected.includes(r) || r.variant === undefined));
+      if (!result.outputs) {
+        // Counted with what each variant shares with the base (printed once, on the base).
+        const judged = selected.map((r) => ({ ...r, diagnostics: allFindings(r) }));
+        process.stderr.write(`${summary(judged)}; nothing written${deniedWarnings(judged, opts.denyWarnings === true)}\n`);
+        process.exitCode = exitStatus(judged, originsOf(opts.set), opts.denyWarnings === true) || EXIT_DIAGNOSTICS;
         return;
       }
       const { findDrift, describeDrift, fixedByCompile } = await import("../drift.js");
-      const expected = new Map(emitted.map((e) => [e.dir, e.files]));
       if (opts.check) {
-        const drift = findDrift(opts.out, expected, shown, opts.allVariants === true);
+        const drift = findDrift(opts.out, result.files, shown, opts.allVariants === true);
         for (const d of drift) process.stdout.write(describeDrift(d) + "\n");
         process.stderr.write(driftAdvice(drift.filter(fixedByCompile).length, drift.filter((d) => !fixedByCompile(d)).length, file, opts));
         process.exitCode = drift.length ? EXIT_DIAGNOSTICS : EXIT_OK;
         return;
       }
-      for (const [i, e] of emitted.entries()) {
-        for (const w of writeOutputs(opts.out, e.dir, e.files)) process.stdout.write(`wrote ${visible(w)}\n`);
-        const c = selected[i]!.checked!;
-        process.stderr.write(`${e.dir}: ${groupThousands(c.totals.params)} params, ${groupThousands(c.totals.macs)} MACs; ${counts([selected[i]!])}\n`);
+      const { writeOutputs, checkOutputRoot, removeOutputs } = await import("../write.js");
+      checkOutputRoot(opts.out);
+      for (const o of result.outputs) {
+        for (const w of writeOutputs(opts.out, o.dir, o.files)) process.stdout.write(`wrote ${visible(w)}\n`);
+        const c = o.result.checked;
+        process.stderr.write(`${o.dir}: ${groupThousands(c.totals.params)} params, ${groupThousands(c.totals.macs)} MACs; ${counts([o.result])}\n`);
       }
       // After the new files are in place, so a kill in between leaves an extra file, never a missing one.
-      const obsolete = findDrift(opts.out, expected, shown, opts.allVariants === true).flatMap((d) => (d.kind === "obsolete" ? d.remove ?? [] : []));
+      const obsolete = findDrift(opts.out, result.files, shown, opts.allVariants === true).flatMap((d) => (d.kind === "obsolete" ? d.remove ?? [] : []));
       for (const r of removeOutputs(opts.out, obsolete)) process.stdout.write(`removed ${visible(r)}\n`);
       process.exitCode = EXIT_OK;
     });

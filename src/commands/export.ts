@@ -52,12 +52,6 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
       tf.enableProdMode();
       const { exportTfjsJson } = await import("../export/tfjs-json.js");
       const exported = await exportTfjsJson(result.checked, result.file.path.split("\\").join("/"), { weights: opts.weights, seed: opts.seed });
-      if (exported.diagnostics.length) {
-        printDiagnostics([{ ...result, diagnostics: exported.diagnostics }]);
-        process.stderr.write("nothing written\n");
-        process.exitCode = EXIT_DIAGNOSTICS;
-        return;
-      }
       const dir = opts.out ?? join("exported", result.checked.model.name);
       try {
         mkdirSync(dir, { recursive: true });

@@ -1,6 +1,6 @@
 /**
  * What `alexc train` and `alexc predict` share: compile the spec when its generated files are
- * missing or stale (the compile command's checks, emitter and writer, into the same folder), then
+ * missing or stale (compile() and the drift check, as `alexc compile` runs them, into the same folder), then
  * run the generated program in a child process alexc controls — node with alexc's own tsx loader,
  * resolved from alexc's dependencies, so the user's project needs no tsx.
  *
@@ -15,10 +15,10 @@ import { createRequire } from "node:module";
 import { constants } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { checkSpec } from "../compiler.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import type { Override } from "../resolve.js";
-import { EXIT_DIAGNOSTICS, EXIT_USAGE, failed, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
+import { allFindings } from "../compiler.js";
+import { EXIT_DIAGNOSTICS, EXIT_USAGE, printDiagnostics, readSpec, summary, UsageError } from "./common.js";
 
 export interface RunOptions {
   out: string;
@@ -29,31 +29,25 @@ export interface RunOptions {
 /** Compiles `file` when needed; returns the generated folder, or undefined after diagnostics (exit 1 set). */
 export async function ensureCompiled(file: string, opts: RunOptions): Promise<string | undefined> {
   const shown = relative(process.cwd(), resolve(file)).split(sep).join("/");
-  const spec = checkSpec(shown, readSpec(file), { overrides: opts.set });
+  const { compile } = await import("../compile.js");
+  const result = compile(shown, readSpec(file), { overrides: opts.set, ...(opts.variant !== undefined ? { variants: [opts.variant] } : {}) });
+  const { spec, selected } = result;
   const known = spec.ast?.variants.map((v) => v.name) ?? [];
-  if (opts.variant !== undefined && spec.ast && !known.includes(opts.variant)) throw new UsageError(`${file}: no variant '${opts.variant}' (variants: ${known.join(", ") || "none"})`);
-  const selected = spec.results.filter((r) => r.variant === opts.variant);
+  if (result.unknownVariants.length > 0) throw new UsageError(`${file}: no variant '${opts.variant}' (variants: ${known.join(", ") || "none"})`);
   printDiagnostics(spec.results.filter((r) => selected.includes(r) || r.variant === undefined));
-  if (failed(selected, false) || selected.some((r) => !r.checked?.complete)) {
-    process.stderr.write(`${summary(selected)}; nothing run\n`);
+  const compiled = result.outputs?.[0];
+  if (!compiled) {
+    process.stderr.write(`${summary(selected.map((r) => ({ ...r, diagnostics: allFindings(r) })))}; nothing run\n`);
     process.exitCode = EXIT_DIAGNOSTICS;
     return undefined;
   }
-  const { emitModel } = await import("../emit.js");
   const { writeOutputs, checkOutputRoot } = await import("../write.js");
   const { findDrift } = await import("../drift.js");
   checkOutputRoot(opts.out);
-  const emitted = emitModel(selected[0]!.checked!, selected[0]!.file);
-  if (emitted.diagnostics.length > 0) {
-    printDiagnostics([{ file: spec.file, diagnostics: emitted.diagnostics }]);
-    process.stderr.write("nothing run\n");
-    process.exitCode = EXIT_DIAGNOSTICS;
-    return undefined;
-  }
   // Files tsc wrote beside the generated ones ("extra") do not make them stale.
-  const drift = findDrift(opts.out, new Map([[emitted.dir, emitted.files]]), shown, false).filter((d) => d.kind !== "extra");
-  if (drift.length > 0) for (const w of writeOutputs(opts.out, emitted.dir, emitted.files)) process.stderr.write(`wrote ${w}\n`);
-  return join(opts.out, emitted.dir);
+  const drift = findDrift(opts.out, result.files, shown, false).filter((d) => d.kind !== "extra");
+  if (drift.length > 0) for (const w of writeOutputs(opts.out, compiled.dir, compiled.files)) process.stderr.write(`wrote ${w}\n`);
+  return join(opts.out, compiled.dir);
 }
 
 /** The tsx loader alexc depends on, as a URL for `node --import`. */

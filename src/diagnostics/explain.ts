@@ -10,9 +10,7 @@ import { renderDiagnostic } from "./render.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { SourceFile } from "../source.js";
 import { compareWithLock, LOCK_FILE, parseLock } from "../lock.js";
-import { matrixAxes } from "../variants.js";
-import { checkFile } from "../commands/common.js";
-import { ReadError } from "../read.js";
+import { matrixAxes, refusedSpecReport } from "../variants.js";
 import { DiagnosticBag } from "./diagnostic.js";
 import type { SpecNode } from "../ast.js";
 
@@ -30,10 +28,8 @@ export function findEntry(codeOrName: string): CatalogueEntry | undefined {
 /** Everything `alexc check` (with --locked when the example has a lock) reports for a spec. */
 export function exampleDiagnostics(text: string, lock?: string, refusedAs?: string): { file: SourceFile; diagnostics: Diagnostic[] } {
   if (refusedAs !== undefined) {
-    // As `alexc check` meets a refused file: the reader's error, through the command's own path.
-    const report = checkFile("example.anet", [], () => {
-      throw new ReadError(`example.anet: ${refusedAs}`);
-    });
+    // As `alexc check` meets a refused file: the reader's error, as the command reports it.
+    const report = refusedSpecReport("example.anet", `example.anet: ${refusedAs}`);
     return { file: report.results[0]!.file, diagnostics: report.results[0]!.diagnostics };
   }
   const { file, ast, results } = checkSpec("example.anet", text);
@@ -63,7 +59,7 @@ const indent = (s: string): string =>
 export function explainText(entry: CatalogueEntry): string {
   const x = explanations[entry.code as Code];
   return [
-    `${entry.code} ${entry.name} (${entry.severity}): ${entry.title}`,
+    `${entry.code} ${entry.name} (${entry.severity}, ${entry.class}): ${entry.title}${entry.splitFrom ? ` (reported as ${entry.splitFrom} before it got its own code)` : ""}`,
     "",
     x.meaning,
     "",
@@ -101,7 +97,7 @@ export function diagnosticsMarkdown(): string {
     lines.push(
       `## ${e.code}`,
       "",
-      `\`${e.name}\`, ${e.severity}: ${e.title}.`,
+      `\`${e.name}\`, ${e.severity}, ${e.class}: ${e.title}.${e.splitFrom ? ` Reported as [${e.splitFrom}](#${e.splitFrom.toLowerCase()}) before it got its own code.` : ""}`,
       "",
       x.meaning,
       "",

@@ -21,7 +21,8 @@ export interface Explanation {
   refusedAs?: string;
 }
 
-const small = (body: string): string => `model m {\n  input 3x32x32\n${body}\n}\n`;
+/** A spec around `body`, ending in the class scores that training needs (else every example would also raise E0204). */
+const small = (body: string): string => `model m {\n  input 3x32x32\n${body}\n  flatten\n  dense(10)\n}\n`;
 
 export const explanations: Record<Code, Explanation> = {
   E0001: {
@@ -77,13 +78,13 @@ export const explanations: Record<Code, Explanation> = {
     meaning: "An expression uses a name that is not a declared parameter. Names in expressions refer only to `param` declarations (declared earlier, for use in another parameter's default).",
     example: small("  conv(channels, kernel=3)"),
     fix: "Declare it (`param channels: int = 16`) or correct the spelling; the message suggests the closest declared name.",
-    fixed: "model m {\n  param channels: int = 16\n  input 3x32x32\n  conv(channels, kernel=3)\n}\n",
+    fixed: "model m {\n  param channels: int = 16\n  input 3x32x32\n  conv(channels, kernel=3)\n  flatten\n  dense(10)\n}\n",
   },
   E0102: {
     meaning: "Two `param` declarations have the same name.",
-    example: "model m {\n  param n = 1\n  param n = 2\n  input 3x32x32\n}\n",
+    example: "model m {\n  param n = 1\n  param n = 2\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
     fix: "Remove or rename one of them.",
-    fixed: "model m {\n  param n = 1\n  input 3x32x32\n}\n",
+    fixed: "model m {\n  param n = 1\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
   },
   E0103: {
     meaning: "A layer names a kind alexc does not know. Kinds: conv, relu, maxpool, dropout, flatten, dense.",
@@ -104,7 +105,7 @@ export const explanations: Record<Code, Explanation> = {
     fixed: small("  conv(16, kernel=3)"),
   },
   E0106: {
-    meaning: "A value has the wrong form for its place: a list where one number goes, a string in arithmetic, a record without `h` and `w`, an `allow` without a reason, or a layer that tfjs cannot express.",
+    meaning: "A value has the wrong form for its place: a list where one number goes, a string in arithmetic, a record without `h` and `w`, or a setting that takes one of a few words given another. (An unknown parameter type, a function called with the wrong number of arguments and an `allow` without a reason were E0106 before; they are E0118, E0119 and E0122.)",
     example: small("  conv([16, 32], kernel=3)"),
     fix: "Give one number where one number goes; use `HxW` or `{h: …, w: …}` only for window sizes and padding.",
     fixed: small("  conv(16, kernel=3)"),
@@ -123,19 +124,19 @@ export const explanations: Record<Code, Explanation> = {
   },
   E0109: {
     meaning: "An expression divides (or takes a remainder) by zero, or raises zero to a negative power.",
-    example: "model m {\n  param groups = 0\n  input 3x32x32\n  conv(64 / groups, kernel=3)\n}\n",
+    example: "model m {\n  param groups = 0\n  input 3x32x32\n  conv(64 / groups, kernel=3)\n  flatten\n  dense(10)\n}\n",
     fix: "Check the parameter values that lead to the zero; bound parameters with `where > 0`.",
-    fixed: "model m {\n  param groups = 1 where > 0\n  input 3x32x32\n  conv(64 / groups, kernel=3)\n}\n",
+    fixed: "model m {\n  param groups = 1 where > 0\n  input 3x32x32\n  conv(64 / groups, kernel=3)\n  flatten\n  dense(10)\n}\n",
   },
   E0110: {
     meaning:
       "A size is not a whole number. Arithmetic in specs is exact, so `96 * 0.3` is 28.8 and never silently becomes 28. The message lists what round, floor, ceil and make_divisible(…, 8) would give.\n\nArithmetic: 96 × 0.3 = 28.8; round → 29, floor → 28, ceil → 29, make_divisible(28.8, 8) → 32.",
-    example: "model m {\n  param width = 0.3\n  input 3x32x32\n  conv(96 * width, kernel=3)\n}\n",
+    example: "model m {\n  param width = 0.3\n  input 3x32x32\n  conv(96 * width, kernel=3)\n  flatten\n  dense(10)\n}\n",
     fix: "Say how to round: `round(96 * width)`, `floor(…)`, `ceil(…)`, or `make_divisible(96 * width, 8)` (MobileNet's rule).",
-    fixed: "model m {\n  param width = 0.3\n  input 3x32x32\n  conv(make_divisible(96 * width, 8), kernel=3)\n}\n",
+    fixed: "model m {\n  param width = 0.3\n  input 3x32x32\n  conv(make_divisible(96 * width, 8), kernel=3)\n  flatten\n  dense(10)\n}\n",
   },
   E0111: {
-    meaning: "A value is outside the range its place allows: sizes and strides ≥ 1, padding ≥ 0, dropout in [0, 1), pooling padding at most half the kernel, a parameter outside its declared `where` bounds, or a number too large to compute.",
+    meaning: "A value is outside the range its place allows: sizes and strides ≥ 1, padding ≥ 0, dropout in [0, 1), pooling padding at most half the kernel, or a parameter outside its declared `where` bounds. (A number too large to compute was E0111 before; it is E0123.)",
     example: small("  conv(16, kernel=3, stride=0)"),
     fix: "Use a value in range; the message names the range.",
     fixed: small("  conv(16, kernel=3, stride=1)"),
@@ -176,6 +177,18 @@ export const explanations: Record<Code, Explanation> = {
     fix: "Start the name with a letter.",
     fixed: small("  stem: conv(16, kernel=3)"),
   },
+  E0118: {
+    meaning: "A parameter declares a type other than `int` or `float` (`param n: long = 16`).",
+    example: "model m {\n  param n: long = 16\n  input 3x32x32\n  conv(n, kernel=3)\n  flatten\n  dense(10)\n}\n",
+    fix: "Write `int` for sizes and counts, `float` for rates, or leave the type out: a whole-number default makes it `int`.",
+    fixed: "model m {\n  param n: int = 16\n  input 3x32x32\n  conv(n, kernel=3)\n  flatten\n  dense(10)\n}\n",
+  },
+  E0119: {
+    meaning: "A function of expressions is called with the wrong number of arguments, or with a name, list or record where it takes plain numbers: `floor`, `ceil` and `round` take one number, `make_divisible`, `min` and `max` two.",
+    example: small("  conv(max(16), kernel=3)"),
+    fix: "Give the function as many numbers as it takes.",
+    fixed: small("  conv(max(16, 8), kernel=3)"),
+  },
   E0120: {
     meaning: "A per-channel setting of the `data` section (`mean`, `std`) lists a number of values that is neither one (for every channel) nor the input's channel count.",
     example: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n  data {\n    mean = [0.5, 0.5]\n  }\n}\n",
@@ -188,6 +201,18 @@ export const explanations: Record<Code, Explanation> = {
     fix: "Check fewer values per axis, or split the matrix across specs; `alexc variants --set a=1,2,4` checks a grid from the command line under the same limit.",
     fixed: "model m {\n  param a: int = 1\n  param b: int = 1\n  input 3x32x32\n  flatten\n  dense(10)\n  matrix {\n    a = [1, 2, 4]\n    b = [1, 2]\n  }\n}\n",
   },
+  E0122: {
+    meaning: "An `allow` clause acknowledges a warning without saying why. The reason is what a reviewer reads instead of the warning, so it may not be empty.",
+    example: small('  conv(16, kernel=3, stride=2) allow inexact ""'),
+    fix: "Write why the warning is acceptable here.",
+    fixed: small('  conv(16, kernel=3, stride=2) allow inexact "matches the reference model"'),
+  },
+  E0123: {
+    meaning: "A number or size beyond what alexc computes exactly: a literal with too many digits or an exponent out of range, an expression whose value needs more than 4096 bits, or a feature map of more than 2^53 values to flatten. alexc computes sizes as exact fractions, so it refuses rather than round.",
+    example: small("  conv(16, kernel=1e999999)"),
+    fix: "Use a size that fits a real network; the message names the expression.",
+    fixed: small("  conv(16, kernel=3)"),
+  },
   E0201: {
     meaning:
       "A dense layer declares its in-features (`dense(128*6*6 -> 2048)`), and a different number reaches it. This is PyTorch's `mat1 and mat2 shapes cannot be multiplied`, found before training. The message shows which layer produced the feature map and the expression that would be right, and which input sizes would make the declared size right.\n\nArithmetic: the last feature map is C×H×W; flatten gives C·H·W, e.g. 128 × 6 × 6 = 4608 ≠ 128 × 5 × 5 = 3200.",
@@ -198,15 +223,22 @@ export const explanations: Record<Code, Explanation> = {
   E0202: {
     meaning:
       "A convolution or pooling window is larger than its (padded) input, so the layer's output would have no rows or columns. Usually the input image is too small for the network. The message names the layer, the size it got, the smallest input for which every layer fits and, when a dense layer declares its size, the inputs that match it.\n\nArithmetic: N = floor((W − F + P1 + P2) / S) + 1 < 1 exactly when W + P1 + P2 < F.",
-    example: "model m {\n  input 3x4x4\n  conv(8, kernel=5)\n}\n",
+    example: "model m {\n  input 3x4x4\n  conv(8, kernel=5)\n  flatten\n  dense(10)\n}\n",
     fix: "Use a larger input (the message gives the smallest that fits), a smaller kernel, more padding, or fewer downsampling layers.",
-    fixed: "model m {\n  input 3x8x8\n  conv(8, kernel=5)\n}\n",
+    fixed: "model m {\n  input 3x8x8\n  conv(8, kernel=5)\n  flatten\n  dense(10)\n}\n",
   },
   E0203: {
-    meaning: "A layer gets a tensor of the wrong rank: dense needs a flat vector (flatten first), conv and maxpool need a C×H×W feature map (they must come before flatten); and training needs a flat vector of class scores at the end.",
+    meaning: "A layer gets a tensor of the wrong rank: dense needs a flat vector (flatten first), conv and maxpool need a C×H×W feature map (they must come before flatten). A model that ends in a feature map is E0204.",
     example: small("  dense(10)"),
     fix: "Insert `flatten` between the feature layers and the first dense layer.",
-    fixed: small("  flatten\n  dense(10)"),
+    fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
+  },
+  E0204: {
+    meaning:
+      "Every spec compiles to a training program whose loss, cross_entropy, compares the model's last output with the class labels, so the model must end in a flat vector of class scores. A model that ends in a C×H×W feature map (a backbone without its classifier) checks layer by layer but cannot be trained. Earlier versions reported it as E0203, and only in `alexc compile`; `alexc check` reports it too, so the two agree.",
+    example: "model m {\n  input 3x32x32\n  conv(8, kernel=3)\n}\n",
+    fix: "End the model with `flatten` and `dense(num_classes)`.",
+    fixed: small("  conv(8, kernel=3)"),
   },
   E0210: {
     meaning:
@@ -246,9 +278,9 @@ export const explanations: Record<Code, Explanation> = {
   W0310: {
     meaning:
       "A max-pool in ceil mode (`ceil_mode=true`, PyTorch's ceil_mode=True) whose output size is not the same everywhere: ceil mode keeps the last, partial window, TensorFlow/Keras have no ceil mode (floor), and Caffe ceils too but applies PyTorch's rule that the last window must start inside the input or its leading padding only when the layer has padding (pytorch#57178). alexc follows PyTorch and lowers ceil mode to −∞ padding at the bottom/right, so the generated tfjs model has PyTorch's size. The message gives each framework's result.\n\nArithmetic: N = ceil((W − F + P1 + P2) / S) + 1, less one when (N − 1)·S ≥ W + P1; e.g. 56 with a 3×3 window, stride 2: ceil(26.5) + 1 = 28, where floor gives 27.",
-    example: "model m {\n  input 3x56x56\n  maxpool(3, stride=2, ceil_mode=true)\n}\n",
+    example: "model m {\n  input 3x56x56\n  maxpool(3, stride=2, ceil_mode=true)\n  flatten\n  dense(10)\n}\n",
     fix: "Acknowledge it when the model is meant for PyTorch's (or Caffe's) rule: `maxpool(…) allow ceil_mode \"reason\"`; or choose an input that the window tiles exactly, where every rule agrees; or drop ceil_mode for floor mode everywhere.",
-    fixed: "model m {\n  input 3x55x55\n  maxpool(3, stride=2, ceil_mode=true)\n}\n",
+    fixed: "model m {\n  input 3x55x55\n  maxpool(3, stride=2, ceil_mode=true)\n  flatten\n  dense(10)\n}\n",
   },
   W0311: {
     meaning:

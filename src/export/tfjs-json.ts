@@ -12,7 +12,6 @@ import type { InitCall, TfjsLayer } from "../layers/kind.js";
 import * as runtimeLayers from "../runtime/layers.js";
 import { lowerModel } from "../fuse.js";
 import { specHash } from "../spec-hash.js";
-import { diag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { VERSION } from "../version.js";
 
 export interface ExportOptions {
@@ -24,7 +23,6 @@ export interface ExportOptions {
 
 export interface Exported {
   files: Map<string, string | Uint8Array>;
-  diagnostics: Diagnostic[];
 }
 
 export const WEIGHTS_FILE = "weights.bin";
@@ -61,13 +59,11 @@ export function exportSizeProblem(checked: CheckedModel): string | undefined {
 
 export async function exportTfjsJson(checked: CheckedModel, specPath: string, options: ExportOptions): Promise<Exported> {
   const { model } = checked;
-  const diagnostics: Diagnostic[] = [];
   const input = tf.input({ shape: [model.input.h, model.input.w, model.input.c], name: "input" });
   let x: tf.SymbolicTensor = input;
   let ordinal = 0;
   // The same lowering, relu fusion and padding rewrites as the generated model.ts.
   const lowering = lowerModel(checked);
-  diagnostics.push(...lowering.diagnostics);
   for (const { layer: l, steps } of lowering.layers) {
     const layer = (step: TfjsLayer): tf.layers.Layer => {
       const factories = (step.runtime ? runtimeLayers : tf.layers) as unknown as Record<string, Factory | undefined>;
@@ -88,8 +84,6 @@ export async function exportTfjsJson(checked: CheckedModel, specPath: string, op
       } else x = layer(step).apply(x) as tf.SymbolicTensor;
     }
   }
-  if (diagnostics.length) return { files: new Map(), diagnostics };
-
   const built = tf.model({ inputs: input, outputs: x, name: model.name });
   try {
     let artifacts: tf.io.ModelArtifacts | undefined;
@@ -118,7 +112,7 @@ export async function exportTfjsJson(checked: CheckedModel, specPath: string, op
     };
     const files = new Map<string, string | Uint8Array>([["model.json", JSON.stringify(json) + "\n"]]);
     if (options.weights && saved.weightData) files.set(WEIGHTS_FILE, new Uint8Array(tf.io.CompositeArrayBuffer.join(saved.weightData)));
-    return { files, diagnostics };
+    return { files };
   } finally {
     built.dispose();
   }

@@ -1,5 +1,5 @@
 /** Machine-readable report formats, shared by every command that reports diagnostics. */
-import { allResults } from "../commands/common.js";
+import { allResults } from "../variants.js";
 import { jsonDocument, type SpecReport } from "../report.js";
 import { githubReport } from "./github.js";
 import { junitReport } from "./junit.js";

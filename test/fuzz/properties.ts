@@ -30,8 +30,8 @@ export function agreesWithTfjs(text: string): Outcome {
   const base = results[0]!;
   const errors = base.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0 || !base.checked?.complete) return errors.length > 0 ? { kind: "rejected" } : { kind: "failed", why: "incomplete check without an error" };
+  // The check rejects everything compile would (E0204 included), so emitting cannot fail here.
   const emitted = emitModel(base.checked, file);
-  if (emitted.diagnostics.length > 0) return { kind: "rejected" };
   const model = buildGenerated(emitted.files.get("model.ts")!);
   try {
     for (const layer of base.checked.layers) {
