@@ -39,14 +39,16 @@ const stateOf = (dir: string): { epoch: number; best?: { epoch: number } } => JS
 test("a second training into a run folder in use is refused with the owner's pid; the first finishes alone", async () => {
   const out = join(runs, "shared");
   let second: Promise<Exit> | undefined;
-  const first = await train([...ARGS, "--epochs", "3", "--out", out], {}, (text) => {
+  // Twelve epochs (about 8 s at one thread) outlast the second process's start-up (2–3 s) with room:
+  // with three, a fast machine finished the first run before the second reached the lock.
+  const first = await train([...ARGS, "--epochs", "12", "--out", out], {}, (text) => {
     if (!second && /^writing /m.test(text)) second = train([...ARGS, "--epochs", "1", "--out", out, "--overwrite"]);
   });
   const refused = await second!;
   assert.is(first.status, 0, first.stderr);
   assert.is(refused.status, 2, refused.stdout + refused.stderr);
   assert.match(refused.stderr, /^alexc: .*shared is in use by another training \(pid \d+ on .*, since .*\): wait for it to end or stop it, or choose another --out\. If no such training runs, delete .*\.alexc-lock\.\n$/);
-  assert.equal(readFileSync(join(out, "metrics.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]), ["1", "2", "3"]);
+  assert.equal(readFileSync(join(out, "metrics.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]), Array.from({ length: 12 }, (_, i) => String(i + 1)));
   assert.not.ok(existsSync(join(out, ".alexc-lock")), "lock released");
 });
 

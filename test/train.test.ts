@@ -201,32 +201,8 @@ test("a run folder is protected, and a checkpoint from another spec or other cla
   assertRefused(noCheckpoint, /--resume: .*never holds no checkpoint to resume/);
 });
 
-test("Ctrl-C saves mid-epoch and exits 130; --resume finishes that epoch", async () => {
-  const out = join(runs, "interrupted");
-  let sent = false;
-  const first = await run(join(MINI, "train.ts"), ["--data", "builtin:2400", "--val-split", "0.1", "--epochs", "2", "--batch", "8", "--seed", "7", "--out", out], {
-    onStdout: (text, child) => {
-      if (!sent && /^writing /m.test(text)) {
-        sent = true;
-        setTimeout(() => child.kill("SIGINT"), 1500);
-      }
-    },
-  });
-  assert.is(first.status, 130, `${first.stdout}\n${first.stderr}`);
-  assert.match(first.stderr, /SIGINT: stopping after this step to save/);
-  assert.match(first.stdout, /saved .*interrupted\/last \(0 epochs \+ \d+ batches\); continue with --resume --out/);
-  const saved = state(join(out, "last"));
-  assert.is(saved.epoch, 0);
-  assert.ok(saved.position!.batches >= 1 && saved.position!.batches < 270, `position ${JSON.stringify(saved.position)}`);
-  assert.equal(metrics(out), []);
-
-  const resumed = await run(join(MINI, "train.ts"), ["--resume", "--out", out, "--epochs", "1"]);
-  assertOk(resumed);
-  assert.match(resumed.stdout, new RegExp(`0 epochs done, ${saved.position!.batches} batches into epoch 1`));
-  const rows = metrics(out);
-  assert.equal(rows.map((r) => r.epoch), [1]);
-  assert.is(state(join(out, "last")).position, undefined);
-});
+// Ctrl-C, SIGTERM and --resume inside an epoch: test/interrupt.test.ts (every launcher) and
+// test/user-project.test.ts (an installed package).
 
 test("an unreadable image is reported once with its path and skipped; training goes on", async () => {
   const data = join(runs, "with-corrupt");
