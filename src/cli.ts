@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The alexc command line. Each command lives in src/commands/<name>.ts and registers itself here.
- * Exit codes: 0 clean (warnings allowed), 1 diagnostics that fail the run, 2 usage or I/O
- * problems, 70 a bug in alexc. Never prints a stack trace: unexpected failures are one line asking
+ * Exit codes (the README's table): 0 clean (warnings allowed), 1 diagnostics that fail the run,
+ * 2 a wrong command line or path, 70 a bug in alexc, 74 a read or write the system refused. Never prints a stack trace: unexpected failures are one line asking
  * for a bug report; file-system failures are said with their path (src/output.ts).
  */
 import { Command, CommanderError } from "commander";

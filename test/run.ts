@@ -24,8 +24,11 @@ const TIMINGS = join(ROOT, "node_modules", ".cache", "alexc-test-timings.json");
 /** Where there is no earlier run (a fresh clone in CI): the suites known to take longest. */
 const KNOWN_SLOW = ["train.test.ts", "tfjs-model.test.ts", "wasm-threads.test.ts"];
 
-/** A suite needs the build, tfjs or child processes when its source mentions any of these. */
-const NEEDS_MORE_THAN_THE_COMPILER = /\bCLI\b|runtime|tfjs|spawn|execFile|dist\//;
+/**
+ * A suite needs the build (runCli runs dist/), tfjs or child processes when its source mentions any
+ * of these or imports a helper that does; --unit leaves those out, so it never runs a stale build.
+ */
+const NEEDS_MORE_THAN_THE_COMPILER = /\bCLI\b|runCli|runtime|tfjs|spawn|execFile|dist\/|crash-cases|scripts\/readme/;
 
 interface Outcome {
   file: string;
