@@ -50,9 +50,9 @@ test.before(async () => {
   await selectBackend("wasm", quiet);
 });
 
-const configurations = specs.flatMap((spec) => checkSpec(`specs/${spec}`, readFileSync(join(ROOT, "specs", spec), "utf8")).results.map((r) => ({ spec: r.variant ? `${spec} (${r.variant})` : spec, checked: r.checked! })));
+const configurations = specs.flatMap((spec) => checkSpec(`specs/${spec}`, readFileSync(join(ROOT, "specs", spec), "utf8")).results.map((r) => ({ spec: r.variant ? `${spec} (${r.variant})` : spec, variant: r.variant, checked: r.checked! })));
 
-for (const { spec, checked } of configurations) {
+for (const { spec, variant, checked } of configurations) {
   const dir = join(ROOT, "generated", outputDir(checked));
 
   test(`${spec}: the generated tfjs model agrees with the checker layer by layer`, async () => {
@@ -73,6 +73,9 @@ for (const { spec, checked } of configurations) {
     }
   });
 
+  // A variant's train.ts is the base's with other numbers (the layer test above checks those), and
+  // one step of the 60 M-parameter variants writes about 1.5 GB of checkpoints: bases only.
+  if (variant !== undefined) continue;
   test(`${spec}: one training step of the generated train.ts on wasm gives a finite loss`, async () => {
     const trainer = (await import(pathToFileURL(join(dir, "train.ts")).href)) as GeneratedTrainer;
     const out = mkdtempSync(join(tmpdir(), "alexc-step-"));
