@@ -12,6 +12,27 @@ export type PoolArgs = {
   ceil_mode: boolean;
 };
 
+/** The window arguments max and average pooling share; they differ only in what pads. */
+function poolArgs(padsWith: "-inf" | "zero") {
+  return [
+    { name: "kernel", type: "window", position: 0, doc: "window size: F, HxW or {h, w}" },
+    { name: "stride", type: "window", default: (a: Record<string, unknown>) => a["kernel"], defaultText: "kernel", doc: "stride (default: the kernel size)" },
+    { name: "padding", type: "padding", default: [[0, 0], [0, 0]], doc: `implicit ${padsWith} padding: P, [P1, P2], {h, w}, same or valid` },
+    { name: "ceil_mode", type: "flag", default: false, doc: "true: ceil instead of floor, as PyTorch's ceil_mode and Caffe" },
+  ] as const;
+}
+
+/** PyTorch allows pooling padding up to half the kernel. */
+const halfKernel = (a: PoolArgs): [number, number] => [Math.floor(a.kernel[0] / 2), Math.floor(a.kernel[1] / 2)];
+
+const poolWindow = (a: PoolArgs, size: [number, number]) => ({
+  kernel: a.kernel,
+  stride: a.stride,
+  padding: concretePadding(a.padding, size, a.kernel, a.stride),
+  ceil: a.ceil_mode,
+  same: a.padding === "same",
+});
+
 /**
  * Max pooling, PyTorch's nn.MaxPool2d. Stride defaults to the kernel, as in PyTorch. Its padding is
  * −∞ (a padded cell never wins a max), which tfjs-layers cannot express, and tfjs has no ceil mode:
@@ -24,23 +45,14 @@ export const maxpool: LayerKind<PoolArgs> = {
   doc: "max pooling: maxpool(kernel=F, stride=S (default F), padding=P, ceil_mode=false)",
   docs: { pytorch: "`nn.MaxPool2d(kernel, stride, padding, ceil_mode=…)`; padding ≤ kernel/2, −∞ as in PyTorch", example: "input 3x7x7\n  maxpool(kernel=3, stride=2, padding=1)" },
   role: "pool",
-  maxPadding: (a) => [Math.floor(a.kernel[0] / 2), Math.floor(a.kernel[1] / 2)],
+  maxPadding: halfKernel,
   args: [
-    { name: "kernel", type: "window", position: 0, doc: "window size: F, HxW or {h, w}" },
-    { name: "stride", type: "window", default: (a: Record<string, unknown>) => a["kernel"], defaultText: "kernel", doc: "stride (default: the kernel size)" },
-    { name: "padding", type: "padding", default: [[0, 0], [0, 0]], doc: "implicit -inf padding: P, [P1, P2], {h, w}, same or valid" },
-    { name: "ceil_mode", type: "flag", default: false, doc: "true: ceil instead of floor, as PyTorch's ceil_mode and Caffe" },
+    ...poolArgs("-inf"),
   ],
   infer: (a, input, ctx) => inferPool("maxpool", MAXPOOL_SAME, "pads the bottom/right with −∞ and pools without padding", a, input, ctx),
   params: () => NO_PARAMS,
   macs: () => 0n,
-  window: (a, size) => ({
-    kernel: a.kernel,
-    stride: a.stride,
-    padding: concretePadding(a.padding, size, a.kernel, a.stride),
-    ceil: a.ceil_mode,
-    same: a.padding === "same",
-  }),
+  window: poolWindow,
   describe(a, input) {
     const padded = a.padding === "same" || a.padding.flat().some((p) => p > 0);
     const pad = padded ? `, padding ${describePadding(a.padding, a.kernel, a.stride, input)}` : "";
@@ -75,24 +87,15 @@ export const avgpool: LayerKind<AvgPoolArgs> = {
     example: "input 3x7x7\n  avgpool(kernel=3, stride=2, padding=1, count_include_pad=false)",
   },
   role: "pool",
-  maxPadding: (a) => [Math.floor(a.kernel[0] / 2), Math.floor(a.kernel[1] / 2)],
+  maxPadding: halfKernel,
   args: [
-    { name: "kernel", type: "window", position: 0, doc: "window size: F, HxW or {h, w}" },
-    { name: "stride", type: "window", default: (a: Record<string, unknown>) => a["kernel"], defaultText: "kernel", doc: "stride (default: the kernel size)" },
-    { name: "padding", type: "padding", default: [[0, 0], [0, 0]], doc: "implicit zero padding: P, [P1, P2], {h, w}, same or valid" },
-    { name: "ceil_mode", type: "flag", default: false, doc: "true: ceil instead of floor, as PyTorch's ceil_mode and Caffe" },
+    ...poolArgs("zero"),
     { name: "count_include_pad", type: "flag", default: true, doc: "true: the zero padding counts in the average, as PyTorch's default" },
   ],
   infer: (a, input, ctx) => inferPool("avgpool", AVGPOOL_SAME, "pads and rescales the partial windows as PyTorch divides them", a, input, ctx),
   params: () => NO_PARAMS,
   macs: () => 0n,
-  window: (a, size) => ({
-    kernel: a.kernel,
-    stride: a.stride,
-    padding: concretePadding(a.padding, size, a.kernel, a.stride),
-    ceil: a.ceil_mode,
-    same: a.padding === "same",
-  }),
+  window: poolWindow,
   describe: (a, input) => maxpool.describe(a, input) + (a.count_include_pad ? "" : ", padding not counted"),
   lower(a, input, output) {
     const padding = loweredPadding("avgpool", a, input, output);
