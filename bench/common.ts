@@ -64,7 +64,10 @@ export async function photoFolder(count: number): Promise<string> {
     const label = i % 5;
     const index = Math.floor(i / 5) * 8 + label;
     const pixels = renderBuiltin(index, 250, 188, 3);
-    const jpeg = await sharp(Buffer.from(pixels), { raw: { width: 250, height: 188, channels: 3 } }).resize(500, 375).jpeg({ quality: 90 }).toBuffer();
+    const jpeg = await sharp(Buffer.from(pixels), { raw: { width: 250, height: 188, channels: 3 } })
+      .resize(500, 375)
+      .jpeg({ quality: 90 })
+      .toBuffer();
     writeFileSync(join(dir, classes[label]!, `${index}.jpg`), jpeg);
   }
   return dir;

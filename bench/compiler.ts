@@ -29,7 +29,7 @@ export function generatedSpec(n: number): string {
 
 /** Runs in a child: checks one generated spec, prints time (ms) and peak RSS growth (MiB). */
 async function child(n: number): Promise<void> {
-  const { checkSource } = await import("../src/compiler.js");
+  const { checkSource } = await import("../src/check/check-spec.js");
   const text = generatedSpec(n);
   const before = process.memoryUsage().rss;
   const start = performance.now();
@@ -47,15 +47,18 @@ async function run(): Promise<BenchResult> {
   for (let i = 0; i < ROUNDS + 2; i++) {
     const a = wall([CLI, "check", "specs/alexnet.anet"]);
     const b = wall(["-e", "0"]);
-    if (i >= 2) cold.push(a), bare.push(b);
+    if (i >= 2) {
+      cold.push(a);
+      bare.push(b);
+    }
   }
   metrics.push({ name: "cold `alexc check specs/alexnet.anet` (whole process)", unit: "ms", samples: cold });
   metrics.push({ name: "bare `node -e 0`", unit: "ms", samples: bare });
   metrics.push({ name: "ratio cold check / bare node", unit: "×", samples: cold.map((c, i) => c / bare[i]!) });
 
-  const { checkSource } = await import("../src/compiler.js");
-  const { emitModel } = await import("../src/emit.js");
-  const { SourceFile } = await import("../src/source.js");
+  const { checkSource } = await import("../src/check/check-spec.js");
+  const { emitModel } = await import("../src/emit/emit.js");
+  const { SourceFile } = await import("../src/diagnostics/source.js");
   const text = readFileSync(join(ROOT, "specs", "alexnet.anet"), "utf8");
   const timeIt = (f: () => void, reps: number): number[] => {
     for (let i = 0; i < 20; i++) f();
@@ -65,15 +68,26 @@ async function run(): Promise<BenchResult> {
       return ((performance.now() - start) / 20) * 1000;
     });
   };
-  metrics.push({ name: "in-process check of specs/alexnet.anet (warm)", unit: "µs", samples: timeIt(() => checkSource("alexnet.anet", text), ROUNDS) });
-  metrics.push({ name: "in-process check + compile (emit) of specs/alexnet.anet (warm)", unit: "µs", samples: timeIt(() => emitModel(checkSource("alexnet.anet", text).checked!, new SourceFile("specs/alexnet.anet", text)), ROUNDS) });
+  metrics.push({
+    name: "in-process check of specs/alexnet.anet (warm)",
+    unit: "µs",
+    samples: timeIt(() => checkSource("alexnet.anet", text), ROUNDS),
+  });
+  metrics.push({
+    name: "in-process check + compile (emit) of specs/alexnet.anet (warm)",
+    unit: "µs",
+    samples: timeIt(() => emitModel(checkSource("alexnet.anet", text).checked!, new SourceFile("specs/alexnet.anet", text)), ROUNDS),
+  });
 
   const times = new Map<number, number[]>();
   for (const n of SIZES) {
     const samples: number[] = [];
     const memory: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", "compiler.ts"), "--child", String(n)], { cwd: ROOT, encoding: "utf8" });
+      const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", "compiler.ts"), "--child", String(n)], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
       const [ms, mib] = r.stdout.trim().split(" ").map(Number);
       samples.push(ms!);
       memory.push(mib!);
@@ -91,10 +105,11 @@ async function run(): Promise<BenchResult> {
     name: "compiler",
     title: "The compiler: start-up, warm speed, scaling",
     metrics,
-    notes: [`${ROUNDS} alternating rounds for the cold start; 20 warm-up calls, then ${ROUNDS} batches of 20 in-process; 5 fresh processes per spec size. Targets: cold check ≤ 2× bare node, 10,000 layers < 0.5 s, growth ≤ 12× per 10× layers.`],
+    notes: [
+      `${ROUNDS} alternating rounds for the cold start; 20 warm-up calls, then ${ROUNDS} batches of 20 in-process; 5 fresh processes per spec size. Targets: cold check ≤ 2× bare node, 10,000 layers < 0.5 s, growth ≤ 12× per 10× layers.`,
+    ],
   };
 }
 
 if (process.argv[2] === "--child") await child(Number(process.argv[3]));
 else await main(import.meta.url, run);
-

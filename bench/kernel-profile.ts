@@ -33,7 +33,9 @@ for (const config of tf.getKernelsForBackend("wasm")) {
       const ms = performance.now() - start;
       inside = false;
       byKernel.set(config.kernelName, (byKernel.get(config.kernelName) ?? 0) + ms);
-      const shapes = Object.values(args.inputs).map((t) => (t === undefined || t === null ? "-" : `[${(t as tf.TensorInfo).shape}]`)).join(" ");
+      const shapes = Object.values(args.inputs)
+        .map((t) => (t === undefined || t === null ? "-" : `[${(t as tf.TensorInfo).shape}]`))
+        .join(" ");
       const key = `${config.kernelName} ${shapes}`;
       byShape.set(key, (byShape.get(key) ?? 0) + ms);
     }
@@ -45,19 +47,29 @@ const model = buildModel();
 const optimizer = createOptimizer(TRAINING.optimizer);
 const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
 const size = BATCH * INPUT_SHAPE[0] * INPUT_SHAPE[1] * INPUT_SHAPE[2];
-const batch = { n: BATCH, x: Float32Array.from({ length: size }, (_, i) => Math.sin(i)), y: Int32Array.from({ length: BATCH }, (_, i) => i % NUM_CLASSES) } as unknown as Batch;
+const batch = {
+  n: BATCH,
+  x: Float32Array.from({ length: size }, (_, i) => Math.sin(i)),
+  y: Int32Array.from({ length: BATCH }, (_, i) => i % NUM_CLASSES),
+} as unknown as Batch;
 const loss = crossEntropy(TRAINING.loss);
 
 let wall = 0;
 for (let step = 0; step <= STEPS; step++) {
-  if (step === 1) byKernel.clear(), byShape.clear();
+  if (step === 1) {
+    byKernel.clear();
+    byShape.clear();
+  }
   const start = performance.now();
   await trainStep(model, optimizer, loss, variables, batch, INPUT_SHAPE, NUM_CLASSES);
   if (step > 0) wall += performance.now() - start;
 }
 const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
-const row = (ms: number, what: string): string => `${(ms / STEPS).toFixed(1).padStart(8)} ms  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${what}`;
-console.log(`seed model, batch ${BATCH}: ${(wall / STEPS).toFixed(0)} ms per step (${((BATCH * STEPS * 1000) / wall).toFixed(1)} img/s), ${(total / STEPS).toFixed(0)} ms of it in kernels`);
+const row = (ms: number, what: string): string =>
+  `${(ms / STEPS).toFixed(1).padStart(8)} ms  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${what}`;
+console.log(
+  `seed model, batch ${BATCH}: ${(wall / STEPS).toFixed(0)} ms per step (${((BATCH * STEPS * 1000) / wall).toFixed(1)} img/s), ${(total / STEPS).toFixed(0)} ms of it in kernels`,
+);
 console.log("by kernel:");
 for (const [name, ms] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(row(ms, name));
 console.log("heaviest kernel calls by input shapes:");

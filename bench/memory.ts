@@ -1,5 +1,5 @@
 /**
- * How close is the training-memory estimate (src/analysis/memory.ts) to what tfjs really holds?
+ * How close is the training-memory estimate (src/views/analysis/memory.ts) to what tfjs really holds?
  * Builds the generated model, runs two training steps on the wasm backend per optimizer and batch
  * size, and compares tf.profile's peak bytes of the second step (optimizer state already
  * allocated) with the estimate. Results are quoted in docs/analysis.md.
@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../src/runtime/index.js";
-import { checkSource } from "../src/compiler.js";
-import { formatBytes, trainingMemory } from "../src/analysis/memory.js";
+import { checkSource } from "../src/check/check-spec.js";
+import { formatBytes, trainingMemory } from "../src/views/analysis/memory.js";
 
 const spec = process.argv[2] ?? "specs/alexnet.anet";
 const batches = (process.argv[3] ?? "2,16").split(",").map(Number);
@@ -28,7 +28,11 @@ await selectBackend("wasm", () => {});
 const result = checkSource(spec, readFileSync(spec, "utf8"));
 const checked = result.checked!;
 const dir = join(process.cwd(), "generated", checked.model.name);
-const mod = (await import(pathToFileURL(join(dir, "model.ts")).href)) as { buildModel(): tf.LayersModel; INPUT_SHAPE: [number, number, number]; NUM_CLASSES: number };
+const mod = (await import(pathToFileURL(join(dir, "model.ts")).href)) as {
+  buildModel(): tf.LayersModel;
+  INPUT_SHAPE: [number, number, number];
+  NUM_CLASSES: number;
+};
 const train = (await import(pathToFileURL(join(dir, "train.ts")).href)) as { loss: (a: tf.Tensor, b: tf.Tensor) => tf.Scalar };
 
 console.log(`${spec}: ${checked.totals.params} params, tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}\n`);
@@ -51,7 +55,9 @@ for (const [name, o] of Object.entries(optimizers)) {
     // The batch itself is the caller's, not the step's: leave it out of the peak.
     const peak = BigInt(profile.peakBytes) - BigInt((x.size + y.size) * 4);
     const acts = estimate.activations + estimate.activationGradients;
-    console.log(`| ${name} | ${batch} | ${formatBytes(estimate.total)} | ${formatBytes(acts)} | ${formatBytes(peak)} | ${(Number(peak) / Number(estimate.total)).toFixed(2)} |`);
+    console.log(
+      `| ${name} | ${batch} | ${formatBytes(estimate.total)} | ${formatBytes(acts)} | ${formatBytes(peak)} | ${(Number(peak) / Number(estimate.total)).toFixed(2)} |`,
+    );
     tf.dispose([x, y]);
     model.dispose();
     optimizer.dispose();

@@ -41,7 +41,10 @@ await selectBackend("wasm", () => {});
 console.log(`wasm backend, batch ${BATCH}, median of ${REPEAT} runs\n`);
 console.log("| measurement | time | note |\n|---|---|---|");
 
-for (const [name, shape] of [["pool1 [N,55,55,96]", [BATCH, 55, 55, 96]], ["pool2 [N,27,27,256]", [BATCH, 27, 27, 256]]] as const) {
+for (const [name, shape] of [
+  ["pool1 [N,55,55,96]", [BATCH, 55, 55, 96]],
+  ["pool2 [N,27,27,256]", [BATCH, 27, 27, 256]],
+] as const) {
   const x = tf.randomNormal([...shape]) as tf.Tensor4D;
   const dy = tf.tidy(() => tf.onesLike(tf.maxPool(x, 3, 2, "valid")));
   const grad = () => tf.tidy(() => tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 3, 2, "valid"))(x, dy));
@@ -50,11 +53,18 @@ for (const [name, shape] of [["pool1 [N,55,55,96]", [BATCH, 55, 55, 96]], ["pool
   unregisterWasmMaxPoolGrad();
   const stock = await time(grad);
   registerWasmMaxPoolGrad();
-  row(`max-pool forward + MaxPoolGrad ${name}, 3×3 stride 2: alexc`, ours, `stock ${stock.toFixed(1)} ms (wrong where a window's maximum is ≤ 0)`);
+  row(
+    `max-pool forward + MaxPoolGrad ${name}, 3×3 stride 2: alexc`,
+    ours,
+    `stock ${stock.toFixed(1)} ms (wrong where a window's maximum is ≤ 0)`,
+  );
   tf.dispose([x, dy]);
 }
 
-for (const [name, shape] of [["norm1 [N,55,55,96]", [BATCH, 55, 55, 96]], ["norm2 [N,27,27,256]", [BATCH, 27, 27, 256]]] as const) {
+for (const [name, shape] of [
+  ["norm1 [N,55,55,96]", [BATCH, 55, 55, 96]],
+  ["norm2 [N,27,27,256]", [BATCH, 27, 27, 256]],
+] as const) {
   const x = tf.relu(tf.randomNormal([...shape])) as tf.Tensor4D;
   const lrn = (t: tf.Tensor) => tf.localResponseNormalization(t as tf.Tensor4D, 2, 2, 2e-5, 0.75);
   row(`LRN forward ${name} (stock wasm kernel)`, await time(() => lrn(x)));
@@ -63,7 +73,11 @@ for (const [name, shape] of [["norm1 [N,55,55,96]", [BATCH, 55, 55, 96]], ["norm
 }
 
 for (const name of ["alexnet_paper", "alexnet_table"]) {
-  const generated = (await import(`../generated/${name}/model.ts`)) as { buildModel(): tf.LayersModel; INPUT_SHAPE: number[]; NUM_CLASSES: number };
+  const generated = (await import(`../generated/${name}/model.ts`)) as {
+    buildModel(): tf.LayersModel;
+    INPUT_SHAPE: number[];
+    NUM_CLASSES: number;
+  };
   const model = generated.buildModel();
   const optimizer = tf.train.momentum(0.01, 0.9);
   model.compile({ optimizer, loss: (y: tf.Tensor, p: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, p) });

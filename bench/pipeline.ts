@@ -10,13 +10,23 @@ import { builtinDataset, scanImageFolder, type Dataset } from "../src/runtime/da
 import type { Preprocessing } from "../src/runtime/preprocess.js";
 import { main, median, photoFolder, type BenchResult } from "./common.js";
 
-const SEED_SERIES: Preprocessing = { train: { kind: "random_resized_crop", scale: [0.08, 1], ratio: [3 / 4, 4 / 3] }, flip: "horizontal", val: { kind: "resize" }, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
+const SEED_SERIES: Preprocessing = {
+  train: { kind: "random_resized_crop", scale: [0.08, 1], ratio: [3 / 4, 4 / 3] },
+  flip: "horizontal",
+  val: { kind: "resize" },
+  mean: [0.5, 0.5, 0.5],
+  std: [0.5, 0.5, 0.5],
+};
 const MINI: Preprocessing = { ...SEED_SERIES, train: { kind: "random_resized_crop", scale: [0.5, 1], ratio: [3 / 4, 4 / 3] } };
 const REPS = Number(process.env["BENCH_REPS"] ?? 5);
 
 async function passes(data: Dataset, size: number, pre: Preprocessing, reps: number): Promise<number[]> {
   const workers = Math.max(1, Math.min(4, availableParallelism() - 1));
-  const loader = new DataLoader({ samples: data.samples, size: { width: size, height: size, channels: 3 }, preprocessing: pre }, workers, 4);
+  const loader = new DataLoader(
+    { samples: data.samples, size: { width: size, height: size, channels: 3 }, preprocessing: pre },
+    workers,
+    4,
+  );
   const rates: number[] = [];
   try {
     for (let epoch = 0; epoch <= reps; epoch++) {
@@ -46,7 +56,9 @@ export async function run(): Promise<BenchResult> {
       { name: "photo JPEGs 500×375 → 224×224, seed series' transforms", unit: "img/s", samples: jpeg },
       { name: "built-in set → 32×32, alexnet-mini's transforms", unit: "img/s", samples: builtin },
     ],
-    notes: [`${Math.max(1, Math.min(4, availableParallelism() - 1))} worker thread(s), prefetch 4, batch 32; one pass over 400 JPEGs / 3,200 built-in images per sample, after a warm-up pass.`],
+    notes: [
+      `${Math.max(1, Math.min(4, availableParallelism() - 1))} worker thread(s), prefetch 4, batch 32; one pass over 400 JPEGs / 3,200 built-in images per sample, after a warm-up pass.`,
+    ],
   };
 }
 

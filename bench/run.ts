@@ -35,12 +35,17 @@ interface Check {
 function runBench(bench: BenchRun): BenchResult {
   process.stderr.write(`bench ${bench.file} ${bench.env ? JSON.stringify(bench.env) : ""}…\n`);
   const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", `${bench.file}.ts`)], {
-    cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ALEXC_BACKEND: "wasm", ...bench.env },
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ALEXC_BACKEND: "wasm", ...bench.env },
   });
   const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH-RESULT "));
   if (r.status !== 0 || !line) throw new Error(`bench ${bench.file} failed (exit ${r.status}):\n${r.stdout}`);
   const result = JSON.parse(line.slice("BENCH-RESULT ".length)) as BenchResult;
-  const env = Object.entries(bench.env ?? {}).map(([k, v]) => `${k}=${v} `).join("");
+  const env = Object.entries(bench.env ?? {})
+    .map(([k, v]) => `${k}=${v} `)
+    .join("");
   return { ...result, command: `${env}bench/${bench.file}.ts` };
 }
 
@@ -48,7 +53,8 @@ function runBench(bench: BenchRun): BenchResult {
 const find = (results: BenchResult[], bench: string, prefix: string): Metric | undefined =>
   results.find((r) => r.name === bench)?.metrics.find((m) => m.name.startsWith(prefix));
 const medianOf = (m: Metric | undefined): number | undefined => (m === undefined ? undefined : median(m.samples));
-const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a / b);
+const ratio = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined || b === undefined ? undefined : a / b;
 
 function checks(results: BenchResult[]): Check[] {
   /** A metric every run has: a missing one is a bug in the benchmarks, not a result. */
@@ -66,24 +72,65 @@ function checks(results: BenchResult[]): Check[] {
   const pipelineBuiltin = must("pipeline", "built-in set");
   const startRatio = must("compiler", "ratio cold check");
   const tenThousand = must("compiler", "check of a 10,000-layer");
-  const growth = Math.max(must("compiler", "growth 10 → 100"), must("compiler", "growth 100 → 1000"), must("compiler", "growth 1000 → 10000"));
+  const growth = Math.max(
+    must("compiler", "growth 10 → 100"),
+    must("compiler", "growth 100 → 1000"),
+    must("compiler", "growth 1000 → 10000"),
+  );
   // PyTorch rows exist only where python3-torch is installed; the first seed row uses every core.
   const torchSeedRow = find(results, "torch", "PyTorch seed model");
   const torchSeedThreads = torchSeedRow?.name.match(/(\d+) threads?/)?.[1] ?? "?";
   const vsTorch = ratio(seed, medianOf(torchSeedRow));
   const miniVsTorch = ratio(mini, medianOf(find(results, "torch", "PyTorch alexnet-mini")));
   return [
-    { what: "cold `alexc check` / bare `node -e 0` (median of per-round ratios)", value: startRatio, target: "≤ 2.0", pass: startRatio <= 2 },
+    {
+      what: "cold `alexc check` / bare `node -e 0` (median of per-round ratios)",
+      value: startRatio,
+      target: "≤ 2.0",
+      pass: startRatio <= 2,
+    },
     { what: "check of a 10,000-layer spec (ms)", value: tenThousand, target: "< 500", pass: tenThousand < 500 },
     { what: "largest growth of check time per 10× layers", value: growth, target: "≤ 12", pass: growth <= 12 },
-    { what: "generated trainer / hand-written idiomatic tfjs, same data work (median of per-round ratios)", value: idiomatic, target: "≥ 0.98", pass: idiomatic >= 0.98 },
-    { what: "generated trainer / the generated model under model.fit, same data work (median of per-round ratios)", value: same, target: "≥ 0.98", pass: same >= 0.98 },
-    { what: "pipeline on photo JPEGs at 224 / seed model trainer", value: pipelinePhotos / seed, target: "≥ 10", pass: pipelinePhotos / seed >= 10 },
-    { what: "pipeline on the built-in set at 32 / alexnet-mini trainer", value: pipelineBuiltin / mini, target: "≥ 10", pass: pipelineBuiltin / mini >= 10 },
+    {
+      what: "generated trainer / hand-written idiomatic tfjs, same data work (median of per-round ratios)",
+      value: idiomatic,
+      target: "≥ 0.98",
+      pass: idiomatic >= 0.98,
+    },
+    {
+      what: "generated trainer / the generated model under model.fit, same data work (median of per-round ratios)",
+      value: same,
+      target: "≥ 0.98",
+      pass: same >= 0.98,
+    },
+    {
+      what: "pipeline on photo JPEGs at 224 / seed model trainer",
+      value: pipelinePhotos / seed,
+      target: "≥ 10",
+      pass: pipelinePhotos / seed >= 10,
+    },
+    {
+      what: "pipeline on the built-in set at 32 / alexnet-mini trainer",
+      value: pipelineBuiltin / mini,
+      target: "≥ 10",
+      pass: pipelineBuiltin / mini >= 10,
+    },
     { what: "seed model at 224×224, batch 32, wasm, default threads (images/s)", value: seed, target: "recorded", pass: true },
     { what: "seed model, wasm default threads / 1 thread", value: seed / seedOneThread, target: "recorded", pass: true },
-    { what: `wasm trainer / PyTorch (${torchSeedThreads} threads), seed model 224×224, batch 32`, value: vsTorch, target: "goal ≥ 1.0", goal: true, pass: vsTorch !== undefined && vsTorch >= 1 },
-    { what: `wasm trainer / PyTorch (${torchSeedThreads} threads), alexnet-mini 32×32, batch 32`, value: miniVsTorch, target: "goal ≥ 1.0", goal: true, pass: miniVsTorch !== undefined && miniVsTorch >= 1 },
+    {
+      what: `wasm trainer / PyTorch (${torchSeedThreads} threads), seed model 224×224, batch 32`,
+      value: vsTorch,
+      target: "goal ≥ 1.0",
+      goal: true,
+      pass: vsTorch !== undefined && vsTorch >= 1,
+    },
+    {
+      what: `wasm trainer / PyTorch (${torchSeedThreads} threads), alexnet-mini 32×32, batch 32`,
+      value: miniVsTorch,
+      target: "goal ≥ 1.0",
+      goal: true,
+      pass: miniVsTorch !== undefined && miniVsTorch >= 1,
+    },
   ];
 }
 
@@ -115,7 +162,10 @@ function markdown(results: BenchResult[], found: Check[], info: Record<string, s
   ];
   for (const r of results) {
     lines.push(`## ${r.title}`, "", `\`${r.command ?? `bench/${r.name}.ts`}\``, "", "| metric | median | range | n |", "|---|---|---|---|");
-    for (const m of r.metrics) lines.push(`| ${m.name} | ${fmt(median(m.samples))} ${m.unit} | ${fmt(Math.min(...m.samples))}–${fmt(Math.max(...m.samples))} | ${m.samples.length} |`);
+    for (const m of r.metrics)
+      lines.push(
+        `| ${m.name} | ${fmt(median(m.samples))} ${m.unit} | ${fmt(Math.min(...m.samples))}–${fmt(Math.max(...m.samples))} | ${m.samples.length} |`,
+      );
     lines.push("", ...r.notes, "");
   }
   return lines.join("\n");

@@ -19,7 +19,25 @@ export async function run(): Promise<BenchResult> {
   };
   const out = mkdtempSync(join(tmpdir(), "alexc-bench-"));
   try {
-    const result = await trainer.main(["--data", photos, "--val-split", "0", "--epochs", "1", "--steps", String(STEPS + 1), "--batch", "32", "--seed", "1", "--out", out, "--quiet", "--backend", "wasm"]);
+    const result = await trainer.main([
+      "--data",
+      photos,
+      "--val-split",
+      "0",
+      "--epochs",
+      "1",
+      "--steps",
+      String(STEPS + 1),
+      "--batch",
+      "32",
+      "--seed",
+      "1",
+      "--out",
+      out,
+      "--quiet",
+      "--backend",
+      "wasm",
+    ]);
     const rates = result!.stepSeconds.slice(1).map((s) => 32 / s);
     const threads = wasmThreadsWanted();
     const plural = threads === 1 ? "thread" : "threads";
@@ -29,7 +47,7 @@ export async function run(): Promise<BenchResult> {
       metrics: [{ name: `training images/s per step, wasm ${threads} ${plural}`, unit: "img/s", samples: rates }],
       notes: [
         `${STEPS} steps after the first, each its own sample, on JPEGs decoded and augmented by the trainer's data worker. ` +
-          "History on this machine (1 thread): 4–5 img/s with only the missing gradient kernel supplied, 7.2 after relu fusion and padding 'same' (src/fuse.ts), about 10 with the forward-conv gradients, 17.5 after the BatchMatMul rewrite (src/runtime/wasm-kernels.ts).",
+          "History on this machine (1 thread): 4–5 img/s with only the missing gradient kernel supplied, 7.2 after relu fusion and padding 'same' (src/lower/fuse.ts), about 10 with the forward-conv gradients, 17.5 after the BatchMatMul rewrite (src/runtime/wasm-kernels.ts).",
       ],
     };
   } finally {

@@ -17,10 +17,18 @@ function findPython(): string | undefined {
   return CANDIDATES.find((p) => spawnSync(p, ["-c", "import torch"], { stdio: "ignore" }).status === 0);
 }
 
-interface TorchRun { torch: string; threads: number; seconds: number[] }
+interface TorchRun {
+  torch: string;
+  threads: number;
+  seconds: number[];
+}
 
 function trainSpeed(python: string, model: "seed" | "mini", threads: number, steps: number): TorchRun {
-  const r = spawnSync(python, [join(ROOT, "bench", "torch_train.py"), "--model", model, "--threads", String(threads), "--steps", String(steps)], { encoding: "utf8" });
+  const r = spawnSync(
+    python,
+    [join(ROOT, "bench", "torch_train.py"), "--model", model, "--threads", String(threads), "--steps", String(steps)],
+    { encoding: "utf8" },
+  );
   if (r.status !== 0) throw new Error(`torch_train.py --model ${model} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as TorchRun;
 }
@@ -29,16 +37,29 @@ export async function run(): Promise<BenchResult> {
   const python = findPython();
   const base = { name: "torch", title: "PyTorch on the same CPU (seed model 224×224 and alexnet-mini 32×32, batch 32)" };
   if (python === undefined) {
-    return { ...base, metrics: [], notes: [`No python3 with torch found (tried ${CANDIDATES.join(", ")}): PyTorch rows not measured. Debian: apt install python3-torch.`] };
+    return {
+      ...base,
+      metrics: [],
+      notes: [
+        `No python3 with torch found (tried ${CANDIDATES.join(", ")}): PyTorch rows not measured. Debian: apt install python3-torch.`,
+      ],
+    };
   }
   const cores = availableParallelism();
   const metrics: Metric[] = [];
   let version = "";
-  for (const [model, label, steps] of [["seed", "seed model 224×224", SEED_STEPS], ["mini", "alexnet-mini 32×32", MINI_STEPS]] as const) {
+  for (const [model, label, steps] of [
+    ["seed", "seed model 224×224", SEED_STEPS],
+    ["mini", "alexnet-mini 32×32", MINI_STEPS],
+  ] as const) {
     for (const threads of cores > 1 ? [cores, 1] : [1]) {
       const r = trainSpeed(python, model, threads, steps);
       version = r.torch;
-      metrics.push({ name: `PyTorch ${label}, ${r.threads} thread${r.threads === 1 ? "" : "s"}: training images/s`, unit: "img/s", samples: r.seconds.map((s) => 32 / s) });
+      metrics.push({
+        name: `PyTorch ${label}, ${r.threads} thread${r.threads === 1 ? "" : "s"}: training images/s`,
+        unit: "img/s",
+        samples: r.seconds.map((s) => 32 / s),
+      });
     }
   }
   return {

@@ -46,7 +46,10 @@ export async function run(): Promise<BenchResult> {
   const generated = (await import(pathToFileURL(join(dir, "train.ts")).href)) as Generated;
   const { buildModel } = (await import(pathToFileURL(join(dir, "model.ts")).href)) as { buildModel(): tf.LayersModel };
   const data = builtinDataset(`builtin:${IMAGES}`);
-  const all = await makeBatch({ samples: data.samples, size: { width: 32, height: 32, channels: 3 }, preprocessing: generated.PREPROCESSING }, { indices: Int32Array.from(data.samples, (_, i) => i), train: false, epoch: 0, seed: 0 });
+  const all = await makeBatch(
+    { samples: data.samples, size: { width: 32, height: 32, channels: 3 }, preprocessing: generated.PREPROCESSING },
+    { indices: Int32Array.from(data.samples, (_, i) => i), train: false, epoch: 0, seed: 0 },
+  );
   const x = tf.tensor4d(all.x, [all.n, 32, 32, 3]);
   const y = tf.oneHot(tf.tensor1d(all.y, "int32"), 8) as tf.Tensor2D;
   const loss = crossEntropy({ name: "cross_entropy", labelSmoothing: 0 });
@@ -59,8 +62,31 @@ export async function run(): Promise<BenchResult> {
     model.dispose();
     return rate;
   };
-  const samples = { generated: [] as number[], plain: [] as number[], sameLayers: [] as number[], idiomatic: [] as number[], ratioSame: [] as number[], ratioIdiomatic: [] as number[] };
-  const args = (rep: number, k: number): string[] => ["--data", `builtin:${IMAGES}`, "--val-split", "0", "--epochs", "2", "--batch", String(BATCH), "--seed", "1", "--out", join(out, `r${rep}-${k}`), "--quiet", "--backend", "wasm"];
+  const samples = {
+    generated: [] as number[],
+    plain: [] as number[],
+    sameLayers: [] as number[],
+    idiomatic: [] as number[],
+    ratioSame: [] as number[],
+    ratioIdiomatic: [] as number[],
+  };
+  const args = (rep: number, k: number): string[] => [
+    "--data",
+    `builtin:${IMAGES}`,
+    "--val-split",
+    "0",
+    "--epochs",
+    "2",
+    "--batch",
+    String(BATCH),
+    "--seed",
+    "1",
+    "--out",
+    join(out, `r${rep}-${k}`),
+    "--quiet",
+    "--backend",
+    "wasm",
+  ];
   const noAugmentation: Preprocessing = { ...generated.PREPROCESSING, train: { kind: "resize" }, flip: "none" };
   try {
     // One warm-up round, then REPS measured rounds; the order rotates so no side always goes first.
@@ -69,7 +95,8 @@ export async function run(): Promise<BenchResult> {
       const got: number[] = [];
       for (const k of order) {
         if (k === 0) got[0] = (await generated.main(args(rep, k)))!.history[1]!.imagesPerSecond;
-        else if (k === 1) got[1] = (await train(generated.MODEL, generated.TRAINING, noAugmentation, args(rep, k)))!.history[1]!.imagesPerSecond;
+        else if (k === 1)
+          got[1] = (await train(generated.MODEL, generated.TRAINING, noAugmentation, args(rep, k)))!.history[1]!.imagesPerSecond;
         else if (k === 2) got[2] = await fitTwice(buildModel());
         else got[3] = await fitTwice(idiomaticModel(8));
       }
@@ -80,7 +107,9 @@ export async function run(): Promise<BenchResult> {
       samples.idiomatic.push(got[3]!);
       samples.ratioIdiomatic.push(got[1]! / got[3]!);
       samples.ratioSame.push(got[1]! / got[2]!);
-      process.stderr.write(`round ${rep + 1}/${REPS}: generated ${got[0]!.toFixed(1)}, without augmentation ${got[1]!.toFixed(1)}, same layers ${got[2]!.toFixed(1)}, idiomatic ${got[3]!.toFixed(1)} img/s\n`);
+      process.stderr.write(
+        `round ${rep + 1}/${REPS}: generated ${got[0]!.toFixed(1)}, without augmentation ${got[1]!.toFixed(1)}, same layers ${got[2]!.toFixed(1)}, idiomatic ${got[3]!.toFixed(1)} img/s\n`,
+      );
     }
   } finally {
     tf.dispose([x, y]);
@@ -97,7 +126,9 @@ export async function run(): Promise<BenchResult> {
       { name: "ratio generated (no augmentation) / idiomatic hand-written", unit: "×", samples: samples.ratioIdiomatic },
       { name: "ratio generated (no augmentation) / same model with model.fit", unit: "×", samples: samples.ratioSame },
     ],
-    notes: [`${IMAGES} images per epoch, the second of two epochs measured, ${REPS} rounds after a warm-up round, run order rotated each round.`],
+    notes: [
+      `${IMAGES} images per epoch, the second of two epochs measured, ${REPS} rounds after a warm-up round, run order rotated each round.`,
+    ],
   };
 }
 

@@ -1,7 +1,6 @@
 /** Syntax error messages in the words people type, not chevrotain's token-type names. */
 import type { IToken, TokenType, IParserErrorMessageProvider } from "chevrotain";
 
-
 const ruleWords: Record<string, string> = {
   spec: "the model",
   member: "a parameter, input, block, layer or section",
@@ -49,4 +48,3 @@ export const messages: IParserErrorMessageProvider = {
     return `expected ${list.join(" or ")} in ${ruleWords[ruleName] ?? ruleName}, found ${found(actual[0]!)}`;
   },
 };
-

@@ -17,7 +17,7 @@
  *   value     := expr (('x' expr)+ | '->' expr)? | '[' value,… ']' | '{' NAME ':' value,… '}'
  *   expr      := usual arithmetic: + - * / % ** unary -, calls f(args), names, numbers, strings
  */
-import { CstParser, type CstNode } from "chevrotain";
+import { CstParser } from "chevrotain";
 import * as T from "./tokens.js";
 import { messages } from "./messages.js";
 
@@ -28,7 +28,13 @@ export class AnetParser extends CstParser {
    * validating instance so a grammar mistake still fails the build.
    */
   constructor(validate = false) {
-    super(T.allTokens, { recoveryEnabled: true, nodeLocationTracking: "onlyOffset", maxLookahead: 3, errorMessageProvider: messages, skipValidations: !validate });
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      nodeLocationTracking: "onlyOffset",
+      maxLookahead: 3,
+      errorMessageProvider: messages,
+      skipValidations: !validate,
+    });
     this.performSelfAnalysis();
   }
 
@@ -282,5 +288,3 @@ export class AnetParser extends CstParser {
 export const parser = new AnetParser();
 
 export const BaseCstVisitor = parser.getBaseCstVisitorConstructor();
-
-export type { CstNode };

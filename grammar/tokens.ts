@@ -15,15 +15,20 @@
  */
 import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
 
-export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
-export const LineComment = createToken({ name: "LineComment", pattern: /(?:\/\/|#)[^\n\r]*/, group: "comments" });
-export const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: "comments", line_breaks: true });
+const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+const LineComment = createToken({ name: "LineComment", pattern: /(?:\/\/|#)[^\n\r]*/, group: "comments" });
+const BlockComment = createToken({ name: "BlockComment", pattern: /\/\*[\s\S]*?\*\//, group: "comments", line_breaks: true });
 /**
  * Unterminated comments and strings are tokens of their own (in the "unterminated" group, which
  * the parser never sees) so they are reported as what they are, where they start, instead of as a
  * stray '/' or '"'. Each comes right after the complete form it would otherwise shadow.
  */
-export const UnterminatedComment = createToken({ name: "UnterminatedComment", pattern: /\/\*[\s\S]*/, group: "unterminated", line_breaks: true });
+export const UnterminatedComment = createToken({
+  name: "UnterminatedComment",
+  pattern: /\/\*[\s\S]*/,
+  group: "unterminated",
+  line_breaks: true,
+});
 
 export const Arrow = createToken({ name: "Arrow", pattern: /->|→/, label: "'->'" });
 export const GreaterEq = createToken({ name: "GreaterEq", pattern: />=|≥/, label: "'>='" });
@@ -48,7 +53,7 @@ export const Colon = createToken({ name: "Colon", pattern: /:/, label: "':'" });
 export const Equals = createToken({ name: "Equals", pattern: /=/, label: "'='" });
 
 export const StringLiteral = createToken({ name: "StringLiteral", pattern: /"(?:[^"\\\n\r]|\\.)*"/, label: "a string" });
-export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\n\r]|\\.)*\\?/, group: "unterminated" });
+const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\n\r]|\\.)*\\?/, group: "unterminated" });
 // Decimal only: 48, 0.5, 2e-4, 1_000. A leading sign is the unary minus operator.
 export const NumberLiteral = createToken({
   name: "NumberLiteral",
@@ -92,7 +97,12 @@ export const Cross = createToken({
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: "a name" });
 
 function keyword(word: string): TokenType {
-  return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'` });
+  return createToken({
+    name: word[0]!.toUpperCase() + word.slice(1),
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+    label: `'${word}'`,
+  });
 }
 export const Model = keyword("model");
 export const Param = keyword("param");
@@ -102,7 +112,7 @@ export const Allow = keyword("allow");
 export const Variant = keyword("variant");
 export const Where = keyword("where");
 
-export const keywords: TokenType[] = [Model, Param, Input, Block, Allow, Variant, Where];
+const keywords: TokenType[] = [Model, Param, Input, Block, Allow, Variant, Where];
 
 export const allTokens: TokenType[] = [
   WhiteSpace,

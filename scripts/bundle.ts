@@ -4,7 +4,7 @@
  *    evaluates each module file separately, and chevrotain alone pulls in hundreds of small
  *    lodash-es modules; one file starts about three times faster. tfjs, Graphviz, handlebars and
  *    sharp stay external and are required only by the commands that use them.
- *  - alexc.cjs: the executable (`bin`), src/launcher.cts, which runs the bundle from V8's code cache;
+ *  - alexc.cjs: the executable (`bin`), src/cli/launcher.cts, which runs the bundle from V8's code cache;
  *    cli.js, the old `bin` path, runs it too.
  *  - the code cache itself, made by one `alexc check` of the seed spec, so the first run in this
  *    repository is fast too. It is not packed: an installed alexc makes its own (see the launcher).
@@ -13,7 +13,7 @@ import { build, type BuildOptions, type Plugin } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PACKAGE_ROOT } from "../src/package-root.js";
+import { PACKAGE_ROOT } from "../src/util/package-root.js";
 
 const outdir = join(PACKAGE_ROOT, "dist", "cli");
 rmSync(outdir, { recursive: true, force: true });
@@ -25,7 +25,9 @@ rmSync(outdir, { recursive: true, force: true });
 const lazyChildProcess: Plugin = {
   name: "lazy-child-process",
   setup(b) {
-    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]commander[\\/]/.test(args.importer) ? { path: "lazy-child-process", namespace: "alexc-lazy" } : undefined));
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: "lazy-child-process", namespace: "alexc-lazy" } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: "alexc-lazy" }, () => ({
       contents: 'module.exports = new Proxy({}, { get: (_, key) => require("node:child_process")[key] });',
       loader: "js",
@@ -37,7 +39,7 @@ const commonJs: BuildOptions = { bundle: true, format: "cjs", platform: "node", 
 
 const cli = await build({
   ...commonJs,
-  entryPoints: [join(PACKAGE_ROOT, "dist", "src", "cli.js")],
+  entryPoints: [join(PACKAGE_ROOT, "dist", "src", "cli", "cli.js")],
   outfile: join(outdir, "alexc-bundle.cjs"),
   external,
   plugins: [lazyChildProcess],
@@ -55,7 +57,7 @@ for (const file of cli.outputFiles) writeFileSync(file.path, file.text.replace(/
 
 await build({
   ...commonJs,
-  entryPoints: [join(PACKAGE_ROOT, "src", "launcher.cts")],
+  entryPoints: [join(PACKAGE_ROOT, "src", "cli", "launcher.cts")],
   outfile: join(outdir, "alexc.cjs"),
   banner: { js: "#!/usr/bin/env node" },
 });
@@ -63,11 +65,19 @@ await build({
 chmodSync(join(outdir, "alexc.cjs"), 0o755);
 // Before the launcher, `bin` was dist/cli/cli.js, and npx keeps the bin link it made then for a
 // project folder: "alexc: not found" after an update, unless that path still runs alexc.
-writeFileSync(join(outdir, "cli.js"), '#!/usr/bin/env node\nimport { createRequire } from "node:module";\ncreateRequire(import.meta.url)("./alexc.cjs");\n', { mode: 0o755 });
+writeFileSync(
+  join(outdir, "cli.js"),
+  '#!/usr/bin/env node\nimport { createRequire } from "node:module";\ncreateRequire(import.meta.url)("./alexc.cjs");\n',
+  { mode: 0o755 },
+);
 
 // A spec-less package (an npm tarball) makes its cache on the first real run instead.
 const seed = join(PACKAGE_ROOT, "specs", "alexnet.anet");
 if (existsSync(seed)) {
-  spawnSync(process.execPath, [join(outdir, "alexc.cjs"), "check", seed], { stdio: "ignore", env: { ...process.env, ALEXC_COMPILE_CACHE: "1" } });
-  if (!readdirSync(outdir).some((f) => f.endsWith(".cache"))) console.warn("bundle: no code cache was written; alexc will make one on its first run");
+  spawnSync(process.execPath, [join(outdir, "alexc.cjs"), "check", seed], {
+    stdio: "ignore",
+    env: { ...process.env, ALEXC_COMPILE_CACHE: "1" },
+  });
+  if (!readdirSync(outdir).some((f) => f.endsWith(".cache")))
+    console.warn("bundle: no code cache was written; alexc will make one on its first run");
 }

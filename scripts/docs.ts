@@ -1,8 +1,8 @@
 /** Writes docs/diagnostics.md from the diagnostic catalogue and docs/language.md's layer table from the layer table (npm run docs). */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { diagnosticsMarkdown } from "../src/diagnostics/explain.js";
-import { PACKAGE_ROOT } from "../src/package-root.js";
+import { diagnosticsMarkdown } from "../src/views/explain.js";
+import { PACKAGE_ROOT } from "../src/util/package-root.js";
 import { withLayerTable } from "../src/layers/docs.js";
 
 writeFileSync(join(PACKAGE_ROOT, "docs", "diagnostics.md"), diagnosticsMarkdown());

@@ -16,14 +16,16 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { PACKAGE_ROOT } from "../src/package-root.js";
+import { PACKAGE_ROOT } from "../src/util/package-root.js";
 
 const CLI = join(PACKAGE_ROOT, "dist", "cli", "alexc.cjs");
 const MARKER = /^<!-- transcript(?: keep=(\S+))? -->$/;
 const PROMPT = "$ npx alexc ";
 
 /** Where this version's packed files are served: `https://unpkg.com/NAME@VERSION/`. */
-export function packageFilesUrl(pkg: { name: string; version: string } = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8"))): string {
+export function packageFilesUrl(
+  pkg: { name: string; version: string } = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")),
+): string {
   return `https://unpkg.com/${pkg.name}@${pkg.version}/`;
 }
 
@@ -36,7 +38,11 @@ function words(line: string): string[] {
 
 /** Runs `alexc ARGS` in `cwd` as a user would see it: stdout and stderr in one stream, no colour. */
 export function runForTranscript(args: string[], cwd: string): string {
-  const r = spawnSync("sh", ["-c", 'exec "$0" "$@" 2>&1', process.execPath, CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, COLUMNS: "100" } });
+  const r = spawnSync("sh", ["-c", 'exec "$0" "$@" 2>&1', process.execPath, CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, COLUMNS: "100" },
+  });
   return r.stdout.replace(/\n+$/, "");
 }
 
@@ -85,9 +91,12 @@ export function renderTranscripts(readme: string, run: (args: string[]) => strin
 /** Relative links and images → absolute ones under `base` (the packed files of this version). */
 export function absoluteLinks(readme: string, base: string): string {
   // Link text may itself be an image: [![alt](img)](target).
-  return readme.replace(/(!?)\[((?:!\[[^\]]*\]\([^)]*\)|[^\]])*)\]\((?!https?:|#|mailto:)([^)\s]+)\)/g, (_m, bang: string, text: string, target: string) => {
-    return `${bang}[${absoluteLinks(text, base)}](${base}${target.replace(/^\.\//, "")})`;
-  });
+  return readme.replace(
+    /(!?)\[((?:!\[[^\]]*\]\([^)]*\)|[^\]])*)\]\((?!https?:|#|mailto:)([^)\s]+)\)/g,
+    (_m, bang: string, text: string, target: string) => {
+      return `${bang}[${absoluteLinks(text, base)}](${base}${target.replace(/^\.\//, "")})`;
+    },
+  );
 }
 
 /** Runs every transcript in a scratch folder holding specs/ and the README's fixtures. */
@@ -97,7 +106,10 @@ export function renderReadme(readme: string): string {
     cpSync(join(PACKAGE_ROOT, "specs"), join(dir, "specs"), { recursive: true });
     const fixtures = join(PACKAGE_ROOT, "test", "fixtures", "readme");
     if (existsSync(fixtures)) for (const f of readdirSync(fixtures)) cpSync(join(fixtures, f), join(dir, f), { recursive: true });
-    return absoluteLinks(renderTranscripts(readme, (args) => runForTranscript(args, dir)), packageFilesUrl());
+    return absoluteLinks(
+      renderTranscripts(readme, (args) => runForTranscript(args, dir)),
+      packageFilesUrl(),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

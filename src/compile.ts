@@ -4,12 +4,12 @@
  * stops a compile is raised by the check (compile adds none of its own), so `alexc check` passes
  * exactly the specs `alexc compile` accepts (test/check-compile-agree.test.ts walks every spec).
  */
-import type { CheckedModel } from "./check.js";
-import { allFindings, checkSpec, errorCount, openWarningCount, type CheckResult, type SpecCheck } from "./compiler.js";
-import { emitModel } from "./emit.js";
-import type { Override } from "./resolve.js";
+import type { CheckedModel } from "./check/check.js";
+import { allFindings, checkSpec, errorCount, openWarningCount, type CheckResult, type SpecCheck } from "./check/check-spec.js";
+import { emitModel } from "./emit/emit.js";
+import type { Override } from "./resolve/resolve.js";
 import { DiagnosticBag } from "./diagnostics/diagnostic.js";
-import { matrixAxes } from "./variants.js";
+import { matrixAxes } from "./check/variants.js";
 
 export interface CompileOptions {
   overrides?: Override[];
@@ -50,7 +50,9 @@ export function compile(path: string, text: string, options: CompileOptions = {}
   const known = spec.ast?.variants.map((v) => v.name) ?? [];
   const wanted = options.variants;
   const unknownVariants = spec.ast && Array.isArray(wanted) ? wanted.filter((v) => !known.includes(v)) : [];
-  const selected = spec.results.filter((r) => (wanted === "all" ? true : wanted?.length ? wanted.includes(r.variant ?? "") : r.variant === undefined));
+  const selected = spec.results.filter((r) =>
+    wanted === "all" ? true : wanted?.length ? wanted.includes(r.variant ?? "") : r.variant === undefined,
+  );
   const files = new Map<string, string>();
   if (unknownVariants.length > 0 || !compiles(selected, options.denyWarnings === true)) return { spec, selected, unknownVariants, files };
   const outputs = selected.map((result): CompiledModel => {

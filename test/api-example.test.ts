@@ -39,9 +39,15 @@ function exampleLines(): string[] {
 
 test("the example in src/index.ts is the code this test runs", () => {
   const doc = readFileSync(join(ROOT, "src", "index.ts"), "utf8");
-  const comment = doc.slice(0, doc.indexOf("*/")).split("\n").map((l) => l.replace(/^ \*\s?/, "").trim());
+  const comment = doc
+    .slice(0, doc.indexOf("*/"))
+    .split("\n")
+    .map((l) => l.replace(/^ \*\s?/, "").trim());
   const body = comment.slice(comment.findIndex((l) => l.startsWith("const text")));
-  assert.equal(body.filter((l) => l !== ""), exampleLines());
+  assert.equal(
+    body.filter((l) => l !== ""),
+    exampleLines(),
+  );
   assert.ok(comment.includes('import { compile, parseOverride, renderDiagnostic, writeOutputs } from "alexc";'));
 });
 
@@ -51,7 +57,10 @@ test("the example compiles specs/alexnet.anet with an override and writes its fi
     const errors: string[] = [];
     example(dir, errors);
     // alexnet.anet's one finding is its acknowledged W0301 (the seed's 55.25 → 55).
-    assert.ok(errors.every((e) => e.includes("W0301")), errors.join("\n"));
+    assert.ok(
+      errors.every((e) => e.includes("W0301")),
+      errors.join("\n"),
+    );
     assert.equal(readdirSync(join(dir, "generated", "alexnet")).sort(), ["model.ts", "predict.ts", "train.ts"]);
     assert.match(readFileSync(join(dir, "generated", "alexnet", "model.ts"), "utf8"), /--set num_classes=5|num_classes=5/);
   } finally {

@@ -21,7 +21,11 @@ function withFakeNode(version: string, choice: string): { status: number | null;
     const script = `import { selectBackend } from "alexc/runtime";
 try { const b = await selectBackend(${JSON.stringify(choice)}, (l) => console.log(l)); console.log("chose " + b.name); }
 catch (e) { console.log("refused: " + e.message); }`;
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_PATH: dir, ALEXC_BACKEND: "" } });
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NODE_PATH: dir, ALEXC_BACKEND: "" },
+    });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -30,7 +34,10 @@ catch (e) { console.log("refused: " + e.message); }`;
 
 test("'tensorflow' with a native binding of another version: refused, with the install that fixes it", () => {
   const r = withFakeNode("4.20.0", "tensorflow");
-  assert.match(r.stdout, /refused: .*@tensorflow\/tfjs-node: version 4\.20\.0 is installed, but @tensorflow\/tfjs is 4\.22\.0; install @tensorflow\/tfjs-node@4\.22\.0/);
+  assert.match(
+    r.stdout,
+    /refused: .*@tensorflow\/tfjs-node: version 4\.20\.0 is installed, but @tensorflow\/tfjs is 4\.22\.0; install @tensorflow\/tfjs-node@4\.22\.0/,
+  );
 });
 
 test("'auto' with a broken native binding: a warning naming it, then wasm", () => {
@@ -40,7 +47,15 @@ test("'auto' with a broken native binding: a warning naming it, then wasm", () =
 });
 
 test("'auto' with no native binding at all: wasm, quietly", () => {
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", `import { selectBackend } from "alexc/runtime"; const b = await selectBackend("auto", () => {}); console.log("chose " + b.name);`], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ALEXC_BACKEND: "" } });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      `import { selectBackend } from "alexc/runtime"; const b = await selectBackend("auto", () => {}); console.log("chose " + b.name);`,
+    ],
+    { cwd: ROOT, encoding: "utf8", env: { ...process.env, ALEXC_BACKEND: "" } },
+  );
   assert.match(r.stdout, /chose wasm/);
   assert.not.match(r.stderr, /WARNING/);
 });

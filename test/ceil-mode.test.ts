@@ -9,27 +9,45 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkSource } from "../src/compiler.js";
+import { checkSource } from "../src/check/check-spec.js";
 import { formatShape } from "../src/layers/kind.js";
 import { poolPadding } from "../src/layers/pool.js";
 import { windowAxis, caffePoolAxis } from "../src/layers/window.js";
-import { verdictAt } from "../src/inputs.js";
+import { verdictAt } from "../src/check/valid-inputs.js";
 import { FIXTURES } from "./support.js";
 
-interface SizeCase { input: [number, number]; kernel: number; stride: number; padding: number; ceil_mode: boolean; output: [number, number] }
+interface SizeCase {
+  input: [number, number];
+  kernel: number;
+  stride: number;
+  padding: number;
+  ceil_mode: boolean;
+  output: [number, number];
+}
 const cases = (JSON.parse(readFileSync(join(FIXTURES, "torch", "maxpool.json"), "utf8")) as { sizes: SizeCase[] }).sizes;
 
 for (const c of cases) {
   const layer = `maxpool(kernel=${c.kernel}, stride=${c.stride}, padding=${c.padding}, ceil_mode=${c.ceil_mode})`;
   test(`${layer} on ${c.input.join("×")}: ${c.output.join("×")}, as PyTorch`, () => {
     const r = checkSource("t.anet", `model t {\n  input 1x${c.input[0]}x${c.input[1]}\n  ${layer}\n  flatten\n}\n`);
-    assert.equal(r.diagnostics.filter((d) => d.severity === "error"), []);
+    assert.equal(
+      r.diagnostics.filter((d) => d.severity === "error"),
+      [],
+    );
     assert.is(formatShape(r.checked!.output!), `${c.output[0] * c.output[1]}`);
     assert.is(formatShape(r.checked!.layers[0]!.output), `1×${c.output[0]}×${c.output[1]}`);
-    // The input-size scan (src/inputs.ts) runs the same rule.
+    // The input-size scan (src/check/valid-inputs.ts) runs the same rule.
     assert.is(verdictAt(r.checked!.model, c.input[0], c.input[1]).features, c.output[0] * c.output[1]);
     // Lowering: −∞ padding, then a floor-mode pool without padding, gives the same size.
-    const pad = poolPadding(c.input, { kernel: [c.kernel, c.kernel], stride: [c.stride, c.stride], padding: [[c.padding, c.padding], [c.padding, c.padding]], ceil_mode: c.ceil_mode });
+    const pad = poolPadding(c.input, {
+      kernel: [c.kernel, c.kernel],
+      stride: [c.stride, c.stride],
+      padding: [
+        [c.padding, c.padding],
+        [c.padding, c.padding],
+      ],
+      ceil_mode: c.ceil_mode,
+    });
     const lowered = [0, 1].map((i) => windowAxis(c.input[i]! + pad[i]![0] + pad[i]![1], c.kernel, 0, 0, c.stride).out);
     assert.equal(lowered, c.output);
     // Only the bottom/right is extended, and never by a whole window: PyTorch's last-window rule.
@@ -62,7 +80,10 @@ test("ceil mode reports the dropped last window in its arithmetic", () => {
   const r = checkSource("t.anet", "model t {\n  input 3x32x32\n  maxpool(1, stride=2, ceil_mode=true)\n  flatten\n}\n");
   const w = r.diagnostics.find((d) => d.code === "W0301");
   assert.ok(w, "32 with stride 2 and kernel 1 never reads the last row");
-  assert.match(w!.notes.join("\n"), /ceil\(15\.5\) \+ 1 = 17, less the last window, which would start at 16 × 2 = 32, past the input and its leading padding \(32 \+ 0\): 16/);
+  assert.match(
+    w!.notes.join("\n"),
+    /ceil\(15\.5\) \+ 1 = 17, less the last window, which would start at 16 × 2 = 32, past the input and its leading padding \(32 \+ 0\): 16/,
+  );
   assert.match(w!.notes.join("\n"), /the stride 2 is larger than the kernel 1/);
 });
 

@@ -9,17 +9,20 @@ import * as assert from "uvu/assert";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { compile } from "../src/compile.js";
-import { errorCount } from "../src/compiler.js";
-import { checkSpecReport } from "../src/variants.js";
-import type { CheckResult } from "../src/compiler.js";
-import { readTextFile } from "../src/read.js";
+import { errorCount } from "../src/check/check-spec.js";
+import { checkSpecReport } from "../src/check/variants.js";
+import type { CheckResult } from "../src/check/check-spec.js";
+import { readTextFile } from "../src/syntax/read.js";
 import { ROOT } from "./support.js";
 
 function anetFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? anetFiles(join(dir, e.name)) : e.name.endsWith(".anet") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? anetFiles(join(dir, e.name)) : e.name.endsWith(".anet") ? [join(dir, e.name)] : [],
+  );
 }
 
-const findings = (r: CheckResult): string[] => r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.span?.start ?? "-"}: ${d.message}`).sort();
+const findings = (r: CheckResult): string[] =>
+  r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.span?.start ?? "-"}: ${d.message}`).sort();
 
 /** compile() of one model against what check reported for it: the same findings, and outputs exactly when there is no error. */
 function agree(where: string, checked: CheckResult, compiled: ReturnType<typeof compile>, errorsElsewhere: number): void {
@@ -27,10 +30,16 @@ function agree(where: string, checked: CheckResult, compiled: ReturnType<typeof 
   assert.equal(findings(compiled.selected[0]!), findings(checked), `${where}: compile reports other findings than check`);
   // Outputs only when the model itself is clean, counting what a variant shares with the base.
   const clean = errorCount(checked.diagnostics) + errorsElsewhere === 0;
-  assert.is(compiled.outputs !== undefined, clean, `${where}: check ${clean ? "passes" : "fails"} but compile ${clean ? "fails" : "succeeds"}`);
+  assert.is(
+    compiled.outputs !== undefined,
+    clean,
+    `${where}: check ${clean ? "passes" : "fails"} but compile ${clean ? "fails" : "succeeds"}`,
+  );
 }
 
-const specs = [...anetFiles(join(ROOT, "specs")), ...anetFiles(join(ROOT, "test", "fixtures"))].map((f) => relative(ROOT, f).split("\\").join("/")).sort();
+const specs = [...anetFiles(join(ROOT, "specs")), ...anetFiles(join(ROOT, "test", "fixtures"))]
+  .map((f) => relative(ROOT, f).split("\\").join("/"))
+  .sort();
 
 test("the walk finds the specs (specs/, test/fixtures, variants and matrix included)", () => {
   assert.ok(specs.length >= 20, `only ${specs.length} specs`);
@@ -53,7 +62,11 @@ for (const path of specs) {
     // Every model at once: outputs exactly when no model has an error.
     const all = compile(path, text, { variants: "all" });
     const errors = report.results.reduce((n, r) => n + errorCount(r.diagnostics), 0);
-    assert.is(all.outputs !== undefined, errors === 0, `${path}: --all-variants ${errors === 0 ? "fails" : "succeeds"} with ${errors} errors from check`);
+    assert.is(
+      all.outputs !== undefined,
+      errors === 0,
+      `${path}: --all-variants ${errors === 0 ? "fails" : "succeeds"} with ${errors} errors from check`,
+    );
     if (all.outputs) assert.is(all.files.size, all.outputs.length * 3);
     // Each matrix combination compiles exactly when check found no error in it (nor in the base it builds on).
     for (const row of report.matrix) {
@@ -67,11 +80,17 @@ for (const path of specs) {
 test("a model that ends in a feature map fails check (E0204), as compile fails on it", () => {
   const text = "model m {\n  input 3x8x8\n  conv(8, kernel=3)\n}\n";
   const report = checkSpecReport("m.anet", text);
-  assert.equal(report.results[0]!.diagnostics.map((d) => d.code), ["E0204"]);
+  assert.equal(
+    report.results[0]!.diagnostics.map((d) => d.code),
+    ["E0204"],
+  );
   assert.match(report.results[0]!.diagnostics[0]!.message, /m ends in a 8×6×6 feature map/);
   const compiled = compile("m.anet", text);
   assert.is(compiled.outputs, undefined);
-  assert.equal(compiled.selected[0]!.diagnostics.map((d) => d.code), ["E0204"]);
+  assert.equal(
+    compiled.selected[0]!.diagnostics.map((d) => d.code),
+    ["E0204"],
+  );
   assert.is(compiled.files.size, 0);
 });
 
@@ -84,12 +103,16 @@ test("compile() returns every output file by its path under the output root", ()
 
 test("a malformed matrix section fails check and compile alike", () => {
   // Before, compile ignored the matrix section: check failed (E0106) while compile wrote files.
-  const text = "model m {\n  param w = 8\n  input 3x8x8\n  conv(w, kernel=3)\n  flatten\n  dense(2)\n  matrix {\n    w = [[8, 16]]\n  }\n}\n";
+  const text =
+    "model m {\n  param w = 8\n  input 3x8x8\n  conv(w, kernel=3)\n  flatten\n  dense(2)\n  matrix {\n    w = [[8, 16]]\n  }\n}\n";
   const report = checkSpecReport("m.anet", text);
   const codes = report.results[0]!.diagnostics.filter((d) => d.severity === "error").map((d) => d.code);
   assert.ok(codes.length > 0, "check reports the matrix entry");
   const compiled = compile("m.anet", text);
-  assert.equal(compiled.selected[0]!.diagnostics.filter((d) => d.severity === "error").map((d) => d.code), codes);
+  assert.equal(
+    compiled.selected[0]!.diagnostics.filter((d) => d.severity === "error").map((d) => d.code),
+    codes,
+  );
   assert.is(compiled.outputs, undefined);
 });
 

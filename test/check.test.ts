@@ -1,12 +1,24 @@
 /** The shape checker on the seed's networks: every figure from ../shared/reference/alexnet-pytorch.md. */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { checkSource } from "../src/compiler.js";
+import { checkSource } from "../src/check/check-spec.js";
 import { formatShape } from "../src/layers/kind.js";
 import { specText } from "./support.js";
-import { Rational } from "../src/rational.js";
+import { Rational } from "../src/resolve/rational.js";
 
-const seedShapes = ["48×55×55", "48×27×27", "128×27×27", "128×13×13", "192×13×13", "192×13×13", "128×13×13", "128×6×6", "4608", "2048", "2048"];
+const seedShapes = [
+  "48×55×55",
+  "48×27×27",
+  "128×27×27",
+  "128×13×13",
+  "192×13×13",
+  "192×13×13",
+  "128×13×13",
+  "128×6×6",
+  "4608",
+  "2048",
+  "2048",
+];
 
 const references = [
   {
@@ -33,7 +45,20 @@ const references = [
     set: [],
     params: 62_378_344n,
     macs: 1_135_256_096n,
-    shapes: ["96×55×55", "96×27×27", "256×27×27", "256×13×13", "384×13×13", "384×13×13", "256×13×13", "256×6×6", "9216", "4096", "4096", "1000"],
+    shapes: [
+      "96×55×55",
+      "96×27×27",
+      "256×27×27",
+      "256×13×13",
+      "384×13×13",
+      "384×13×13",
+      "256×13×13",
+      "256×6×6",
+      "9216",
+      "4096",
+      "4096",
+      "1000",
+    ],
     layerParams: [34_944n, 614_656n, 885_120n, 1_327_488n, 884_992n, 37_752_832n, 16_781_312n, 4_097_000n],
     layerMacs: [105_415_200n, 447_897_600n, 149_520_384n, 224_280_576n, 149_520_384n, 37_748_736n, 16_777_216n, 4_096_000n],
   },
@@ -49,10 +74,19 @@ for (const ref of references) {
     assert.is(c.totals.macs, ref.macs);
     // Shapes of the layers PyTorch's hooks report: everything but relu and dropout.
     const reported = c.layers.filter((l) => l.kind !== "relu" && l.kind !== "dropout");
-    assert.equal(reported.map((l) => formatShape(l.output)), ref.shapes);
+    assert.equal(
+      reported.map((l) => formatShape(l.output)),
+      ref.shapes,
+    );
     const weighted = c.layers.filter((l) => l.params > 0n);
-    assert.equal(weighted.map((l) => l.params), ref.layerParams);
-    assert.equal(weighted.map((l) => l.macs), ref.layerMacs);
+    assert.equal(
+      weighted.map((l) => l.params),
+      ref.layerParams,
+    );
+    assert.equal(
+      weighted.map((l) => l.macs),
+      ref.layerMacs,
+    );
   });
 }
 
@@ -60,7 +94,20 @@ test("PyTorch-style names: unnamed layers are numbered inside their block", () =
   const c = checkSource("alexnet.anet", specText("alexnet.anet")).checked!;
   assert.equal(
     c.layers.filter((l) => l.params > 0n || l.kind === "maxpool" || l.kind === "flatten").map((l) => l.name),
-    ["features.0", "features.2", "features.3", "features.5", "features.6", "features.8", "features.10", "features.12", "flatten", "classifier.1", "classifier.4", "classifier.6"],
+    [
+      "features.0",
+      "features.2",
+      "features.3",
+      "features.5",
+      "features.6",
+      "features.8",
+      "features.10",
+      "features.12",
+      "flatten",
+      "classifier.1",
+      "classifier.4",
+      "classifier.6",
+    ],
   );
 });
 
@@ -97,7 +144,11 @@ for (const [layer, input, expected] of windows) {
   test(`shape: ${layer} on ${input} gives ${expected}`, () => {
     // The model ends in the feature map on purpose: E0204 (no class scores for training) is the only error.
     const r = checkSource("t.anet", `model t { input ${input}\n ${layer} }`);
-    assert.equal(r.diagnostics.filter((d) => d.severity === "error").map((d) => d.code), ["E0204"], JSON.stringify(r.diagnostics));
+    assert.equal(
+      r.diagnostics.filter((d) => d.severity === "error").map((d) => d.code),
+      ["E0204"],
+      JSON.stringify(r.diagnostics),
+    );
     assert.is(formatShape(r.checked!.output!), expected);
   });
 }
@@ -121,14 +172,14 @@ const errors: Array<[string, string, string, string]> = [
   ["conv after flatten", "input 3x8x8\nflatten\nconv(8, kernel=1)", "E0203", "conv"],
   ["dropout out of range", "input 3x8x8\ndropout(1.5)", "E0111", "1.5"],
   ["list where a number goes", "input 3x8x8\nconv([8, 9], kernel=3)", "E0106", "[8, 9]"],
-  ["unknown allow", "input 3x8x8\nrelu allow inexakt \"x\"", "E0116", "inexakt"],
+  ["unknown allow", 'input 3x8x8\nrelu allow inexakt "x"', "E0116", "inexakt"],
   ["unknown train setting", "input 3x8x8\ntrain { epoch = 3 }", "E0113", "epoch"],
   ["unknown optimizer", "input 3x8x8\ntrain { optimizer = adamw(lr=0.1) }", "E0113", "adamw"],
   ["duplicate param", "param a = 1\nparam a = 2\ninput 3x8x8", "E0102", "a"],
   // Codes split from E0106 and E0111, one meaning each (issue 15).
   ["unknown parameter type", "param n: long = 8\ninput 3x8x8\nconv(n, kernel=3)", "E0118", "long"],
   ["function arity", "input 3x8x8\nconv(max(8), kernel=3)", "E0119", "max(8)"],
-  ["allow without a reason", "input 3x8x8\nconv(8, kernel=3, stride=2) allow inexact \"\"", "E0122", "allow inexact \"\""],
+  ["allow without a reason", 'input 3x8x8\nconv(8, kernel=3, stride=2) allow inexact ""', "E0122", 'allow inexact ""'],
   ["number with too many digits", "input 3x8x8\nconv(8, kernel=1e999999)", "E0123", "1e999999"],
   ["model ends in a feature map", "input 3x8x8\nconv(8, kernel=3)", "E0204", "conv(8, kernel=3)"],
 ];
@@ -145,7 +196,10 @@ for (const [what, body, code, at] of errors) {
 
 test("all independent errors are reported in one run", () => {
   const r = checkSource("t.anet", "model t {\ninput 3x8x8\nconvv(8)\nconv(8, kernal=3)\nconv(q, kernel=3)\n}");
-  assert.equal(r.diagnostics.map((d) => d.code), ["E0103", "E0104", "E0101"]);
+  assert.equal(
+    r.diagnostics.map((d) => d.code),
+    ["E0103", "E0104", "E0101"],
+  );
 });
 
 test("allow acknowledges a warning; an allow that matches nothing is itself a warning", () => {

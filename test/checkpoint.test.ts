@@ -12,7 +12,17 @@ import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { selectBackend } from "../src/runtime/backend.js";
-import { assertSameModel, classIndexJson, copyCheckpoint, existingCheckpoint, readState, restoreOptimizer, restoreWeights, saveCheckpoint, type CheckpointState } from "../src/runtime/checkpoint.js";
+import {
+  assertSameModel,
+  classIndexJson,
+  copyCheckpoint,
+  existingCheckpoint,
+  readState,
+  restoreOptimizer,
+  restoreWeights,
+  saveCheckpoint,
+  type CheckpointState,
+} from "../src/runtime/checkpoint.js";
 import { registerFileRouter } from "../src/runtime/files.js";
 import { createOptimizer, crossEntropy, disposeOptimizer, type OptimizerSettings, type TrainingSettings } from "../src/runtime/settings.js";
 import { trainStep } from "../src/runtime/step.js";
@@ -23,7 +33,11 @@ import { seedMathRandom } from "../src/runtime/random.js";
 import { ROOT } from "./support.js";
 
 const quiet = (): void => {};
-const mini = (await import(pathToFileURL(join(ROOT, "generated", "alexnet_mini", "model.ts")).href)) as { buildModel(): tf.LayersModel; SPEC_HASH: string; INPUT_SHAPE: [number, number, number] };
+const mini = (await import(pathToFileURL(join(ROOT, "generated", "alexnet_mini", "model.ts")).href)) as {
+  buildModel(): tf.LayersModel;
+  SPEC_HASH: string;
+  INPUT_SHAPE: [number, number, number];
+};
 const SHAPE = mini.INPUT_SHAPE;
 const lossFn = crossEntropy({ name: "cross_entropy", labelSmoothing: 0 });
 
@@ -119,15 +133,22 @@ for (const o of optimizers) {
   });
 }
 
-
 test("a checkpoint folder holds the tfjs files, the optimizer, the state and the seed series' class_indices.json", async () => {
   const dir = mkdtempSync(join(tmpdir(), "alexc-ckpt-"));
   const m = mini.buildModel();
   const opt = createOptimizer(optimizers[0]!);
   try {
-    const settings: TrainingSettings = { optimizer: optimizers[0]!, loss: { name: "cross_entropy", labelSmoothing: 0 }, batch: 8, epochs: 1 };
+    const settings: TrainingSettings = {
+      optimizer: optimizers[0]!,
+      loss: { name: "cross_entropy", labelSmoothing: 0 },
+      batch: 8,
+      epochs: 1,
+    };
     await saveCheckpoint(join(dir, "last"), m, opt, state(settings, 2));
-    assert.equal(["class_indices.json", "model.json", "optimizer.bin", "optimizer.json", "state.json", "weights.bin"], readdirSync(join(dir, "last")).sort());
+    assert.equal(
+      ["class_indices.json", "model.json", "optimizer.bin", "optimizer.json", "state.json", "weights.bin"],
+      readdirSync(join(dir, "last")).sort(),
+    );
     assert.is(readFileSync(join(dir, "last", "class_indices.json"), "utf8"), classIndexJson(["a", "b", "c", "d", "e", "f", "g", "h"]));
     assert.is(classIndexJson(["daisy", "roses"]), '{\n    "0": "daisy",\n    "1": "roses"\n}\n');
     assert.is(readState(join(dir, "last")).epoch, 2);
@@ -168,11 +189,22 @@ test("a checkpoint from another spec, or from other --set values, is refused wit
   const opt = createOptimizer(optimizers[0]!);
   const other = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2, name: "classifier.6" })] });
   try {
-    const settings: TrainingSettings = { optimizer: optimizers[0]!, loss: { name: "cross_entropy", labelSmoothing: 0 }, batch: 8, epochs: 1 };
+    const settings: TrainingSettings = {
+      optimizer: optimizers[0]!,
+      loss: { name: "cross_entropy", labelSmoothing: 0 },
+      batch: 8,
+      epochs: 1,
+    };
     await saveCheckpoint(join(dir, "last"), m, opt, state(settings, 1));
     const s = readState(join(dir, "last"));
-    assert.throws(() => assertSameModel(join(dir, "last"), s, m, "alexnet", "f".repeat(64)), /was made from a different spec \(model alexnet_mini, spec-hash .*; this program was generated for alexnet, spec-hash ffffffffffff/);
-    assert.throws(() => assertSameModel(join(dir, "last"), s, other, "alexnet_mini", mini.SPEC_HASH), /holds weights of other shapes than this model .* --set values/);
+    assert.throws(
+      () => assertSameModel(join(dir, "last"), s, m, "alexnet", "f".repeat(64)),
+      /was made from a different spec \(model alexnet_mini, spec-hash .*; this program was generated for alexnet, spec-hash ffffffffffff/,
+    );
+    assert.throws(
+      () => assertSameModel(join(dir, "last"), s, other, "alexnet_mini", mini.SPEC_HASH),
+      /holds weights of other shapes than this model .* --set values/,
+    );
     const sgd = createOptimizer(optimizers[1]!);
     try {
       await restoreOptimizer(join(dir, "last"), sgd).then(
@@ -191,9 +223,39 @@ test("a checkpoint from another spec, or from other --set values, is refused wit
 });
 
 const records: EpochRecord[] = [
-  { epoch: 1, trainLoss: 2.07, trainAccuracy: 0.13, valLoss: 1.9, valAccuracy: 0.2, imagesPerSecond: 300.123, seconds: 9.5, learningRate: 0.001, images: 2700 },
-  { epoch: 2, trainLoss: 1.5, trainAccuracy: 0.45, valLoss: 1.2, valAccuracy: 0.55, imagesPerSecond: 310, seconds: 9, learningRate: 0.001, images: 2700 },
-  { epoch: 3, trainLoss: 1.1, trainAccuracy: 0.6, valLoss: 1.25, valAccuracy: 0.55, imagesPerSecond: 305, seconds: 9.1, learningRate: 0.001, images: 2700 },
+  {
+    epoch: 1,
+    trainLoss: 2.07,
+    trainAccuracy: 0.13,
+    valLoss: 1.9,
+    valAccuracy: 0.2,
+    imagesPerSecond: 300.123,
+    seconds: 9.5,
+    learningRate: 0.001,
+    images: 2700,
+  },
+  {
+    epoch: 2,
+    trainLoss: 1.5,
+    trainAccuracy: 0.45,
+    valLoss: 1.2,
+    valAccuracy: 0.55,
+    imagesPerSecond: 310,
+    seconds: 9,
+    learningRate: 0.001,
+    images: 2700,
+  },
+  {
+    epoch: 3,
+    trainLoss: 1.1,
+    trainAccuracy: 0.6,
+    valLoss: 1.25,
+    valAccuracy: 0.55,
+    imagesPerSecond: 305,
+    seconds: 9.1,
+    learningRate: 0.001,
+    images: 2700,
+  },
 ];
 
 test("metrics.csv: a header, one row per epoch, appended; best is validation accuracy, then loss", () => {
@@ -207,7 +269,7 @@ test("metrics.csv: a header, one row per epoch, appended; best is validation acc
     assert.equal(text.split("\n")[0], "epoch,train_loss,train_accuracy,val_loss,val_accuracy,images_per_second,seconds,learning_rate");
     assert.equal(text.split("\n")[1], "1,2.070000,0.130000,1.900000,0.200000,300.12,9.50,0.001");
     assert.ok(isBetter(records[1]!, records[0]) && !isBetter(records[2]!, records[1]) && isBetter(records[0]!, undefined));
-    const noVal = records.map(({ valLoss, valAccuracy, ...r }) => r);
+    const noVal = records.map(({ valLoss: _loss, valAccuracy: _accuracy, ...r }) => r);
     assert.ok(isBetter(noVal[2]!, noVal[1]), "without validation, the lower training loss wins");
     assert.match(csvText(noVal), /^1,2\.070000,0\.130000,,,300\.12/m);
   } finally {

@@ -25,7 +25,10 @@ test("compile --check: up to date, then one stale, one edited, one missing and o
     assert.is(ok.status, 0, ok.stdout + ok.stderr);
     assert.match(ok.stderr, /generated: up to date with specs\/alexnet-table\.anet/);
     // stale: the spec changed; edited: a generated file changed by hand
-    writeFileSync(join(dir, "specs/alexnet-table.anet"), readFileSync(join(dir, "specs/alexnet-table.anet"), "utf8").replace("dropout(0.5)", "dropout(0.4)"));
+    writeFileSync(
+      join(dir, "specs/alexnet-table.anet"),
+      readFileSync(join(dir, "specs/alexnet-table.anet"), "utf8").replace("dropout(0.5)", "dropout(0.4)"),
+    );
     appendFileSync(join(dir, "generated/alexnet_table-cifar/train.ts"), "// hand edit\n");
     unlinkSync(join(dir, "generated/alexnet_table-flowers/model.ts"));
     writeFileSync(join(dir, "generated/alexnet_table/notes.txt"), "extra\n");
@@ -36,9 +39,15 @@ test("compile --check: up to date, then one stale, one edited, one missing and o
     const lines = r.stdout.trim().split("\n");
     assert.ok(lines.includes("stale    generated/alexnet_table/model.ts (the spec or alexc changed since it was generated)"), r.stdout);
     assert.ok(lines.includes("missing  generated/alexnet_table-flowers/model.ts"), r.stdout);
-    assert.ok(lines.includes("extra    generated/alexnet_table/notes.txt (not written by alexc: move it out of the output folder)"), r.stdout);
+    assert.ok(
+      lines.includes("extra    generated/alexnet_table/notes.txt (not written by alexc: move it out of the output folder)"),
+      r.stdout,
+    );
     assert.ok(lines.includes("obsolete generated/alexnet_table-gone (generated from this spec before; the compile removes it)"), r.stdout);
-    assert.ok(lines.some((l) => l.startsWith("stale    generated/alexnet_table-cifar/train.ts")), r.stdout);
+    assert.ok(
+      lines.some((l) => l.startsWith("stale    generated/alexnet_table-cifar/train.ts")),
+      r.stdout,
+    );
     // --check wrote nothing
     assert.throws(() => readFileSync(join(dir, "generated/alexnet_table-flowers/model.ts")));
   } finally {
@@ -50,14 +59,19 @@ test("compile --check: up to date, then one stale, one edited, one missing and o
 function followAdvice(stderr: string, cwd: string): void {
   const advice = /run (alexc compile .*)$/m.exec(stderr)?.[1];
   assert.ok(advice, `no compile advice in: ${stderr}`);
-  const r = spawnSync("sh", ["-c", advice!.replace(/^alexc /, `"${process.execPath}" "${CLI}" `)], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync("sh", ["-c", advice!.replace(/^alexc /, `"${process.execPath}" "${CLI}" `)], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   assert.is(r.status, 0, r.stderr);
 }
 
 test("compile --check: tsc's build output beside generated files is not drift", () => {
   const dir = project();
   try {
-    for (const name of ["model.js", "model.js.map", "model.d.ts", "model.d.ts.map", "train.js", "predict.mjs", "predict.d.mts"]) writeFileSync(join(dir, "generated/alexnet", name), "// tsc output\n");
+    for (const name of ["model.js", "model.js.map", "model.d.ts", "model.d.ts.map", "train.js", "predict.mjs", "predict.d.mts"])
+      writeFileSync(join(dir, "generated/alexnet", name), "// tsc output\n");
     const r = runCli(["compile", "specs/alexnet.anet", "--check"], { cwd: dir });
     assert.is(r.status, 0, r.stdout + r.stderr);
     assert.is(r.stdout, "");
@@ -83,10 +97,19 @@ test("compile --check: following the advice makes the check pass (obsolete files
     const before = runCli(["compile", ...args, "--check"], { cwd: dir });
     assert.is(before.status, 1);
     const lines = before.stdout.trim().split("\n");
-    assert.ok(lines.includes("obsolete src/my models/alexnet_table/old.ts (generated from this spec before; the compile removes it)"), before.stdout);
-    assert.ok(lines.includes("obsolete src/my models/alexnet_table-flowers (generated from this spec before; the compile removes it)"), before.stdout);
+    assert.ok(
+      lines.includes("obsolete src/my models/alexnet_table/old.ts (generated from this spec before; the compile removes it)"),
+      before.stdout,
+    );
+    assert.ok(
+      lines.includes("obsolete src/my models/alexnet_table-flowers (generated from this spec before; the compile removes it)"),
+      before.stdout,
+    );
     assert.ok(!lines.some((l) => /model\.js|old\.js/.test(l)), before.stdout);
-    assert.match(before.stderr, /out of date: run alexc compile specs\/alexnet-table\.anet -o 'src\/my models' --set num_classes=7 --all-variants\n/);
+    assert.match(
+      before.stderr,
+      /out of date: run alexc compile specs\/alexnet-table\.anet -o 'src\/my models' --set num_classes=7 --all-variants\n/,
+    );
     followAdvice(before.stderr, dir);
     const after = runCli(["compile", ...args, "--check"], { cwd: dir });
     assert.is(after.status, 0, after.stdout + after.stderr);
@@ -105,8 +128,14 @@ test("compile --check: a file alexc did not write is extra, named with advice to
     mkdirSync(join(dir, "generated/alexnet/data"));
     const r = runCli(["compile", "specs/alexnet.anet", "--check"], { cwd: dir });
     assert.is(r.status, 1);
-    assert.is(r.stdout, "extra    generated/alexnet/data (not written by alexc: move it out of the output folder)\nextra    generated/alexnet/notes.md (not written by alexc: move it out of the output folder)\n");
-    assert.is(r.stderr.trim().split("\n").pop(), "2 extra files in the output folder: move them elsewhere (alexc never deletes files it did not write)");
+    assert.is(
+      r.stdout,
+      "extra    generated/alexnet/data (not written by alexc: move it out of the output folder)\nextra    generated/alexnet/notes.md (not written by alexc: move it out of the output folder)\n",
+    );
+    assert.is(
+      r.stderr.trim().split("\n").pop(),
+      "2 extra files in the output folder: move them elsewhere (alexc never deletes files it did not write)",
+    );
     assert.not.match(r.stderr, /run alexc compile/, "a compile would not resolve it, so it is not advised");
     assert.is(runCli(["compile", "specs/alexnet.anet"], { cwd: dir }).status, 0);
     assert.is(readFileSync(join(dir, "generated/alexnet/notes.md"), "utf8"), "mine\n");
@@ -129,7 +158,10 @@ test("compile --check: an interrupted compile's temp file is 'partial', a plante
     assert.is(spawnSync("mkfifo", [join(folder, "train.ts")]).status, 0);
     const r = runCli(["compile", "specs/alexnet.anet", "--check"], { cwd: dir });
     assert.is(r.status, 1);
-    assert.is(r.stdout, "stale    generated/alexnet/model.ts (the spec or alexc changed since it was generated)\nstale    generated/alexnet/train.ts (the spec or alexc changed since it was generated)\npartial  generated/alexnet/model.ts.alexc-99999.tmp (left by an interrupted compile; the next compile removes it)\n");
+    assert.is(
+      r.stdout,
+      "stale    generated/alexnet/model.ts (the spec or alexc changed since it was generated)\nstale    generated/alexnet/train.ts (the spec or alexc changed since it was generated)\npartial  generated/alexnet/model.ts.alexc-99999.tmp (left by an interrupted compile; the next compile removes it)\n",
+    );
     followAdvice(r.stderr, dir);
     const after = runCli(["compile", "specs/alexnet.anet", "--check"], { cwd: dir });
     assert.is(after.status, 0, after.stdout + after.stderr);
@@ -171,7 +203,11 @@ test("lock, then check --locked passes; changing num_classes' default fails show
     const lock = JSON.parse(readFileSync(join(dir, "anet.lock.json"), "utf8"));
     assert.equal(lock.specs["specs/alexnet.anet"].base, { input: [3, 224, 224], output: [1000], params: "16630440", macs: "311191824" });
     assert.equal(lock.specs["specs/alexnet.anet"].flowers.params, "14591685");
-    assert.equal(readFileSync(join(dir, "anet.lock.json"), "utf8"), readFileSync(join(ROOT, "anet.lock.json"), "utf8"), "the committed lock is current");
+    assert.equal(
+      readFileSync(join(dir, "anet.lock.json"), "utf8"),
+      readFileSync(join(ROOT, "anet.lock.json"), "utf8"),
+      "the committed lock is current",
+    );
     assert.is(runCli(["check", "specs", "--locked"], { cwd: dir }).status, 0);
     const spec = join(dir, "specs/alexnet.anet");
     writeFileSync(spec, readFileSync(spec, "utf8").replace("param num_classes: int = 1000", "param num_classes: int = 100"));

@@ -17,7 +17,15 @@ const SET_MISTAKES: Array<[string, string, RegExp]> = [
   ["out of the declared bounds", "num_classes=1", /'num_classes' must be >= 2/],
 ];
 
-const COMMANDS: string[][] = [["check"], ["compile", "--check"], ["summary"], ["inputs"], ["graph"], ["export", "--no-weights", "-o", "/nonexistent-never-written"], ["report"]];
+const COMMANDS: string[][] = [
+  ["check"],
+  ["compile", "--check"],
+  ["summary"],
+  ["inputs"],
+  ["graph"],
+  ["export", "--no-weights", "-o", "/nonexistent-never-written"],
+  ["report"],
+];
 
 test("every --set mistake is exit 2 in every command that takes --set, with the mistake named", () => {
   for (const [what, value, message] of SET_MISTAKES) {
@@ -46,7 +54,10 @@ test("--deny-warnings: a run that fails only because of warnings says so in its 
   assert.is(fail.status, 1);
   const last = (s: string) => s.trim().split("\n").pop()!;
   assert.is(last(pass.stderr), "1 spec, 1 variant: 0 errors, 1 warning");
-  assert.is(last(fail.stderr), "1 spec, 1 variant: 0 errors, 1 warning — failed: warnings are denied (--deny-warnings); fix them or acknowledge each with `allow`");
+  assert.is(
+    last(fail.stderr),
+    "1 spec, 1 variant: 0 errors, 1 warning — failed: warnings are denied (--deny-warnings); fix them or acknowledge each with `allow`",
+  );
   const compile = runCli(["compile", "specs/alexnet.anet", "--deny-warnings", "--check"]);
   assert.is(compile.status, 1);
   assert.match(last(compile.stderr), /nothing written — failed: warnings are denied \(--deny-warnings\)/);

@@ -24,7 +24,11 @@ function scratch(): string {
  * Runs alexc with the read end of its stdout pipe (and optionally stderr's) closed before it
  * starts writing: every write meets EPIPE, deterministically, unlike a race with `head`.
  */
-function runWithClosedPipe(args: string[], cwd: string, closeStderr = false): Promise<{ status: number | null; signal: string | null; stderr: string }> {
+function runWithClosedPipe(
+  args: string[],
+  cwd: string,
+  closeStderr = false,
+): Promise<{ status: number | null; signal: string | null; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.destroy();
@@ -79,7 +83,14 @@ test("a closed stdout: every command and format is quiet and keeps its own exit 
 
 test("-o /dev/stdout into a shell pipe whose reader is gone: quiet, exit 0, like plain stdout", () => {
   // The reader closes its end at once and lingers, so alexc meets a pipe without a reader.
-  const r = spawnSync("bash", ["-c", `"${process.execPath}" "${CLI}" report specs/alexnet-mini.anet -o /dev/stdout | (exec 0<&-; sleep 1); echo "status \${PIPESTATUS[0]}" >&2`], { cwd: ROOT, encoding: "utf8", env });
+  const r = spawnSync(
+    "bash",
+    [
+      "-c",
+      `"${process.execPath}" "${CLI}" report specs/alexnet-mini.anet -o /dev/stdout | (exec 0<&-; sleep 1); echo "status \${PIPESTATUS[0]}" >&2`,
+    ],
+    { cwd: ROOT, encoding: "utf8", env },
+  );
   assert.match(r.stderr, /status 0\n$/, r.stderr);
   assert.not.match(r.stderr, /EPIPE|ENXIO|cannot write|bug/);
 });
@@ -106,7 +117,11 @@ test("`alexc explain | head -1` and `alexc check specs/ | head -3` in a real she
     ["check specs/", 3],
     ["check specs/ --format sarif", 3],
   ] as const) {
-    const r = spawnSync("bash", ["-c", `set -o pipefail; "${process.execPath}" "${CLI}" ${cmd} 2>"$ERR" | head -${lines}`], { cwd: ROOT, encoding: "utf8", env: { ...env, ERR: join(tmpdir(), `alexc-head-${process.pid}.err`) } });
+    const r = spawnSync("bash", ["-c", `set -o pipefail; "${process.execPath}" "${CLI}" ${cmd} 2>"$ERR" | head -${lines}`], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...env, ERR: join(tmpdir(), `alexc-head-${process.pid}.err`) },
+    });
     const stderr = readFileSync(join(tmpdir(), `alexc-head-${process.pid}.err`), "utf8");
     rmSync(join(tmpdir(), `alexc-head-${process.pid}.err`), { force: true });
     assert.is(r.status, 0, `${cmd}: ${r.stderr}`);
@@ -139,7 +154,10 @@ test("stdout on a full disk (/dev/full): one clear line, exit 74, no bug report"
 });
 
 test("-o /dev/full: the device is written into (ENOSPC, exit 74), never replaced by a file", () => {
-  for (const args of [["graph", "specs/alexnet-mini.anet", "-o", "/dev/full"], ["report", "specs/alexnet-mini.anet", "-o", "/dev/full"]]) {
+  for (const args of [
+    ["graph", "specs/alexnet-mini.anet", "-o", "/dev/full"],
+    ["report", "specs/alexnet-mini.anet", "-o", "/dev/full"],
+  ]) {
     const r = runCli(args);
     assert.is(r.status, 74, r.stderr);
     assert.match(r.stderr, /alexc: cannot write \/dev\/full: no space left on the device \(ENOSPC\)/);
@@ -160,7 +178,10 @@ test("output paths that cannot be written: the path, the reason, exit 2", () => 
       [["graph", "specs/alexnet.anet", "-o", "afolder"], /cannot write afolder: it is a folder/],
       [["graph", "specs/alexnet.anet", "-o", "missing/g.dot"], /cannot write missing\/g\.dot: the folder missing does not exist/],
       [["lock", "specs/", "--lock", "afile/anet.lock.json"], /cannot write afile\/anet\.lock\.json: afile is a file, not a folder/],
-      [["export", "specs/alexnet-mini.anet", "--no-weights", "-o", "afile/x"], /cannot create the folder afile\/x: afile is a file, not a folder/],
+      [
+        ["export", "specs/alexnet-mini.anet", "--no-weights", "-o", "afile/x"],
+        /cannot create the folder afile\/x: afile is a file, not a folder/,
+      ],
       [["check", "specs/", "--locked", "--lock", "afolder"], /afolder: is a directory, not a lock file/],
       [["lock", "specs/", "--lock", "afolder"], /afolder: is a directory, not a lock file/],
       [["report", "specs/alexnet-mini.anet", "-o", "afile"], /$/],

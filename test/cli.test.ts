@@ -6,7 +6,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./support.js";
 
-const seedShapes = ["48×55×55", "48×27×27", "128×27×27", "128×13×13", "192×13×13", "192×13×13", "128×13×13", "128×6×6", "4608", "2048", "2048", "1000"];
+const seedShapes = [
+  "48×55×55",
+  "48×27×27",
+  "128×27×27",
+  "128×13×13",
+  "192×13×13",
+  "192×13×13",
+  "128×13×13",
+  "128×6×6",
+  "4608",
+  "2048",
+  "2048",
+  "1000",
+];
 
 test("check specs/alexnet.anet: exit 0, the seed's shapes, totals and the conv1 warning", () => {
   const r = runCli(["check", "specs/alexnet.anet"]);
@@ -49,7 +62,14 @@ test("--format json: the versioned document", () => {
   const file = doc.files[0];
   assert.is(file.file, "specs/alexnet.anet");
   assert.equal(file.totals, { params: 16630440, macs: 311191824 });
-  assert.equal(file.layers[0], { name: "features.0", kind: "conv", block: "features", output: [48, 55, 55], params: 17472, macs: 52707600 });
+  assert.equal(file.layers[0], {
+    name: "features.0",
+    kind: "conv",
+    block: "features",
+    output: [48, 55, 55],
+    params: 17472,
+    macs: 52707600,
+  });
   assert.equal(file.layers.at(-1).output, [1000]);
   const w = file.diagnostics[0];
   assert.equal([w.code, w.severity, w.line, w.column, w.endLine], ["W0301", "warning", 9, 5, 9]);
@@ -148,7 +168,12 @@ test("several files in one run: each checked, one summary, exit 1 if any fails",
 
 const overrides: Array<[string, string[], number, RegExp]> = [
   ["an int parameter given a fraction", ["--set", "num_classes=2.5"], 2, /'num_classes' is an int parameter; 2\.5 is not a whole number/],
-  ["a value outside the declared bounds", ["--set", "num_classes=1"], 2, /'num_classes' must be >= 2; --set num_classes=1 gives 1[\s\S]*the bound is declared here: specs\/alexnet\.anet:4:39/],
+  [
+    "a value outside the declared bounds",
+    ["--set", "num_classes=1"],
+    2,
+    /'num_classes' must be >= 2; --set num_classes=1 gives 1[\s\S]*the bound is declared here: specs\/alexnet\.anet:4:39/,
+  ],
   ["the last --set wins", ["--set", "num_classes=1", "--set", "num_classes=10"], 0, /1 spec, 1 variant: 0 errors/],
   ["exact decimals", ["--set", "num_classes=1e1"], 0, /0 errors/],
 ];
@@ -187,11 +212,17 @@ test("a failing matrix combination fails check", () => {
   const dir = mkdtempSync(join(tmpdir(), "alexc-cli-"));
   try {
     const spec = join(dir, "m.anet");
-    writeFileSync(spec, "model m { param size: int = 32\n input 3 x size x size\n conv(8, kernel=5)\n flatten\n dense(10)\n matrix { size = [32, 4, 8] } }\n");
+    writeFileSync(
+      spec,
+      "model m { param size: int = 32\n input 3 x size x size\n conv(8, kernel=5)\n flatten\n dense(10)\n matrix { size = [32, 4, 8] } }\n",
+    );
     const r = runCli(["check", spec, "--format", "json"]);
     assert.is(r.status, 1);
     const doc = JSON.parse(r.stdout).files[0];
-    assert.equal(doc.matrix.map((m: { valid: boolean }) => m.valid), [true, false, true]);
+    assert.equal(
+      doc.matrix.map((m: { valid: boolean }) => m.valid),
+      [true, false, true],
+    );
     assert.is(doc.diagnostics[0].variant, "matrix size=4");
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -212,7 +243,10 @@ test("variants --format json; a failing row makes the exit status 1", () => {
   const r = runCli(["variants", "specs/alexnet-table.anet", "--set", "width=0.3,0.5", "--format", "json"]);
   assert.is(r.status, 1);
   const rows = JSON.parse(r.stdout).rows;
-  assert.equal(rows.map((x: { valid: boolean }) => x.valid), [false, true]);
+  assert.equal(
+    rows.map((x: { valid: boolean }) => x.valid),
+    [false, true],
+  );
   assert.is(rows[0].error.code, "E0110");
   assert.is(rows[1].params, 16630440);
 });
@@ -220,7 +254,13 @@ test("variants --format json; a failing row makes the exit status 1", () => {
 test("variants without --set uses the spec's matrix, or else its variants", () => {
   assert.is(runCli(["variants", "specs/alexnet-table.anet"]).stdout.trim().split("\n").length, 10);
   const r = runCli(["variants", "specs/alexnet.anet", "--format", "json"]);
-  assert.equal(JSON.parse(r.stdout).rows.map((x: { values: { variant: string }; params: number }) => [x.values.variant, x.params]), [["(base)", 16630440], ["flowers", 14591685]]);
+  assert.equal(
+    JSON.parse(r.stdout).rows.map((x: { values: { variant: string }; params: number }) => [x.values.variant, x.params]),
+    [
+      ["(base)", 16630440],
+      ["flowers", 14591685],
+    ],
+  );
 });
 
 test.run();

@@ -15,7 +15,23 @@ import { ROOT } from "./support.js";
 const PROGRAM = join(ROOT, "generated", "alexnet_mini", "train.ts");
 const EPOCHS = 3;
 /** 48 training images, 16 validation, batch 16: 3 steps an epoch, three epochs, seconds per run. */
-const ARGS = ["--data", "builtin:64", "--val-split", "0.25", "--batch", "16", "--epochs", String(EPOCHS), "--seed", "21", "--workers", "0", "--quiet", "--backend", "wasm"];
+const ARGS = [
+  "--data",
+  "builtin:64",
+  "--val-split",
+  "0.25",
+  "--batch",
+  "16",
+  "--epochs",
+  String(EPOCHS),
+  "--seed",
+  "21",
+  "--workers",
+  "0",
+  "--quiet",
+  "--backend",
+  "wasm",
+];
 
 /** How often each point is reached in a whole run (an upper bound is fine: a fault that never fires is a completed run). */
 const POINTS: Array<[string, number]> = [
@@ -54,7 +70,10 @@ interface Exit {
 
 function runTrainer(args: string[], extraEnv: Record<string, string>, killAfterMs?: number): Promise<Exit> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", PROGRAM, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...extraEnv } });
+    const child = spawn(process.execPath, ["--import", "tsx", PROGRAM, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1", ...extraEnv },
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -93,17 +112,26 @@ export async function runCrashCase(c: CrashCase, out: string, reference: History
 }
 
 async function crashCase(c: CrashCase, out: string, reference: History[]): Promise<{ list: string[]; killed: boolean }> {
-  const killed = await runTrainer([...ARGS, "--out", out], c.point === "time" ? {} : { ALEXC_FAULT: `${c.point}:${c.at}` }, c.point === "time" ? c.at : undefined);
+  const killed = await runTrainer(
+    [...ARGS, "--out", out],
+    c.point === "time" ? {} : { ALEXC_FAULT: `${c.point}:${c.at}` },
+    c.point === "time" ? c.at : undefined,
+  );
   const problems: string[] = [];
   const wasKilled = killed.signal === "SIGKILL";
   if (!wasKilled && killed.status !== 0) return { list: [`first run: exit ${killed.status}: ${killed.out}`], killed: wasKilled };
   if (wasKilled) {
     const saved = existsSync(join(out, "last", "state.json")) || existsSync(join(out, "last.old", "state.json"));
-    const resumed = await runTrainer(saved ? ["--resume", "--out", out, "--workers", "0", "--quiet", "--backend", "wasm"] : [...ARGS, "--out", out], {});
-    if (resumed.status !== 0) return { list: [`resume: exit ${resumed.status} ${resumed.signal ?? ""}: ${resumed.out}`], killed: wasKilled };
+    const resumed = await runTrainer(
+      saved ? ["--resume", "--out", out, "--workers", "0", "--quiet", "--backend", "wasm"] : [...ARGS, "--out", out],
+      {},
+    );
+    if (resumed.status !== 0)
+      return { list: [`resume: exit ${resumed.status} ${resumed.signal ?? ""}: ${resumed.out}`], killed: wasKilled };
   }
   const last = readState(join(out, "last"));
-  if (last.epoch !== EPOCHS || last.position !== undefined) problems.push(`last/ at epoch ${last.epoch}${last.position ? " mid-epoch" : ""}, want ${EPOCHS}`);
+  if (last.epoch !== EPOCHS || last.position !== undefined)
+    problems.push(`last/ at epoch ${last.epoch}${last.position ? " mid-epoch" : ""}, want ${EPOCHS}`);
   if (last.history.map((h) => h.epoch).join() !== "1,2,3") problems.push(`history epochs ${last.history.map((h) => h.epoch).join()}`);
   for (const [i, want] of reference.entries()) {
     const got = last.history[i];
@@ -116,18 +144,22 @@ async function crashCase(c: CrashCase, out: string, reference: History[]): Promi
   if (csvEpochs !== "1,2,3") problems.push(`metrics.csv epochs ${csvEpochs}`);
   csv.forEach((line, i) => {
     const h = last.history[i];
-    if (h && line.split(",")[1] !== h.trainLoss.toFixed(6)) problems.push(`metrics.csv epoch ${i + 1} loss ${line.split(",")[1]} vs state.json ${h.trainLoss.toFixed(6)}`);
+    if (h && line.split(",")[1] !== h.trainLoss.toFixed(6))
+      problems.push(`metrics.csv epoch ${i + 1} loss ${line.split(",")[1]} vs state.json ${h.trainLoss.toFixed(6)}`);
   });
   if (!last.best) problems.push("state.json names no best epoch");
   else if (!existsSync(join(out, "best", "state.json"))) problems.push(`best/ missing; state.json names epoch ${last.best.epoch}`);
   else {
     const best = readState(join(out, "best"));
-    if (best.epoch !== last.best.epoch || best.position !== undefined) problems.push(`best/ holds epoch ${best.epoch}, state.json names ${last.best.epoch}`);
-    if (best.history.at(-1)?.trainLoss !== last.history[last.best.epoch - 1]?.trainLoss) problems.push("best/ history differs from last/'s for that epoch");
+    if (best.epoch !== last.best.epoch || best.position !== undefined)
+      problems.push(`best/ holds epoch ${best.epoch}, state.json names ${last.best.epoch}`);
+    if (best.history.at(-1)?.trainLoss !== last.history[last.best.epoch - 1]?.trainLoss)
+      problems.push("best/ history differs from last/'s for that epoch");
     for (const f of ["model.json", "weights.bin", "optimizer.json", "optimizer.bin", "class_indices.json"]) {
       if (!existsSync(join(out, "best", f))) problems.push(`best/${f} missing`);
     }
-    if (statSync(join(out, "best", "weights.bin")).size !== statSync(join(out, "last", "weights.bin")).size) problems.push("best/weights.bin size differs from last/'s");
+    if (statSync(join(out, "best", "weights.bin")).size !== statSync(join(out, "last", "weights.bin")).size)
+      problems.push("best/weights.bin size differs from last/'s");
   }
   const leftovers = readdirSync(out).filter((n) => /\.tmp$|\.old$|alexc-lock/.test(n));
   if (leftovers.length > 0) problems.push(`left behind: ${leftovers.join(", ")}`);

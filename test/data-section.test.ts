@@ -4,40 +4,65 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { checkSource } from "../src/compiler.js";
-import { emitModel } from "../src/emit.js";
+import { checkSource } from "../src/check/check-spec.js";
+import { emitModel } from "../src/emit/emit.js";
 
 const spec = (sections: string, input = "3x8x8"): string => `model t {\ninput ${input}\nflatten\ndense(4)\n${sections}\n}\n`;
 
 function trainTs(sections: string, input?: string): string {
   const r = checkSource("t.anet", spec(sections, input));
-  assert.equal(r.diagnostics.filter((d) => d.severity === "error"), []);
+  assert.equal(
+    r.diagnostics.filter((d) => d.severity === "error"),
+    [],
+  );
   return emitModel(r.checked!, r.file).files.get("train.ts")!;
 }
 
 test("without a data section, train.ts gets the seed series' preprocessing and the default training settings", () => {
   const text = trainTs("");
-  assert.ok(text.includes(`export const PREPROCESSING: Preprocessing = {
+  assert.ok(
+    text.includes(`export const PREPROCESSING: Preprocessing = {
   train: { kind: "random_resized_crop", scale: [0.08, 1], ratio: [0.75, 1.3333333333333333] },
   flip: "horizontal",
   val: { kind: "resize" },
   mean: [0.5, 0.5, 0.5],
   std: [0.5, 0.5, 0.5],
-};`), text);
-  assert.ok(text.includes(`export const TRAINING: TrainingSettings = {
+};`),
+    text,
+  );
+  assert.ok(
+    text.includes(`export const TRAINING: TrainingSettings = {
   optimizer: { name: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
   loss: { name: "cross_entropy", labelSmoothing: 0 },
   batch: 32,
   epochs: 10,
-};`), text);
+};`),
+    text,
+  );
 });
 
 const settings: Array<[string, string, string]> = [
-  ["ImageNet normalisation per channel", "data { mean = [0.485, 0.456, 0.406]; std = [0.229, 0.224, 0.225] }", "mean: [0.485, 0.456, 0.406],\n  std: [0.229, 0.224, 0.225],"],
-  ["a crop with torchvision's tuple arguments", "data { train = random_resized_crop(scale=[0.5, 1], ratio=[3/4, 4/3]) }", 'train: { kind: "random_resized_crop", scale: [0.5, 1], ratio: [0.75, 1.3333333333333333] },'],
+  [
+    "ImageNet normalisation per channel",
+    "data { mean = [0.485, 0.456, 0.406]; std = [0.229, 0.224, 0.225] }",
+    "mean: [0.485, 0.456, 0.406],\n  std: [0.229, 0.224, 0.225],",
+  ],
+  [
+    "a crop with torchvision's tuple arguments",
+    "data { train = random_resized_crop(scale=[0.5, 1], ratio=[3/4, 4/3]) }",
+    'train: { kind: "random_resized_crop", scale: [0.5, 1], ratio: [0.75, 1.3333333333333333] },',
+  ],
   ["no augmentation at all", "data { train = resize; flip = none }", 'train: { kind: "resize" },\n  flip: "none",'],
-  ["Resize(256) + CenterCrop(224) for validation", "data { val = center_crop(fraction=224/256) }", 'val: { kind: "center_crop", fraction: 0.875 },'],
-  ["sgd with momentum and label smoothing", "train { optimizer = sgd(lr=0.01, momentum=0.9); loss = cross_entropy(label_smoothing=0.1) }", 'optimizer: { name: "sgd", lr: 0.01, momentum: 0.9 },\n  loss: { name: "cross_entropy", labelSmoothing: 0.1 },'],
+  [
+    "Resize(256) + CenterCrop(224) for validation",
+    "data { val = center_crop(fraction=224/256) }",
+    'val: { kind: "center_crop", fraction: 0.875 },',
+  ],
+  [
+    "sgd with momentum and label smoothing",
+    "train { optimizer = sgd(lr=0.01, momentum=0.9); loss = cross_entropy(label_smoothing=0.1) }",
+    'optimizer: { name: "sgd", lr: 0.01, momentum: 0.9 },\n  loss: { name: "cross_entropy", labelSmoothing: 0.1 },',
+  ],
   ["rmsprop", "train { optimizer = rmsprop(lr=0.001) }", 'optimizer: { name: "rmsprop", lr: 0.001, alpha: 0.99, momentum: 0, eps: 1e-8 },'],
 ];
 
@@ -75,7 +100,10 @@ for (const [what, sections, code, at] of errors) {
     const text = spec(sections);
     const r = checkSource("t.anet", text);
     const d = r.diagnostics.find((x) => x.code === code && text.slice(x.span!.start, x.span!.end) === at);
-    assert.ok(d, `expected ${code} at '${at}', got ${JSON.stringify(r.diagnostics.map((x) => [x.code, text.slice(x.span?.start, x.span?.end), x.message]))}`);
+    assert.ok(
+      d,
+      `expected ${code} at '${at}', got ${JSON.stringify(r.diagnostics.map((x) => [x.code, text.slice(x.span?.start, x.span?.end), x.message]))}`,
+    );
   });
 }
 

@@ -8,12 +8,14 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSpec } from "../src/compiler.js";
-import { emitModel } from "../src/emit.js";
-import { commentText, literal } from "../src/ir.js";
+import { checkSpec } from "../src/check/check-spec.js";
+import { emitModel } from "../src/emit/emit.js";
+import { commentText, literal } from "../src/lower/ir.js";
 import { ROOT, runCli } from "./support.js";
 
-const specs = readdirSync(join(ROOT, "specs")).filter((f) => f.endsWith(".anet")).sort();
+const specs = readdirSync(join(ROOT, "specs"))
+  .filter((f) => f.endsWith(".anet"))
+  .sort();
 
 /** Every configuration of a spec (base and variants), emitted. */
 function emitAll(spec: string) {
@@ -28,10 +30,16 @@ function emitAll(spec: string) {
 for (const spec of specs) {
   test(`generated/ holds a fresh compile of specs/${spec} and each of its variants`, () => {
     for (const out of emitAll(spec)) {
-      const committed = readdirSync(join(ROOT, "generated", out.dir)).filter((f) => f.endsWith(".ts")).sort();
+      const committed = readdirSync(join(ROOT, "generated", out.dir))
+        .filter((f) => f.endsWith(".ts"))
+        .sort();
       assert.equal(committed, [...out.files.keys()].sort(), `generated/${out.dir} has other files than a compile writes`);
       for (const [name, content] of out.files) {
-        assert.fixture(readFileSync(join(ROOT, "generated", out.dir, name), "utf8"), content, `generated/${out.dir}/${name} is stale: run npx alexc compile specs/${spec} --all-variants`);
+        assert.fixture(
+          readFileSync(join(ROOT, "generated", out.dir, name), "utf8"),
+          content,
+          `generated/${out.dir}/${name} is stale: run npx alexc compile specs/${spec} --all-variants`,
+        );
       }
     }
   });
@@ -51,7 +59,10 @@ for (const spec of specs) {
 
 test("generated/ has no folder that no spec compiles to", () => {
   const expected = specs.flatMap((s) => emitAll(s).map((e) => e.dir)).sort();
-  const present = readdirSync(join(ROOT, "generated"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const present = readdirSync(join(ROOT, "generated"), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   assert.equal(present, expected);
 });
 
@@ -61,7 +72,19 @@ test("--all-variants writes the same bytes on every run", () => {
     for (const d of dirs) assert.is(runCli(["compile", "specs/alexnet-table.anet", "--all-variants", "-o", d]).status, 0);
     const listing = (d: string) => readdirSync(d, { recursive: true }).map(String).sort();
     assert.equal(listing(dirs[0]!), listing(dirs[1]!));
-    assert.equal(listing(dirs[0]!), ["alexnet_table", "alexnet_table-cifar", "alexnet_table-flowers", ...["alexnet_table", "alexnet_table-cifar", "alexnet_table-flowers"].flatMap((m) => [`${m}/model.ts`, `${m}/predict.ts`, `${m}/train.ts`])].sort());
+    assert.equal(
+      listing(dirs[0]!),
+      [
+        "alexnet_table",
+        "alexnet_table-cifar",
+        "alexnet_table-flowers",
+        ...["alexnet_table", "alexnet_table-cifar", "alexnet_table-flowers"].flatMap((m) => [
+          `${m}/model.ts`,
+          `${m}/predict.ts`,
+          `${m}/train.ts`,
+        ]),
+      ].sort(),
+    );
     for (const f of listing(dirs[0]!).filter((f) => f.endsWith(".ts"))) {
       assert.is(readFileSync(join(dirs[0]!, f), "utf8"), readFileSync(join(dirs[1]!, f), "utf8"));
       assert.is(readFileSync(join(dirs[0]!, f), "utf8"), readFileSync(join(ROOT, "generated", f), "utf8"));

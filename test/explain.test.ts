@@ -8,15 +8,19 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { catalogue, type Code } from "../src/diagnostics/catalogue.js";
 import { explanations } from "../src/diagnostics/explanations.js";
-import { diagnosticsMarkdown, exampleDiagnostics } from "../src/diagnostics/explain.js";
+import { diagnosticsMarkdown, exampleDiagnostics } from "../src/views/explain.js";
 import { ROOT, runCli } from "./support.js";
 
-const codes = (text: string, lock?: string, refusedAs?: string): string[] => exampleDiagnostics(text, lock, refusedAs).diagnostics.map((d) => d.code);
+const codes = (text: string, lock?: string, refusedAs?: string): string[] =>
+  exampleDiagnostics(text, lock, refusedAs).diagnostics.map((d) => d.code);
 
 for (const entry of catalogue.values()) {
   test(`${entry.code} ${entry.name}: the example raises it, the fix does not`, () => {
     const x = explanations[entry.code as Code];
-    assert.ok(codes(x.example, x.lock, x.refusedAs).includes(entry.code), `example raises ${JSON.stringify(codes(x.example, x.lock, x.refusedAs))}`);
+    assert.ok(
+      codes(x.example, x.lock, x.refusedAs).includes(entry.code),
+      `example raises ${JSON.stringify(codes(x.example, x.lock, x.refusedAs))}`,
+    );
     const fixedLock = x.fixedLock ?? x.lock;
     assert.not.ok(codes(x.fixed, fixedLock).includes(entry.code), `fixed still raises ${entry.code}`);
     assert.equal(
@@ -32,7 +36,10 @@ test("every explanation belongs to a catalogue code", () => {
 });
 
 test("docs/diagnostics.md is generated from the catalogue (npm run docs)", () => {
-  assert.ok(readFileSync(join(ROOT, "docs", "diagnostics.md"), "utf8") === diagnosticsMarkdown(), "docs/diagnostics.md is stale: run npm run docs");
+  assert.ok(
+    readFileSync(join(ROOT, "docs", "diagnostics.md"), "utf8") === diagnosticsMarkdown(),
+    "docs/diagnostics.md is stale: run npm run docs",
+  );
 });
 
 test("alexc explain E0201 prints the page with a failing example and the fix", () => {

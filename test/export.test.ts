@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
-import { checkSource } from "../src/compiler.js";
-import { exportTfjsJson } from "../src/export/tfjs-json.js";
+import { checkSource } from "../src/check/check-spec.js";
+import { exportTfjsJson } from "../src/views/export/tfjs-json.js";
 import { shapeDims } from "../src/layers/kind.js";
 import { ROOT, runCli, specText } from "./support.js";
 
@@ -29,7 +29,12 @@ test.before(async () => {
     try {
       const body = readFileSync(join(dir, decodeURIComponent(new URL(req.url!, "http://x").pathname)));
       // No keep-alive: a socket the server times out between tests must not be reused by fetch.
-      res.writeHead(200, { "content-type": req.url!.endsWith(".json") ? "application/json" : "application/octet-stream", connection: "close" }).end(body);
+      res
+        .writeHead(200, {
+          "content-type": req.url!.endsWith(".json") ? "application/json" : "application/octet-stream",
+          connection: "close",
+        })
+        .end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -84,8 +89,7 @@ test("the exported topology is the one the generated buildModel() constructs", a
   const generated = mod.buildModel();
   const exported = JSON.parse(readFileSync(join(dir, "alexnet", "model.json"), "utf8")).modelTopology;
   // Seeds are the export's (for reproducible weights.bin); everything else must be identical.
-  const strip = (v: unknown): unknown =>
-    JSON.parse(JSON.stringify(v, (k, x) => (k === "seed" ? undefined : x)));
+  const strip = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x) => (k === "seed" ? undefined : x)));
   try {
     assert.equal(strip(exported.config), strip((generated.toJSON(null, false) as { config: unknown }).config));
   } finally {
@@ -102,7 +106,8 @@ test("exporting twice gives the same bytes; --seed changes the weights, not the 
   assert.ok(bin(a).equals(readFileSync(join(dir, "alexnet", "weights.bin"))));
   assert.is(a.files.get("model.json"), readFileSync(join(dir, "alexnet", "model.json"), "utf8"));
   assert.not.ok(bin(b).equals(bin(a)));
-  const layers = (e: typeof a) => JSON.parse(e.files.get("model.json") as string).modelTopology.config.layers.map((l: { name: string }) => l.name);
+  const layers = (e: typeof a) =>
+    JSON.parse(e.files.get("model.json") as string).modelTopology.config.layers.map((l: { name: string }) => l.name);
   assert.equal(layers(b), layers(a));
 });
 

@@ -5,10 +5,10 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { globSync } from "tinyglobby";
-import { formatSource, printExpr } from "../src/format.js";
-import { parse } from "../src/parse.js";
-import { checkSource } from "../src/compiler.js";
-import type { Expr, LayerNode } from "../src/ast.js";
+import { formatSource, printExpr } from "../src/syntax/printer.js";
+import { parse } from "../src/syntax/parse.js";
+import { checkSource } from "../src/check/check-spec.js";
+import type { Expr, LayerNode } from "../src/syntax/ast.js";
 import { FIXTURES, ROOT, golden, runCli } from "./support.js";
 
 const all = globSync(["specs/**/*.anet", "test/fixtures/**/*.anet"], { cwd: ROOT }).sort();
@@ -22,16 +22,27 @@ for (const f of parseable) {
     // Same diagnostics codes and the same checked totals before and after.
     const before = checkSource(f, source);
     const after = checkSource(f, once);
-    assert.equal(after.diagnostics.map((d) => d.code), before.diagnostics.map((d) => d.code));
+    assert.equal(
+      after.diagnostics.map((d) => d.code),
+      before.diagnostics.map((d) => d.code),
+    );
     assert.is(after.checked?.totals.params, before.checked?.totals.params);
     // Every comment survives, in order.
-    assert.equal(parse(once).comments.map((c) => c.image.trim()), parse(source).comments.map((c) => c.image.trim()));
+    assert.equal(
+      parse(once).comments.map((c) => c.image.trim()),
+      parse(source).comments.map((c) => c.image.trim()),
+    );
   });
 }
 
 test("the committed specs and fixtures are formatted", () => {
   // Fuzz counterexamples stay byte for byte as found; the fmt fixture is messy on purpose.
-  const r = runCli(["fmt", "--check", "specs/", ...parseable.filter((f) => f.startsWith("test/") && !f.includes("/fmt/") && !f.includes("/fuzz/"))]);
+  const r = runCli([
+    "fmt",
+    "--check",
+    "specs/",
+    ...parseable.filter((f) => f.startsWith("test/") && !f.includes("/fmt/") && !f.includes("/fuzz/")),
+  ]);
   assert.is(r.status, 0, r.stdout + r.stderr);
 });
 

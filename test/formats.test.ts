@@ -28,7 +28,10 @@ test("--format github: one ::error line at the 128*5*5 expression", () => {
   assert.is(r.status, 1);
   const errors = r.stdout.split("\n").filter((l) => l.startsWith("::error "));
   assert.is(errors.length, 1);
-  assert.match(errors[0]!, /^::error file=test\/fixtures\/diagnostics\/dense-in-mismatch\.anet,line=28,col=11,endLine=28,endColumn=17,title=E0201::/);
+  assert.match(
+    errors[0]!,
+    /^::error file=test\/fixtures\/diagnostics\/dense-in-mismatch\.anet,line=28,col=11,endLine=28,endColumn=17,title=E0201::/,
+  );
   assert.ok(!errors[0]!.slice(2).includes("\n"));
 });
 
@@ -48,7 +51,11 @@ test("--format sarif validates against the SARIF 2.1.0 schema; acknowledged warn
     assert.ok(validate(log), `${spec}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
   }
   const log = JSON.parse(runCli(["check", MIXED, "--format", "sarif"]).stdout);
-  const results = log.runs[0].results as Array<{ ruleId: string; suppressions?: Array<{ justification: string }>; locations: Array<{ physicalLocation: { region: { startLine: number } } }> }>;
+  const results = log.runs[0].results as Array<{
+    ruleId: string;
+    suppressions?: Array<{ justification: string }>;
+    locations: Array<{ physicalLocation: { region: { startLine: number } } }>;
+  }>;
   const acknowledged = results.filter((r) => r.suppressions);
   assert.is(acknowledged.length, 1);
   assert.is(acknowledged[0]!.suppressions![0]!.justification, "matches the reference model");

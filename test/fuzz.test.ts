@@ -53,7 +53,9 @@ test("300 byte-level mutants of the real specs: no exception, capped and bounded
   }
 });
 
-const regressions = readdirSync(join(FIXTURES, "fuzz")).filter((f) => f.endsWith(".anet")).sort();
+const regressions = readdirSync(join(FIXTURES, "fuzz"))
+  .filter((f) => f.endsWith(".anet"))
+  .sort();
 for (const name of regressions) {
   test(`fuzz regression ${name}`, () => {
     const text = readFileSync(join(FIXTURES, "fuzz", name), "utf8");

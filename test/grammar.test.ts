@@ -3,12 +3,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "../src/parse.js";
+import { parse } from "../src/syntax/parse.js";
 import { diagramsHtml } from "../grammar/diagrams.js";
 import { AnetParser } from "../grammar/parser.js";
 import { makeLexer } from "../grammar/tokens.js";
 import { ROOT } from "./support.js";
-import type { LayerNode, Value } from "../src/ast.js";
+import type { LayerNode, Value } from "../src/syntax/ast.js";
 
 function firstLayerArgs(body: string): Value[] {
   const r = parse(`model t { input 3x8x8\n${body}\n}`);
@@ -43,7 +43,14 @@ for (const [source, kind] of valueForms) {
 
 test("precedence: 1 + 2 * 3 ** 2 groups as 1 + (2 * (3 ** 2)); -2 ** 2 is -(2 ** 2)", () => {
   const [v] = firstLayerArgs("conv(1 + 2 * 3 ** 2)");
-  assert.ok(v!.kind === "binary" && v.op === "+" && v.right.kind === "binary" && v.right.op === "*" && v.right.right.kind === "binary" && v.right.right.op === "**");
+  assert.ok(
+    v!.kind === "binary" &&
+      v.op === "+" &&
+      v.right.kind === "binary" &&
+      v.right.op === "*" &&
+      v.right.right.kind === "binary" &&
+      v.right.right.op === "**",
+  );
   const [n] = firstLayerArgs("conv(-2 ** 2)");
   assert.ok(n!.kind === "negate" && n.operand.kind === "binary");
 });
@@ -69,7 +76,7 @@ test("comments of both kinds are skipped and kept for tools", () => {
 });
 
 test("every node has a span that covers its text", () => {
-  const text = "model t {\n  input 3x8x8\n  c1: conv(8, kernel=3) allow inexact \"why\"\n}";
+  const text = 'model t {\n  input 3x8x8\n  c1: conv(8, kernel=3) allow inexact "why"\n}';
   const r = parse(text);
   const layer = r.ast!.body[0] as LayerNode;
   assert.is(text.slice(layer.span.start, layer.span.end), 'c1: conv(8, kernel=3) allow inexact "why"');

@@ -9,15 +9,17 @@ import { instance } from "@viz-js/viz";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSource } from "../src/compiler.js";
-import type { CheckedModel } from "../src/check.js";
-import { buildGraph, MAX_BRANCHES_SHOWN } from "../src/graph/model.js";
-import { dotString, toDot } from "../src/graph/dot.js";
-import { mermaidText, toMermaid } from "../src/graph/mermaid.js";
-import { dotToSvg } from "../src/graph/svg.js";
+import { checkSource } from "../src/check/check-spec.js";
+import type { CheckedModel } from "../src/check/check.js";
+import { buildGraph, MAX_BRANCHES_SHOWN } from "../src/views/graph/model.js";
+import { dotString, toDot } from "../src/views/graph/dot.js";
+import { mermaidText, toMermaid } from "../src/views/graph/mermaid.js";
+import { dotToSvg } from "../src/views/graph/svg.js";
 import { FIXTURES, golden, ROOT, runCli } from "./support.js";
 
-const specs = readdirSync(join(ROOT, "specs")).filter((f) => f.endsWith(".anet")).sort();
+const specs = readdirSync(join(ROOT, "specs"))
+  .filter((f) => f.endsWith(".anet"))
+  .sort();
 
 function checked(path: string): CheckedModel {
   const r = checkSource(path, readFileSync(join(ROOT, path), "utf8"));
@@ -29,14 +31,21 @@ function checked(path: string): CheckedModel {
 function grouped(): CheckedModel {
   const c = checked("specs/alexnet-table.anet");
   // Until conv takes `groups`, set it as the resolver would; the graph reads only the argument.
-  for (const [name, g] of [["conv2", 2], ["conv4", 2], ["conv5", 8]] as const) c.layers.find((l) => l.name === name)!.resolved.args["groups"] = g;
+  for (const [name, g] of [
+    ["conv2", 2],
+    ["conv4", 2],
+    ["conv5", 8],
+  ] as const)
+    c.layers.find((l) => l.name === name)!.resolved.args["groups"] = g;
   return c;
 }
 
 const viz = await instance();
 
 function svgText(svg: string): string {
-  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!.replace(/&#45;/g, "-").replace(/&gt;/g, ">").replace(/&amp;/g, "&")).join("\n");
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)]
+    .map((m) => m[1]!.replace(/&#45;/g, "-").replace(/&gt;/g, ">").replace(/&amp;/g, "&"))
+    .join("\n");
 }
 
 const cases: Array<[string, () => CheckedModel]> = [
@@ -76,10 +85,16 @@ for (const [name, model] of cases) {
 test("blocks are clusters, holding exactly their layers", () => {
   const c = checked("specs/alexnet.anet");
   const g = buildGraph(c);
-  assert.equal(g.clusters.map((x) => x.name), ["features", "classifier"]);
+  assert.equal(
+    g.clusters.map((x) => x.name),
+    ["features", "classifier"],
+  );
   const layerOf = new Map(g.nodes.map((n) => [n.id, n.layer]));
   for (const cluster of g.clusters) {
-    assert.equal(cluster.nodes.map((id) => layerOf.get(id)), c.layers.filter((l) => l.block === cluster.name).map((l) => l.name));
+    assert.equal(
+      cluster.nodes.map((id) => layerOf.get(id)),
+      c.layers.filter((l) => l.block === cluster.name).map((l) => l.name),
+    );
   }
   assert.match(toDot(g), /subgraph cluster_0 \{\n {4}label="features";/);
   assert.match(toMermaid(g), /subgraph cluster_0 \["features"\]/);
@@ -88,8 +103,18 @@ test("blocks are clusters, holding exactly their layers", () => {
 test("a grouped convolution becomes split → g parallel branches → concat, each with its share", () => {
   const g = buildGraph(grouped());
   const branches = g.nodes.filter((n) => n.layer === "conv2" && n.role === "conv");
-  assert.equal(branches.map((n) => n.lines.slice(0, 2)), [["conv2 [1/2]", "48 → 128 channels"], ["conv2 [2/2]", "48 → 128 channels"]]);
-  assert.equal(g.nodes.find((n) => n.id.endsWith("_split") && n.layer === "conv2")!.lines, ["conv2", "conv 256, kernel 5, stride 1, padding 2", "split into 2 groups"]);
+  assert.equal(
+    branches.map((n) => n.lines.slice(0, 2)),
+    [
+      ["conv2 [1/2]", "48 → 128 channels"],
+      ["conv2 [2/2]", "48 → 128 channels"],
+    ],
+  );
+  assert.equal(g.nodes.find((n) => n.id.endsWith("_split") && n.layer === "conv2")!.lines, [
+    "conv2",
+    "conv 256, kernel 5, stride 1, padding 2",
+    "split into 2 groups",
+  ]);
   const into = g.edges.filter((e) => branches.some((b) => b.id === e.to)).map((e) => e.label);
   const out = g.edges.filter((e) => branches.some((b) => b.id === e.from)).map((e) => e.label);
   assert.equal(into, ["48×27×27", "48×27×27"]);
@@ -97,7 +122,10 @@ test("a grouped convolution becomes split → g parallel branches → concat, ea
   // 8 groups: the first two, a fold for the middle ones, and the last.
   const conv5 = g.nodes.filter((n) => n.layer === "conv5" && n.id.includes("_g"));
   assert.is(conv5.length, MAX_BRANCHES_SHOWN);
-  assert.equal(conv5.map((n) => n.lines[0]), ["conv5 [1/8]", "conv5 [2/8]", "⋯", "conv5 [8/8]"]);
+  assert.equal(
+    conv5.map((n) => n.lines[0]),
+    ["conv5 [1/8]", "conv5 [2/8]", "⋯", "conv5 [8/8]"],
+  );
   assert.equal(conv5[2]!.lines[1], "5 more groups");
 });
 

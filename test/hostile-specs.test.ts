@@ -8,15 +8,15 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSource, checkSpec, errorCount, openWarningCount } from "../src/compiler.js";
-import { parse, unquote } from "../src/parse.js";
-import { decodeText, MAX_SPEC_BYTES, readTextFile, ReadError } from "../src/read.js";
-import { formatSource } from "../src/format.js";
+import { checkSource, checkSpec, errorCount, openWarningCount } from "../src/check/check-spec.js";
+import { parse, unquote } from "../src/syntax/parse.js";
+import { decodeText, MAX_SPEC_BYTES, readTextFile, ReadError } from "../src/syntax/read.js";
+import { formatSource } from "../src/syntax/printer.js";
 import { renderDiagnostic } from "../src/diagnostics/render.js";
 import { MAX_DIAGNOSTICS_PER_FILE } from "../src/diagnostics/diagnostic.js";
-import { Rational } from "../src/rational.js";
-import { compareWithLock } from "../src/lock.js";
-import { writeOutputs } from "../src/write.js";
+import { Rational } from "../src/resolve/rational.js";
+import { compareWithLock } from "../src/views/lock.js";
+import { writeOutputs } from "../src/emit/write.js";
 import { CLI, ROOT, runCli } from "./support.js";
 
 const small = (body: string): string => `model m {\n  input 3x32x32\n${body}\n  flatten\n  dense(10)\n}\n`;
@@ -27,7 +27,11 @@ const scratch = (): string => mkdtempSync(join(tmpdir(), "alexc-hostile-"));
 
 test("a Latin-1 byte in a comment is E0004 at its line, and fmt refuses the file byte for byte", () => {
   const dir = scratch();
-  const bytes = Buffer.concat([Buffer.from("model m {\n  // caf"), Buffer.from([0xe9]), Buffer.from("\n  input 3x32x32\n  flatten\n  dense(10)\n}\n")]);
+  const bytes = Buffer.concat([
+    Buffer.from("model m {\n  // caf"),
+    Buffer.from([0xe9]),
+    Buffer.from("\n  input 3x32x32\n  flatten\n  dense(10)\n}\n"),
+  ]);
   writeFileSync(join(dir, "latin1.anet"), bytes);
   const check = runCli(["check", "latin1.anet"], { cwd: dir });
   assert.is(check.status, 1);
@@ -40,9 +44,16 @@ test("a Latin-1 byte in a comment is E0004 at its line, and fmt refuses the file
 test("decoding keeps every undecodable byte distinct and leaves valid UTF-8 (and a BOM) alone", () => {
   assert.is(decodeText(Buffer.from("\ufeffcafé ✓ 𝑥", "utf8")), "\ufeffcafé ✓ 𝑥");
   const text = decodeText(Buffer.from([0x61, 0xe9, 0xff, 0xed, 0xa0, 0x80, 0x62]));
-  assert.equal([...text].map((c) => c.charCodeAt(0).toString(16)), ["61", "dce9", "dcff", "dced", "dca0", "dc80", "62"]);
+  assert.equal(
+    [...text].map((c) => c.charCodeAt(0).toString(16)),
+    ["61", "dce9", "dcff", "dced", "dca0", "dc80", "62"],
+  );
   const d = parse(`model m {\n  // ${text}\n}`).diagnostics;
-  assert.equal(d.map((x) => x.code), ["E0004"], "one diagnostic for the line, not one per byte");
+  assert.equal(
+    d.map((x) => x.code),
+    ["E0004"],
+    "one diagnostic for the line, not one per byte",
+  );
 });
 
 // 4, 16. Specs are bounded regular files, read by one function for every command.
@@ -53,7 +64,18 @@ test("a spec that is a symlink to /proc/self/environ, a FIFO or /dev/zero is ref
   symlinkSync("/dev/zero", join(dir, "zero.anet"));
   execFileSync("mkfifo", [join(dir, "fifo.anet")]);
   const marker = "ALEXC_SECRET_MARKER_7731";
-  for (const cmd of [["check"], ["compile", "--check"], ["fmt", "--check"], ["lock"], ["summary"], ["inputs"], ["graph"], ["report"], ["export"], ["variants"]]) {
+  for (const cmd of [
+    ["check"],
+    ["compile", "--check"],
+    ["fmt", "--check"],
+    ["lock"],
+    ["summary"],
+    ["inputs"],
+    ["graph"],
+    ["report"],
+    ["export"],
+    ["variants"],
+  ]) {
     for (const [file, what] of [
       ["env.anet", /kernel pseudo-file/],
       ["zero.anet", /character device, not a regular file/],
@@ -72,14 +94,24 @@ test("a spec that is a symlink to /proc/self/environ, a FIFO or /dev/zero is ref
   const scan = runCli(["check", ".", "--format", "json"], { cwd: dir, env: { ALEXC_SECRET: marker } });
   assert.is(scan.status, 1, scan.stderr);
   const doc = JSON.parse(scan.stdout) as { files: Array<{ file: string; diagnostics: Array<{ code: string }> }> };
-  assert.equal(doc.files.map((f) => [f.file, f.diagnostics.map((d) => d.code)]), [["env.anet", ["E0008"]], ["good.anet", []], ["zero.anet", ["E0008"]]]);
+  assert.equal(
+    doc.files.map((f) => [f.file, f.diagnostics.map((d) => d.code)]),
+    [
+      ["env.anet", ["E0008"]],
+      ["good.anet", []],
+      ["zero.anet", ["E0008"]],
+    ],
+  );
   assert.not.match(scan.stdout, marker);
 });
 
 test("an over-size spec is refused with the figures, before it is read", () => {
   const dir = scratch();
   writeFileSync(join(dir, "big.anet"), Buffer.alloc(MAX_SPEC_BYTES + 1, 0x20));
-  assert.throws(() => readTextFile(join(dir, "big.anet")), (e: unknown) => e instanceof ReadError && /4,194,305 bytes, more than the limit of 4,194,304/.test((e as Error).message));
+  assert.throws(
+    () => readTextFile(join(dir, "big.anet")),
+    (e: unknown) => e instanceof ReadError && /4,194,305 bytes, more than the limit of 4,194,304/.test((e as Error).message),
+  );
   const r = runCli(["check", "big.anet"], { cwd: dir });
   assert.is(r.status, 1);
   assert.match(r.stderr, /error\[E0008\]: 4,194,305 bytes, more than the limit/);
@@ -150,13 +182,20 @@ test("a FIFO planted as a generated file or as the lock file hangs neither compi
   const model = join(dir, "gen", "alexnet_mini", "model.ts");
   execFileSync("rm", [model]);
   execFileSync("mkfifo", [model]);
-  const drift = spawnSync(process.execPath, [CLI, "compile", "a.anet", "-o", "gen", "--check"], { cwd: dir, encoding: "utf8", timeout: 20_000 });
+  const drift = spawnSync(process.execPath, [CLI, "compile", "a.anet", "-o", "gen", "--check"], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 20_000,
+  });
   assert.is(drift.status, 1, `${drift.stdout}${drift.stderr}`);
   assert.match(drift.stdout + drift.stderr, /stale +gen\/alexnet_mini\/model\.ts/);
   execFileSync("mkfifo", [join(dir, "anet.lock.json")]);
   const locked = spawnSync(process.execPath, [CLI, "check", "a.anet", "--locked"], { cwd: dir, encoding: "utf8", timeout: 20_000 });
   assert.is(locked.status, 2);
-  assert.match(locked.stderr, /^alexc: anet\.lock\.json: is a FIFO \(named pipe\), not a regular file: refusing to read it as a lock file$/m);
+  assert.match(
+    locked.stderr,
+    /^alexc: anet\.lock\.json: is a FIFO \(named pipe\), not a regular file: refusing to read it as a lock file$/m,
+  );
 });
 
 test("a headline quoting a 100,000-character name is cut", () => {
@@ -178,7 +217,10 @@ test("strings: TAB, control characters and unknown escapes are E0005 at the char
     const d = r.diagnostics.find((x) => x.code === "E0005");
     assert.ok(d, `no E0005 for ${JSON.stringify(body)}: ${JSON.stringify(r.diagnostics.map((x) => x.message))}`);
     assert.is(r.file.position(d.span!.start).column, column, body);
-    assert.ok(r.diagnostics.every((x) => x.code !== "E0001" && x.code !== "E0002"), "no knock-on syntax errors");
+    assert.ok(
+      r.diagnostics.every((x) => x.code !== "E0001" && x.code !== "E0002"),
+      "no knock-on syntax errors",
+    );
   }
   assert.is(unquote('"a\\"b\\\\c\\n\\t"'), 'a"b\\c\n\t');
   for (const s of ['"\\u', '"\\', '"\\x"', '"\t"', '"\\ud800"']) assert.type(unquote(s), "string");
@@ -190,7 +232,10 @@ test("strings: TAB, control characters and unknown escapes are E0005 at the char
 
 test("an unterminated string is E0005 where it starts", () => {
   const r = checkSource("t.anet", small('  relu allow inexact "no end'));
-  assert.equal(r.diagnostics.map((d) => d.code), ["E0005"]);
+  assert.equal(
+    r.diagnostics.map((d) => d.code),
+    ["E0005"],
+  );
   assert.is(r.file.position(r.diagnostics[0]!.span!.start).column, 22);
 });
 
@@ -261,7 +306,11 @@ test("the cap keeps the first diagnostics in file order, and long lines are show
   assert.is(errorCount(ds), 300);
   const warnings = checkSource("t.anet", small(Array.from({ length: 150 }, () => "  lrn(5, alpha=1e-4, beta=0.75, k=2)").join("\n")));
   assert.ok(warnings.diagnostics.length === MAX_DIAGNOSTICS_PER_FILE + 1, String(warnings.diagnostics.length));
-  assert.is(errorCount(warnings.diagnostics), 0, JSON.stringify(warnings.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)));
+  assert.is(
+    errorCount(warnings.diagnostics),
+    0,
+    JSON.stringify(warnings.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)),
+  );
   assert.ok(openWarningCount(warnings.diagnostics) > MAX_DIAGNOSTICS_PER_FILE);
   const long = small(`  relu ${"x".repeat(100_000)} @ ${"y".repeat(100_000)}`);
   const r = checkSource("t.anet", long);
@@ -277,32 +326,61 @@ test("the cap keeps the first diagnostics in file order, and long lines are show
 
 test("check --locked with malformed lock entries reports E0402 instead of crashing", () => {
   const { file, ast, results } = checkSpec("m.anet", small("  relu"));
-  for (const entry of [{ input: "3x32x32", output: [10], params: "1", macs: "1" }, { input: [3, 32, 32], output: [10], params: 5, macs: "1" }, { input: [3, 32, 32], output: [10], params: "1e9", macs: "1" }, null, "x", []]) {
+  for (const entry of [
+    { input: "3x32x32", output: [10], params: "1", macs: "1" },
+    { input: [3, 32, 32], output: [10], params: 5, macs: "1" },
+    { input: [3, 32, 32], output: [10], params: "1e9", macs: "1" },
+    null,
+    "x",
+    [],
+  ]) {
     const ds = compareWithLock(file.path, ast, results, { "m.anet": { base: entry } } as never, "anet.lock.json");
-    assert.equal(ds.map((d) => d.code), ["E0402"], JSON.stringify(entry));
+    assert.equal(
+      ds.map((d) => d.code),
+      ["E0402"],
+      JSON.stringify(entry),
+    );
   }
-  assert.equal(compareWithLock(file.path, ast, results, { "m.anet": 7 } as never, "anet.lock.json").map((d) => d.code), ["E0402"]);
+  assert.equal(
+    compareWithLock(file.path, ast, results, { "m.anet": 7 } as never, "anet.lock.json").map((d) => d.code),
+    ["E0402"],
+  );
   const dir = scratch();
   writeFileSync(join(dir, "m.anet"), small("  relu"));
-  writeFileSync(join(dir, "anet.lock.json"), JSON.stringify({ version: 1, specs: { "m.anet": { base: { input: [3, 32, 32], output: [10], params: {}, macs: "1" } } } }));
+  writeFileSync(
+    join(dir, "anet.lock.json"),
+    JSON.stringify({ version: 1, specs: { "m.anet": { base: { input: [3, 32, 32], output: [10], params: {}, macs: "1" } } } }),
+  );
   const r = runCli(["check", "m.anet", "--locked"], { cwd: dir });
   assert.is(r.status, 1, r.stderr);
-  assert.match(r.stderr, /error\[E0402\]: the entry for the base model of m\.anet in anet\.lock\.json is malformed: params is not a whole number in a string/);
+  assert.match(
+    r.stderr,
+    /error\[E0402\]: the entry for the base model of m\.anet in anet\.lock\.json is malformed: params is not a whole number in a string/,
+  );
 });
 
 // 22. Numbers and comments get the right words.
 
 test("1e-999999999 is too small, 1e999999999 too large (spec and --set); an unterminated /* is E0006 at its start", () => {
-  const r = checkSource("t.anet", "model m {\n  param a = 1e-999999999\n  param b = 1e999999999\n  input 3x32x32\n  flatten\n  dense(10)\n}\n");
-  assert.equal(r.diagnostics.map((d) => d.message), [
-    "the number 1e-999999999 is too small (alexc computes exactly, down to 10^-4096); write 0 if that is meant",
-    "the number 1e999999999 is too large (alexc computes exactly, up to 10^4096)",
-  ]);
+  const r = checkSource(
+    "t.anet",
+    "model m {\n  param a = 1e-999999999\n  param b = 1e999999999\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
+  );
+  assert.equal(
+    r.diagnostics.map((d) => d.message),
+    [
+      "the number 1e-999999999 is too small (alexc computes exactly, down to 10^-4096); write 0 if that is meant",
+      "the number 1e999999999 is too large (alexc computes exactly, up to 10^4096)",
+    ],
+  );
   assert.is(Rational.parseDecimal("0e999999999") instanceof Rational, true, "zero with a huge exponent is just zero");
   const set = runCli(["check", "specs/alexnet-mini.anet", "--set", "num_classes=1e999999999"]);
   assert.match(set.stderr, /'1e999999999' is too large/);
   const c = checkSource("t.anet", small("  /* relu\n  relu"));
-  assert.equal(c.diagnostics.map((d) => d.code), ["E0006"]);
+  assert.equal(
+    c.diagnostics.map((d) => d.code),
+    ["E0006"],
+  );
   assert.equal(c.file.position(c.diagnostics[0]!.span!.start), { line: 3, column: 3 });
 });
 
@@ -313,8 +391,12 @@ test("an empty argument anywhere is a syntax error; one trailing comma in argume
     assert.ok(codes(small(body)).includes("E0002"), body);
   }
   assert.match(checkSource("t.anet", small("  maxpool(kernel=3,, stride=2)")).diagnostics[0]!.message, /empty argument/);
-  for (const body of ["  param p = [1,,2]", "  param p = [,1]", "  param p = [1,]"]) assert.ok(codes(`model m {\n${body}\n  input 3x32x32\n}\n`).includes("E0002"), body);
-  assert.equal(codes(small("  maxpool(kernel=3, stride=2,)")).filter((c) => c.startsWith("E")), []);
+  for (const body of ["  param p = [1,,2]", "  param p = [,1]", "  param p = [1,]"])
+    assert.ok(codes(`model m {\n${body}\n  input 3x32x32\n}\n`).includes("E0002"), body);
+  assert.equal(
+    codes(small("  maxpool(kernel=3, stride=2,)")).filter((c) => c.startsWith("E")),
+    [],
+  );
 });
 
 // 24. A missing ')' is reported where it is missing.
@@ -330,7 +412,10 @@ test("a missing ')' at the end of a line is reported at the end of that line", (
 // 25. Channels last.
 
 test("input 224x224x3 is recognised as H×W×C, with the C×H×W form in the help", () => {
-  const r = checkSource("t.anet", "model m {\n  input 224x224x3\n  conv(64, kernel=11, stride=4, padding=2)\n  relu\n  maxpool(kernel=3, stride=2)\n  flatten\n  dense(10)\n}\n");
+  const r = checkSource(
+    "t.anet",
+    "model m {\n  input 224x224x3\n  conv(64, kernel=11, stride=4, padding=2)\n  relu\n  maxpool(kernel=3, stride=2)\n  flatten\n  dense(10)\n}\n",
+  );
   const d = r.diagnostics.find((x) => x.code === "E0112");
   assert.ok(d, JSON.stringify(r.diagnostics.map((x) => x.message)));
   assert.match(d.message, /input 224x224x3 looks like height × width × channels/);
@@ -352,7 +437,8 @@ test("a mismatched dense layer counts params and MACs from its declared in-featu
 });
 
 test("E0110 for a width-scaled flatten suggests round(128*width)*6*6, which then checks", () => {
-  const spec = (dense: string) => `model m {\n  param width = 0.35\n  input 3x13x13\n  conv(round(128*width), kernel=3, stride=2)\n  flatten\n  dense(${dense} -> 10)\n}\n`;
+  const spec = (dense: string) =>
+    `model m {\n  param width = 0.35\n  input 3x13x13\n  conv(round(128*width), kernel=3, stride=2)\n  flatten\n  dense(${dense} -> 10)\n}\n`;
   const d = checkSource("t.anet", spec("128*width*6*6")).diagnostics.find((x) => x.code === "E0110")!;
   assert.match(d.help!, /round\(128\*width\)\*6\*6 = 1620/);
   assert.equal(codes(spec("round(128*width)*6*6")), []);
@@ -362,7 +448,10 @@ test("E0110 for a width-scaled flatten suggests round(128*width)*6*6, which then
 
 test("graph --format svg refuses above 2,000 nodes with the way out; report leaves the diagram out", () => {
   const dir = scratch();
-  writeFileSync(join(dir, "deep.anet"), `model deep {\n  input 3x32x32\n${"  conv(4, kernel=3, padding=1)\n  relu\n".repeat(4000)}  flatten\n  dense(10)\n}\n`);
+  writeFileSync(
+    join(dir, "deep.anet"),
+    `model deep {\n  input 3x32x32\n${"  conv(4, kernel=3, padding=1)\n  relu\n".repeat(4000)}  flatten\n  dense(10)\n}\n`,
+  );
   const svg = runCli(["graph", "deep.anet", "--format", "svg"], { cwd: dir });
   assert.is(svg.status, 2);
   assert.match(svg.stderr, /8,004 nodes, more than the 2,000 the built-in Graphviz draws.*--format dot \| dot -Tsvg/);
@@ -376,7 +465,10 @@ test("inputs --max 1e9 and export of a 4.6 G-parameter spec are refused at once,
   const dir = scratch();
   const inputs = runCli(["inputs", "specs/alexnet-mini.anet", "--max", "1000000000"]);
   assert.is(inputs.status, 2);
-  assert.match(inputs.stderr, /scanning 1,000,000,000 sizes through \d+ layers is [\d,]+ steps, more than the 15,000,000 .*the largest --max for this model is [\d,]+/);
+  assert.match(
+    inputs.stderr,
+    /scanning 1,000,000,000 sizes through \d+ layers is [\d,]+ steps, more than the 15,000,000 .*the largest --max for this model is [\d,]+/,
+  );
   writeFileSync(join(dir, "huge.anet"), "model huge {\n  input 3x224x224\n  flatten\n  dense(30720)\n}\n");
   const started = performance.now();
   const exported = runCli(["export", "huge.anet"], { cwd: dir });

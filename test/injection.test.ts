@@ -33,7 +33,11 @@ const cases: Array<[string, string, string]> = [
   ["a model named like a path", base("../../evil", "relu"), "i.anet"],
   ["a spec path with a newline", base("m", "relu"), `j*\n${js.replace(/\//g, "")}.anet`],
   ["a spec path with U+2028", base("m", "relu"), `k\u2028${"x"}.anet`],
-  ["a reason with HTML and a closing comment", base("m", `conv(2, kernel=3, stride=2) allow inexact "</script><!-- */ ${js} //"`), "l.anet"],
+  [
+    "a reason with HTML and a closing comment",
+    base("m", `conv(2, kernel=3, stride=2) allow inexact "</script><!-- */ ${js} //"`),
+    "l.anet",
+  ],
 ];
 
 const compiled: string[] = [];
@@ -53,7 +57,10 @@ for (const [what, text, fileName] of cases) {
       return;
     }
     for (const f of ["model.ts", "train.ts"]) {
-      const found = spawnSync("find", [join(dir, "out"), "-name", f], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean);
+      const found = spawnSync("find", [join(dir, "out"), "-name", f], { encoding: "utf8" })
+        .stdout.trim()
+        .split("\n")
+        .filter(Boolean);
       assert.is(found.length, 1);
       const source = readFileSync(found[0]!, "utf8");
       assert.not.ok(source.includes(js), "the payload does not appear as code");
@@ -67,12 +74,30 @@ test("every accepted case type-checks with tsc --strict and runs without touchin
   assert.ok(compiled.length >= 4, `some cases compile (${compiled.length / 2})`);
   writeFileSync(
     join(work, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022", "DOM"], strict: true, noEmit: true, skipLibCheck: true, types: ["node"] }, files: compiled }),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        lib: ["ES2022", "DOM"],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: ["node"],
+      },
+      files: compiled,
+    }),
   );
-  const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(work, "tsconfig.json")], { encoding: "utf8" });
+  const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(work, "tsconfig.json")], {
+    encoding: "utf8",
+  });
   assert.is(tsc.status, 0, tsc.stdout + tsc.stderr);
   for (const model of compiled.filter((f) => f.endsWith("model.ts"))) {
-    const run = spawnSync(process.execPath, ["--import", "tsx", "-e", `import(${JSON.stringify(model)}).then((m) => { m.buildModel().dispose(); })`], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "-e", `import(${JSON.stringify(model)}).then((m) => { m.buildModel().dispose(); })`],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     assert.is(run.status, 0, run.stderr);
   }
   assert.not.ok(existsSync(marker), "no payload ran");

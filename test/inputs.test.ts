@@ -1,5 +1,5 @@
 /**
- * Valid input sizes: the fast scan (src/inputs.ts) against brute force with the full checker at
+ * Valid input sizes: the fast scan (src/check/valid-inputs.ts) against brute force with the full checker at
  * every size 1…512, per layer and for the whole model; the figures the seed's model must show; the
  * nearest-size suggestions in failing checks; and the `alexc inputs` command.
  */
@@ -7,8 +7,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkSource } from "../src/compiler.js";
-import { nearestValid, progression, scanInputs, validExactSizes, type Axis } from "../src/inputs.js";
+import { checkSource } from "../src/check/check-spec.js";
+import { nearestValid, progression, scanInputs, validExactSizes, type Axis } from "../src/check/valid-inputs.js";
 import { FIXTURES, ROOT, runCli, specText } from "./support.js";
 
 const LIMIT = 512;
@@ -26,8 +26,14 @@ function checkAt(text: string, h: number, w: number): { valid: boolean; exact: b
 const models: Array<[string, string]> = [
   ["specs/alexnet.anet", specText("alexnet.anet")],
   ["specs/alexnet-table.anet", specText("alexnet-table.anet")],
-  ["alexnet-v2 (no declared dense)", readFileSync(join(FIXTURES, "models", "alexnet-v2.anet"), "utf8").replace(/ allow inexact "[^"]*"/g, "")],
-  ["non-square, two declared denses", "model r {\ninput 3x100x60\nconv(8, kernel=5x3, stride=2, padding={h: 1, w: [0, 1]})\nmaxpool(2)\nflatten\ndense(8*25*15 -> 10)\ndense(10 -> 4)\n}\n"],
+  [
+    "alexnet-v2 (no declared dense)",
+    readFileSync(join(FIXTURES, "models", "alexnet-v2.anet"), "utf8").replace(/ allow inexact "[^"]*"/g, ""),
+  ],
+  [
+    "non-square, two declared denses",
+    "model r {\ninput 3x100x60\nconv(8, kernel=5x3, stride=2, padding={h: 1, w: [0, 1]})\nmaxpool(2)\nflatten\ndense(8*25*15 -> 10)\ndense(10 -> 4)\n}\n",
+  ],
 ];
 
 for (const [name, text] of models) {
@@ -48,7 +54,8 @@ for (const [name, text] of models) {
         // Along one axis, exactness is judged on that axis (the other keeps the spec's size).
         if (axis === "both" && at.exact) exact.push(s);
       }
-      const expand = (ranges: Array<[number, number]>): number[] => ranges.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i));
+      const expand = (ranges: Array<[number, number]>): number[] =>
+        ranges.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i));
       assert.equal(expand(scan.validRanges), valid, "valid sizes");
       assert.is(scan.smallestFit, smallestFit, "smallest fitting size");
       assert.equal(scan.layerSmallest, smallest, "smallest size per layer");
@@ -62,7 +69,9 @@ test("non-square: exact heights are those with no dropped row, checked against W
   const model = checkSource("t.anet", text).checked!.model;
   const scan = scanInputs(model, "h", 200);
   const rowsDropped = (h: number): boolean =>
-    checkSource("t.anet", text.replace("3x100x60", `3x${h}x60`)).diagnostics.some((d) => d.code === "W0301" && /\b\d+ rows?\b/.test(d.message));
+    checkSource("t.anet", text.replace("3x100x60", `3x${h}x60`)).diagnostics.some(
+      (d) => d.code === "W0301" && /\b\d+ rows?\b/.test(d.message),
+    );
   const expected = Array.from({ length: 200 }, (_, i) => i + 1).filter((h) => h >= scan.smallestFit! && !rowsDropped(h));
   assert.equal(scan.exactSizes, expected);
 });
@@ -82,8 +91,22 @@ const nearest: Array<[Array<[number, number]>, number, number | undefined]> = [
   [[[223, 254]], 32, 223],
   [[[223, 254]], 300, 254],
   [[[223, 254]], 230, 230],
-  [[[10, 20], [40, 50]], 30, 20],
-  [[[10, 20], [40, 50]], 31, 40],
+  [
+    [
+      [10, 20],
+      [40, 50],
+    ],
+    30,
+    20,
+  ],
+  [
+    [
+      [10, 20],
+      [40, 50],
+    ],
+    31,
+    40,
+  ],
   [[], 30, undefined],
 ];
 for (const [ranges, size, expected] of nearest) {
@@ -96,7 +119,10 @@ test("a failing check names the nearest valid size", () => {
   const small = checkSource("a.anet", specText("alexnet.anet").replace("input 3x224x224", "input 3x32x32"));
   assert.match(small.diagnostics.find((d) => d.code === "E0202")!.help!, /the nearest to 32 is 223 \(3x223x223\)/);
   const declared = checkSource("a.anet", specText("alexnet.anet").replace("128*6*6", "128*5*5"));
-  assert.match(declared.diagnostics.find((d) => d.code === "E0201")!.notes.join("\n"), /inputs 191–222 match the declared 128\*5\*5 of classifier\.1; the nearest to 224 is 222 \(3x222x222\)/);
+  assert.match(
+    declared.diagnostics.find((d) => d.code === "E0201")!.notes.join("\n"),
+    /inputs 191–222 match the declared 128\*5\*5 of classifier\.1; the nearest to 224 is 222 \(3x222x222\)/,
+  );
 });
 
 test("alexc inputs specs/alexnet.anet: 63 for the conv stack, 223–254 valid with the declared dense", () => {
@@ -116,7 +142,10 @@ test("alexc inputs answers even when the declared input fails the check (exit 1)
   assert.equal([scan.smallest, scan.valid, scan.validExact], [63, [[223, 254]], [223]]);
   assert.equal(scan.declared, { size: 32, valid: false, exact: false, nearestValid: 223, nearestValidExact: 223 });
   assert.equal(scan.exact, { first: 63, step: 32 });
-  assert.equal(scan.layers.find((l: { name: string }) => l.name === "features.12"), { name: "features.12", kind: "maxpool", ownMinimum: [3, 3], smallest: 63 });
+  assert.equal(
+    scan.layers.find((l: { name: string }) => l.name === "features.12"),
+    { name: "features.12", kind: "maxpool", ownMinimum: [3, 3], smallest: 63 },
+  );
 });
 
 test("alexc inputs --max bounds the scan", () => {

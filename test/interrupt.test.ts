@@ -37,7 +37,14 @@ type Launch = "tsx-cli" | "node-import";
  * Starts `program` in a process group of its own (as a shell does), waits until `ready` matches its
  * output, then `after` ms later sends `signals` (each [delay ms, signal, to the group or the pid]).
  */
-function interrupted(launch: Launch, program: string, args: string[], ready: RegExp, after: number, signals: Array<[number, NodeJS.Signals, "group" | "pid"]>): Promise<Finished> {
+function interrupted(
+  launch: Launch,
+  program: string,
+  args: string[],
+  ready: RegExp,
+  after: number,
+  signals: Array<[number, NodeJS.Signals, "group" | "pid"]>,
+): Promise<Finished> {
   const [command, prefix] = launch === "tsx-cli" ? [TSX_CLI, []] : [process.execPath, ["--import", "tsx"]];
   return new Promise((resolve) => {
     const child = spawn(command, [...prefix, program, ...args], { cwd: ROOT, env, detached: true });
@@ -69,7 +76,8 @@ function finish(program: string, args: string[]): Promise<Finished> {
   return interrupted("node-import", program, args, /^$/, 0, []);
 }
 
-const state = (dir: string): { epoch: number; position?: { batches: number } } => JSON.parse(readFileSync(join(dir, "last", "state.json"), "utf8"));
+const state = (dir: string): { epoch: number; position?: { batches: number } } =>
+  JSON.parse(readFileSync(join(dir, "last", "state.json"), "utf8"));
 
 function assertSavedMidEpoch(r: Finished, out: string): number {
   assert.is(r.status, 130, `exit ${r.status} ${r.signal}\n${r.stdout}\n${r.stderr}`);
@@ -117,19 +125,34 @@ test("timeout -s TERM around npx tsx train.ts (it signals the command and its ow
 
 test("node --import tsx, the group's Ctrl-C plus a relayed copy 20 ms later: one request, saved (not 'quit without saving')", async () => {
   const out = join(runs, "node-dup");
-  const r = await interrupted("node-import", MINI, [...MINI_ARGS, "--out", out], /^writing /m, 2500, [[0, "SIGINT", "group"], [20, "SIGINT", "pid"]]);
+  const r = await interrupted("node-import", MINI, [...MINI_ARGS, "--out", out], /^writing /m, 2500, [
+    [0, "SIGINT", "group"],
+    [20, "SIGINT", "pid"],
+  ]);
   assertSavedMidEpoch(r, out);
 });
 
 test("a second Ctrl-C quits at once, saying what last/ keeps: even mid-step of the seed model under the tsx CLI", async () => {
-  const cases: Array<[Launch, string, string[]]> = [
-    ["tsx-cli", SEED, ["--data", "builtin:64", "--batch", "8"]],
-  ];
+  const cases: Array<[Launch, string, string[]]> = [["tsx-cli", SEED, ["--data", "builtin:64", "--batch", "8"]]];
   for (const [launch, program, data] of cases) {
     const out = join(runs, `twice-${launch}`);
-    const r = await interrupted(launch, program, [...data, "--epochs", "1", "--seed", "5", "--workers", "1", "--out", out], /^writing /m, 2500, [[0, "SIGINT", "group"], [900, "SIGINT", "group"]]);
+    const r = await interrupted(
+      launch,
+      program,
+      [...data, "--epochs", "1", "--seed", "5", "--workers", "1", "--out", out],
+      /^writing /m,
+      2500,
+      [
+        [0, "SIGINT", "group"],
+        [900, "SIGINT", "group"],
+      ],
+    );
     assert.is(r.status, 130, `${launch}: exit ${r.status} ${r.signal}\n${r.stderr}`);
-    assert.match(r.stderr, /SIGINT again: quitting without saving; (no checkpoint was saved in .*last yet|.*last keeps the checkpoint after \d+ epochs?)/, launch);
+    assert.match(
+      r.stderr,
+      /SIGINT again: quitting without saving; (no checkpoint was saved in .*last yet|.*last keeps the checkpoint after \d+ epochs?)/,
+      launch,
+    );
     assert.ok(r.stopMs < 1500, `${launch}: quit ${r.stopMs.toFixed(0)} ms after the first signal`);
   }
 });

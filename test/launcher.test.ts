@@ -1,11 +1,22 @@
 /**
- * The executable's code cache (src/launcher.cts): runs in a copy of dist/cli inside a temporary
+ * The executable's code cache (src/cli/launcher.cts): runs in a copy of dist/cli inside a temporary
  * package folder, so each case controls which cache files exist.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./support.js";
@@ -67,7 +78,10 @@ test("without a cache, the first run writes one beside the bundle and prints the
   const written = statSync(join(pkg.cli, caches[0]!)).mtimeMs;
   assert.equal(run(pkg), reference);
   assert.is(statSync(join(pkg.cli, caches[0]!)).mtimeMs, written, "an accepted cache is not rewritten");
-  assert.equal(readdirSync(pkg.cli).filter((f) => f.endsWith(".tmp")), []);
+  assert.equal(
+    readdirSync(pkg.cli).filter((f) => f.endsWith(".tmp")),
+    [],
+  );
   rmSync(pkg.root, { recursive: true, force: true });
 });
 
@@ -123,10 +137,19 @@ test("a missing bundle is one line naming the fix, exit 2", () => {
 test("the build wrote a cache that this Node accepts (the shipped first run is fast)", () => {
   const caches = cachesIn(join(ROOT, "dist", "cli"));
   assert.is(caches.length, 1, "npm run build writes exactly one cache");
-  const r = spawnSync(process.execPath, ["-e", `
+  const r = spawnSync(
+    process.execPath,
+    [
+      "-e",
+      `
     const { Script } = require("node:vm"); const { wrap } = require("node:module"); const fs = require("node:fs");
     const s = new Script(wrap(fs.readFileSync(process.argv[1], "utf8")), { filename: process.argv[1], cachedData: fs.readFileSync(process.argv[2]) });
-    process.stdout.write(String(s.cachedDataRejected));`, join(ROOT, "dist", "cli", "alexc-bundle.cjs"), join(ROOT, "dist", "cli", caches[0]!)], { encoding: "utf8" });
+    process.stdout.write(String(s.cachedDataRejected));`,
+      join(ROOT, "dist", "cli", "alexc-bundle.cjs"),
+      join(ROOT, "dist", "cli", caches[0]!),
+    ],
+    { encoding: "utf8" },
+  );
   assert.is(r.stdout, "false");
 });
 
@@ -147,7 +170,10 @@ test("the user cache keeps only the newest few files", () => {
   run(pkg);
   const left = cachesIn(userCache);
   assert.is(left.length, 4);
-  assert.ok(left.some((f) => f.startsWith(`alexc-bundle.${process.versions.v8}.`)), "the new cache is kept");
+  assert.ok(
+    left.some((f) => f.startsWith(`alexc-bundle.${process.versions.v8}.`)),
+    "the new cache is kept",
+  );
   rmSync(pkg.root, { recursive: true, force: true });
 });
 

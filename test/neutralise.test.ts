@@ -26,7 +26,7 @@ function hostileProject(): { dir: string; name: string } {
 
 test("visible(): controls, bidi overrides and lone surrogates become escapes; other text is untouched", () => {
   assert.is(visible("a\u001b[31mb\nc\u202ed\u0085e\ud800f"), "a\\x1b[31mb\\x0ac\\u{202e}d\\x85e\\u{d800}f");
-  // A byte that was not UTF-8 (kept as U+DC80+byte by src/read.ts) shows as that byte.
+  // A byte that was not UTF-8 (kept as U+DC80+byte by src/syntax/read.ts) shows as that byte.
   assert.is(visible("caf\udce9"), "caf\\xe9");
   assert.is(visible("conv1 → 55×55, ünïcode, 😀"), "conv1 → 55×55, ünïcode, 😀");
 });
@@ -57,7 +57,8 @@ test("--format github: exactly one workflow command per finding, each on its own
     const json = JSON.parse(runCli(["check", ".", "--format", "json"], { cwd: dir }).stdout);
     const findings = json.files.reduce((n: number, f: { diagnostics: unknown[] }) => n + f.diagnostics.length, 0);
     assert.is(lines.length, findings, r.stdout);
-    for (const line of lines) assert.match(line, /^::(error|warning|notice) file=[^:]*,(line=\d+,col=\d+,endLine=\d+,endColumn=\d+,)?title=[EW]\d{4}::/);
+    for (const line of lines)
+      assert.match(line, /^::(error|warning|notice) file=[^:]*,(line=\d+,col=\d+,endLine=\d+,endColumn=\d+,)?title=[EW]\d{4}::/);
     assert.not.match(r.stdout, ESC);
     assert.match(r.stdout, /file=evil\\x0a%3A%3Aerror file=x\.anet%2Cline=1%3A%3Ainjected\\x1b\[31m/);
   } finally {
@@ -71,8 +72,14 @@ test("--format json and sarif: valid documents that carry the file's real name",
     const json = JSON.parse(runCli(["check", ".", "--format", "json"], { cwd: dir }).stdout);
     assert.ok(json.files.some((f: { file: string }) => f.file === name));
     const sarif = JSON.parse(runCli(["check", ".", "--format", "sarif"], { cwd: dir }).stdout);
-    const uris: string[] = sarif.runs[0].results.map((r: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => r.locations[0]!.physicalLocation.artifactLocation.uri);
-    assert.ok(uris.some((u) => decodeURIComponent(u) === name), uris.join(" "));
+    const uris: string[] = sarif.runs[0].results.map(
+      (r: { locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) =>
+        r.locations[0]!.physicalLocation.artifactLocation.uri,
+    );
+    assert.ok(
+      uris.some((u) => decodeURIComponent(u) === name),
+      uris.join(" "),
+    );
     for (const u of uris) assert.match(u, /^[A-Za-z0-9\-._~%!*'()/]+$/, u);
   } finally {
     rmSync(dir, { recursive: true, force: true });

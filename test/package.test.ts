@@ -13,7 +13,8 @@ import { ROOT } from "./support.js";
 
 // --ignore-scripts: packing would otherwise run `prepare` (a full build) under the other tests.
 const pack = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
-const files: string[] = pack.status === 0 ? (JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path).sort() : [];
+const files: string[] =
+  pack.status === 0 ? (JSON.parse(pack.stdout) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path).sort() : [];
 
 /** The allow-list: the text block under "## The npm package" in README.md. */
 function allowList(): RegExp[] {
@@ -24,7 +25,17 @@ function allowList(): RegExp[] {
   return block!
     .trim()
     .split("\n")
-    .map((glob) => new RegExp(`^${glob.trim().replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*\//g, "\0").replace(/\*/g, "[^/]*").replace(/\0/g, "(?:.*/)?")}$`));
+    .map(
+      (glob) =>
+        new RegExp(
+          `^${glob
+            .trim()
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*\*\//g, "\0")
+            .replace(/\*/g, "[^/]*")
+            .replace(/\0/g, "(?:.*/)?")}$`,
+        ),
+    );
 }
 
 test("npm pack --dry-run lists only files the README's allow-list names, and each pattern matches something", () => {
@@ -32,8 +43,16 @@ test("npm pack --dry-run lists only files the README's allow-list names, and eac
   const allowed = allowList();
   const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
   assert.equal(stray, [], `packed but not in the README's list: ${stray.join(", ")}`);
-  for (const re of allowed) assert.ok(files.some((f) => re.test(f)), `${re} matches no packed file`);
-  for (const dead of [/\.cache$/, /\.map$/, /^dist\/(bench|scripts|generated)\//, /^(specs|test|src|bench)\//]) assert.not.ok(files.some((f) => dead.test(f)), `${dead} is packed`);
+  for (const re of allowed)
+    assert.ok(
+      files.some((f) => re.test(f)),
+      `${re} matches no packed file`,
+    );
+  for (const dead of [/\.cache$/, /\.map$/, /^dist\/(bench|scripts|generated)\//, /^(specs|test|src|bench)\//])
+    assert.not.ok(
+      files.some((f) => dead.test(f)),
+      `${dead} is packed`,
+    );
   assert.ok(files.includes("LICENSE"));
   assert.match(readFileSync(join(ROOT, "LICENSE"), "utf8"), /^MIT License\n\nCopyright \(c\) \d{4} alexc contributors\n/);
 });
@@ -47,8 +66,12 @@ test("every README link into the package names a packed file (the registry page 
 });
 
 test("every entry point in package.json (bin, exports) is packed", () => {
-  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string>; exports: Record<string, string> };
-  for (const path of [...Object.values(pkg.bin), ...Object.values(pkg.exports)]) assert.ok(files.includes(normalize(path)), `${path} is not packed`);
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    bin: Record<string, string>;
+    exports: Record<string, string>;
+  };
+  for (const path of [...Object.values(pkg.bin), ...Object.values(pkg.exports)])
+    assert.ok(files.includes(normalize(path)), `${path} is not packed`);
 });
 
 test("every relative import and require inside the packed JavaScript resolves to a packed file", () => {

@@ -8,8 +8,8 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSource } from "../src/compiler.js";
-import { Rational } from "../src/rational.js";
+import { checkSource } from "../src/check/check-spec.js";
+import { Rational } from "../src/resolve/rational.js";
 import { formatShape } from "../src/layers/kind.js";
 import { runCli, specText } from "./support.js";
 
@@ -35,7 +35,10 @@ const paper = () => checkSource("specs/alexnet-paper.anet", specText("alexnet-pa
 
 test("the paper spec matches the PyTorch reference layer by layer: names, shapes, params, MACs", () => {
   const r = paper();
-  assert.equal(r.diagnostics.filter((d) => d.severity === "error" || d.acknowledged === undefined), []);
+  assert.equal(
+    r.diagnostics.filter((d) => d.severity === "error" || d.acknowledged === undefined),
+    [],
+  );
   const c = r.checked!;
   const reported = c.layers.filter((l) => l.kind !== "relu" && l.kind !== "dropout");
   assert.equal(
@@ -48,10 +51,13 @@ test("the paper spec matches the PyTorch reference layer by layer: names, shapes
 
 test("the paper spec acknowledges its two lrn_alpha warnings and raises nothing else", () => {
   const r = paper();
-  assert.equal(r.diagnostics.map((d) => [d.code, d.acknowledged !== undefined]), [
-    ["W0312", true],
-    ["W0312", true],
-  ]);
+  assert.equal(
+    r.diagnostics.map((d) => [d.code, d.acknowledged !== undefined]),
+    [
+      ["W0312", true],
+      ["W0312", true],
+    ],
+  );
 });
 
 test("alexc check specs/alexnet-paper.anet: exit 0 with the reference totals", () => {
@@ -78,7 +84,10 @@ test("--set size=224: exit 1, the first dense names 6400 vs 9216, and W0313 expl
   assert.is(r.status, 1);
   assert.match(r.stderr, /error\[E0201\]: classifier\.1 \(dense\) declares 9216 in-features, but 6400 reach it/);
   assert.match(r.stderr, /inputs 227–258 match the declared 256\*6\*6 of classifier\.1/);
-  assert.match(r.stderr, /warning\[W0313\]: features\.0 \(conv\) tiles a 227×227 input exactly, not 224×224: the flatten gets 6400 features at 224×224 and 9216 at 227×227/);
+  assert.match(
+    r.stderr,
+    /warning\[W0313\]: features\.0 \(conv\) tiles a 227×227 input exactly, not 224×224: the flatten gets 6400 features at 224×224 and 9216 at 227×227/,
+  );
   assert.match(r.stderr, /the feature maps go 224 → 54 → 26 → 12 → 5, and the flatten gives 256×5×5 = 6400/);
   assert.match(r.stderr, /the feature maps go 227 → 55 → 27 → 13 → 6, and the flatten gives 256×6×6 = 9216/);
   assert.match(r.stderr, /PyTorch, Caffe and TensorFlow/);
@@ -88,7 +97,10 @@ test("--set size=224: exit 1, the first dense names 6400 vs 9216, and W0313 expl
 test("the suggested fix works: 224×224 with conv1 padding=[1, 2] checks like 227×227", () => {
   const text = specText("alexnet-paper.anet").replace("conv(96, kernel=11, stride=4)", "conv(96, kernel=11, stride=4, padding=[1, 2])");
   const r = checkSource("fixed.anet", text, { overrides: [{ name: "size", value: Rational.int(224), origin: "test" }] });
-  assert.equal(r.diagnostics.filter((d) => d.acknowledged === undefined), []);
+  assert.equal(
+    r.diagnostics.filter((d) => d.acknowledged === undefined),
+    [],
+  );
   assert.is(r.checked!.totals.params, 60_965_224n);
   assert.is(formatShape(r.checked!.layers[0]!.output), "96×55×55");
 });

@@ -21,20 +21,37 @@ const SEED_SERIES: Preprocessing = {
   std: [0.5, 0.5, 0.5],
 };
 
-const sizes: Array<[number, number]> = [[500, 375], [64, 64], [32, 32], [224, 224], [1000, 60], [7, 900], [1, 1]];
+const sizes: Array<[number, number]> = [
+  [500, 375],
+  [64, 64],
+  [32, 32],
+  [224, 224],
+  [1000, 60],
+  [7, 900],
+  [1, 1],
+];
 
 for (const [w, h] of sizes) {
   test(`random_resized_crop on ${w}×${h}: boxes inside the image, area and ratio in range unless it falls back`, () => {
     const random = seeded(mix(w, h));
     for (let i = 0; i < 500; i++) {
       const b = randomResizedCrop(w, h, [0.08, 1], [3 / 4, 4 / 3], random);
-      assert.ok(Number.isInteger(b.left) && Number.isInteger(b.top) && Number.isInteger(b.width) && Number.isInteger(b.height), JSON.stringify(b));
-      assert.ok(b.left >= 0 && b.top >= 0 && b.width >= 1 && b.height >= 1 && b.left + b.width <= w && b.top + b.height <= h, JSON.stringify(b));
+      assert.ok(
+        Number.isInteger(b.left) && Number.isInteger(b.top) && Number.isInteger(b.width) && Number.isInteger(b.height),
+        JSON.stringify(b),
+      );
+      assert.ok(
+        b.left >= 0 && b.top >= 0 && b.width >= 1 && b.height >= 1 && b.left + b.width <= w && b.top + b.height <= h,
+        JSON.stringify(b),
+      );
       const area = (b.width * b.height) / (w * h);
       const ratio = b.width / b.height;
       const central = b.left === Math.floor((w - b.width) / 2) && b.top === Math.floor((h - b.height) / 2);
       // Rounding to whole pixels moves area and ratio a little; the fallback is a central box.
-      assert.ok(central || (area > 0.08 * 0.8 && area <= 1 && ratio > 0.75 * 0.8 && ratio < (4 / 3) * 1.25), `area ${area} ratio ${ratio} ${JSON.stringify(b)}`);
+      assert.ok(
+        central || (area > 0.08 * 0.8 && area <= 1 && ratio > 0.75 * 0.8 && ratio < (4 / 3) * 1.25),
+        `area ${area} ratio ${ratio} ${JSON.stringify(b)}`,
+      );
     }
   });
 }
@@ -49,7 +66,9 @@ test("the same seed gives the same plans; another seed other plans", () => {
   const plans = (seed: number) => Array.from({ length: 20 }, (_, i) => planTrain(320, 240, SEED_SERIES, seeded(mix(seed, 1, i))));
   assert.equal(plans(7), plans(7));
   assert.not.equal(plans(7), plans(8));
-  const flips = plans(7).concat(plans(9)).map((p) => p.flip);
+  const flips = plans(7)
+    .concat(plans(9))
+    .map((p) => p.flip);
   assert.ok(flips.includes(true) && flips.includes(false), "both mirrored and unmirrored images");
 });
 
@@ -66,7 +85,10 @@ test("center_crop keeps torchvision's Resize(256) + CenterCrop(224) box; resize 
 test("normalise computes (v / 255 − mean) / std per channel", () => {
   const out = new Float32Array(8);
   normalise(Uint8Array.from([0, 255, 51, 102, 204, 255]), 3, { ...SEED_SERIES, mean: [0.5, 0.2, 0], std: [0.5, 0.1, 1] }, out, 2);
-  assert.equal(Array.from(out).map((v) => +v.toFixed(4)), [0, 0, -1, 8, 0.2, -0.2, 6, 1]);
+  assert.equal(
+    Array.from(out).map((v) => +v.toFixed(4)),
+    [0, 0, -1, 8, 0.2, -0.2, 6, 1],
+  );
 });
 
 interface PilCase {
@@ -76,7 +98,12 @@ interface PilCase {
   height: number;
   pixels: number[];
 }
-const pil = JSON.parse(readFileSync(join(FIXTURES, "pil-bilinear.json"), "utf8")) as { width: number; height: number; source: number[]; cases: PilCase[] };
+const pil = JSON.parse(readFileSync(join(FIXTURES, "pil-bilinear.json"), "utf8")) as {
+  width: number;
+  height: number;
+  source: number[];
+  cases: PilCase[];
+};
 
 for (const c of pil.cases) {
   test(`the JS resampler gives Pillow's bilinear crop-resize${c.flip ? "-flip" : ""} ${c.box.width}×${c.box.height} → ${c.width}×${c.height} within rounding`, () => {
@@ -90,8 +117,15 @@ test("libvips (files) and the JS resampler agree when shrinking; a real differen
   const src = renderBuiltin(5, 64, 48, 3);
   const box = { left: 0, top: 0, width: 64, height: 48 };
   const ours = resample(src, 64, 48, 3, { box, flip: true }, 32, 32);
-  const theirs = await sharp(Buffer.from(src), { raw: { width: 64, height: 48, channels: 3 } }).resize(32, 32, { fit: "fill", kernel: "linear" }).flop().raw().toBuffer();
-  const unflipped = await sharp(Buffer.from(src), { raw: { width: 64, height: 48, channels: 3 } }).resize(32, 32, { fit: "fill", kernel: "linear" }).raw().toBuffer();
+  const theirs = await sharp(Buffer.from(src), { raw: { width: 64, height: 48, channels: 3 } })
+    .resize(32, 32, { fit: "fill", kernel: "linear" })
+    .flop()
+    .raw()
+    .toBuffer();
+  const unflipped = await sharp(Buffer.from(src), { raw: { width: 64, height: 48, channels: 3 } })
+    .resize(32, 32, { fit: "fill", kernel: "linear" })
+    .raw()
+    .toBuffer();
   const mean = (a: ArrayLike<number>): number => Array.from(ours, (v, i) => Math.abs(v - a[i]!)).reduce((s, d) => s + d, 0) / ours.length;
   assert.ok(mean(theirs) < 1, `mean absolute difference ${mean(theirs).toFixed(2)}`);
   assert.ok(mean(unflipped) > 10, "a mirror image differs");

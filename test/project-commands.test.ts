@@ -18,7 +18,10 @@ function scratch(): string {
 }
 
 test("the starter spec init writes is specs/alexnet-mini.anet", () => {
-  assert.fixture(readFileSync(join(ROOT, "templates/init/specs/alexnet-mini.anet"), "utf8"), readFileSync(join(ROOT, "specs/alexnet-mini.anet"), "utf8"));
+  assert.fixture(
+    readFileSync(join(ROOT, "templates/init/specs/alexnet-mini.anet"), "utf8"),
+    readFileSync(join(ROOT, "specs/alexnet-mini.anet"), "utf8"),
+  );
 });
 
 test("init in an empty folder writes a spec, tsconfig.json, package.json and .gitignore that check cleanly", () => {
@@ -28,7 +31,10 @@ test("init in an empty folder writes a spec, tsconfig.json, package.json and .gi
     assert.is(r.status, 0, r.stderr);
     const project = join(dir, "proj");
     for (const f of ["specs/alexnet-mini.anet", "tsconfig.json", "package.json", ".gitignore"]) assert.ok(existsSync(join(project, f)), f);
-    const meta = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+    const meta = JSON.parse(readFileSync(join(project, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     assert.match(meta.dependencies["alexc"]!, /^\^\d/);
     assert.is(meta.scripts["train"], "alexc train specs/alexnet-mini.anet --data builtin");
     const tsconfig = JSON.parse(readFileSync(join(project, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
@@ -55,8 +61,15 @@ test("init keeps existing files and scripts, adds only what is missing, and --fo
     assert.match(r.stdout, /updated +package\.json: kept your script train \(--force replaces them\)/);
     assert.is(readFileSync(join(dir, "specs/alexnet-mini.anet"), "utf8"), "// mine\n");
     assert.is(readFileSync(join(dir, "tsconfig.json"), "utf8"), "{}\n");
-    const meta = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string; type: string; scripts: Record<string, string> };
-    assert.equal([meta.name, meta.type, meta.scripts["train"], meta.scripts["check"]], ["mine", "module", "python train.py", "alexc check"]);
+    const meta = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+      name: string;
+      type: string;
+      scripts: Record<string, string>;
+    };
+    assert.equal(
+      [meta.name, meta.type, meta.scripts["train"], meta.scripts["check"]],
+      ["mine", "module", "python train.py", "alexc check"],
+    );
     assert.is(readFileSync(join(dir, ".gitignore"), "utf8"), "/runs\n*.log\nnode_modules/\ndist/\n");
 
     const again = runCli(["init"], { cwd: dir });
@@ -65,7 +78,10 @@ test("init keeps existing files and scripts, adds only what is missing, and --fo
     const forced = runCli(["init", "--force"], { cwd: dir });
     assert.is(forced.status, 0, forced.stderr);
     assert.match(forced.stdout, /replaced +specs\/alexnet-mini\.anet/);
-    assert.is((JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["train"], "alexc train specs/alexnet-mini.anet --data builtin");
+    assert.is(
+      (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["train"],
+      "alexc train specs/alexnet-mini.anet --data builtin",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -119,9 +135,15 @@ function entryCase(ext: "cjs" | "mjs"): { status: number | null; direct: string;
     // The built runtime, as an installed alexc serves it (a CommonJS module requires it as ESM).
     const program = join(ROOT, "dist/src/runtime/program.js");
     const runtime = pathToFileURL(program).href;
-    const load = ext === "cjs" ? `const { runIfEntry } = require(${JSON.stringify(program)});` : `import { runIfEntry } from ${JSON.stringify(runtime)};`;
+    const load =
+      ext === "cjs"
+        ? `const { runIfEntry } = require(${JSON.stringify(program)});`
+        : `import { runIfEntry } from ${JSON.stringify(runtime)};`;
     writeFileSync(join(dir, `main.${ext}`), `${load}\nrunIfEntry(async () => { console.log("ran"); });\n`);
-    writeFileSync(join(dir, `other.${ext}`), ext === "cjs" ? `require("./main.cjs");\nconsole.log("other");\n` : `import "./main.mjs";\nconsole.log("other");\n`);
+    writeFileSync(
+      join(dir, `other.${ext}`),
+      ext === "cjs" ? `require("./main.cjs");\nconsole.log("other");\n` : `import "./main.mjs";\nconsole.log("other");\n`,
+    );
     const run = (file: string) => spawnSync(process.execPath, [join(dir, file)], { cwd: ROOT, encoding: "utf8" });
     const direct = run(`main.${ext}`);
     const imported = run(`other.${ext}`);
@@ -140,7 +162,6 @@ for (const ext of ["cjs", "mjs"] as const) {
   });
 }
 
-
 /**
  * runGenerated (alexc train/predict's child) with a stand-in program: a SIGTERM sent to alexc alone,
  * as a process manager sends it, reaches the program, and alexc exits with the program's status, or
@@ -149,7 +170,7 @@ for (const ext of ["cjs", "mjs"] as const) {
 function forwarded(programSource: string, signals = 1): Promise<{ status: number | null; output: string }> {
   const dir = scratch();
   writeFileSync(join(dir, "program.ts"), programSource);
-  const runner = `import { runGenerated } from ${JSON.stringify(pathToFileURL(join(ROOT, "src/commands/run-program.ts")).href)};\nprocess.exitCode = await runGenerated(${JSON.stringify(join(dir, "program.ts"))}, ["--flag"]);\n`;
+  const runner = `import { runGenerated } from ${JSON.stringify(pathToFileURL(join(ROOT, "src/cli/commands/run-program.ts")).href)};\nprocess.exitCode = await runGenerated(${JSON.stringify(join(dir, "program.ts"))}, ["--flag"]);\n`;
   writeFileSync(join(dir, "runner.mts"), runner);
   return new Promise((done) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(dir, "runner.mts")], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
@@ -174,7 +195,10 @@ function forwarded(programSource: string, signals = 1): Promise<{ status: number
 test("runIfEntry: `node dir/main` (no extension, as node allows for CommonJS) counts as the entry", () => {
   const dir = scratch();
   try {
-    writeFileSync(join(dir, "main.js"), `const { runIfEntry } = require(${JSON.stringify(join(ROOT, "dist/src/runtime/program.js"))});\nrunIfEntry(async () => { console.log("ran"); });\n`);
+    writeFileSync(
+      join(dir, "main.js"),
+      `const { runIfEntry } = require(${JSON.stringify(join(ROOT, "dist/src/runtime/program.js"))});\nrunIfEntry(async () => { console.log("ran"); });\n`,
+    );
     const r = spawnSync(process.execPath, [join(dir, "main")], { encoding: "utf8" });
     assert.is(r.stdout + r.stderr, "ran\n");
   } finally {
@@ -183,13 +207,18 @@ test("runIfEntry: `node dir/main` (no extension, as node allows for CommonJS) co
 });
 
 test("train/predict's child: SIGTERM to alexc is forwarded, and alexc exits with the program's status", async () => {
-  const r = await forwarded(`process.on("SIGTERM", () => { console.log("saving"); process.exit(42); });\nconsole.log("ready " + process.argv.slice(2).join(" "));\nsetInterval(() => {}, 1000);\n`);
+  const r = await forwarded(
+    `process.on("SIGTERM", () => { console.log("saving"); process.exit(42); });\nconsole.log("ready " + process.argv.slice(2).join(" "));\nsetInterval(() => {}, 1000);\n`,
+  );
   assert.is(r.status, 42, r.output);
   assert.match(r.output, /sent\nsaving\n/);
 });
 
 test("train/predict's child: a second signal to alexc is forwarded too", async () => {
-  const r = await forwarded(`let n = 0;\nprocess.on("SIGTERM", () => { console.log("signal " + ++n); if (n === 2) process.exit(7); });\nconsole.log("ready " + process.argv.slice(2).join(" "));\nsetInterval(() => {}, 1000);\n`, 2);
+  const r = await forwarded(
+    `let n = 0;\nprocess.on("SIGTERM", () => { console.log("signal " + ++n); if (n === 2) process.exit(7); });\nconsole.log("ready " + process.argv.slice(2).join(" "));\nsetInterval(() => {}, 1000);\n`,
+    2,
+  );
   assert.is(r.status, 7, r.output);
   assert.match(r.output, /signal 1\nsignal 2\n/);
 });

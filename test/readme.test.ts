@@ -34,7 +34,10 @@ test("README links are absolute links to this version's packed files (the regist
     const path = t.slice(base.length).replace(/#.*$/, "");
     assert.ok(existsSync(join(ROOT, path)), `${t}: ${path} does not exist`);
   }
-  assert.is(absoluteLinks("[a](docs/x.md#y) [b](#z) [![i](p.png)](p.png)", "https://h/p@1/"), "[a](https://h/p@1/docs/x.md#y) [b](#z) [![i](https://h/p@1/p.png)](https://h/p@1/p.png)");
+  assert.is(
+    absoluteLinks("[a](docs/x.md#y) [b](#z) [![i](p.png)](p.png)", "https://h/p@1/"),
+    "[a](https://h/p@1/docs/x.md#y) [b](#z) [![i](https://h/p@1/p.png)](https://h/p@1/p.png)",
+  );
 });
 
 test.run();

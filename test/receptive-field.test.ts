@@ -8,8 +8,8 @@ import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkSource } from "../src/compiler.js";
-import { receptiveFields, type FieldAt } from "../src/analysis/receptive-field.js";
+import { checkSource } from "../src/check/check-spec.js";
+import { receptiveFields, type FieldAt } from "../src/views/analysis/receptive-field.js";
 import { FIXTURES } from "./support.js";
 
 function fields(body: string, input = "3x64x64"): Map<string, FieldAt> {
@@ -34,7 +34,13 @@ const cases: Array<[string, string, [number, number], [number, number], [number,
   // layers without a window leave the field alone
   ["a: conv(4, kernel=3, stride=2)\nb: relu\nc: dropout(0.1)", "c", [3, 3], [2, 2], [0, 0]],
   // the seed's conv1 → pool1 → conv2: 11, then 11 + 2·4 = 19, then 19 + 4·8 = 51
-  ["a: conv(48, kernel=11, stride=4, padding=2)\nb: maxpool(3, stride=2)\nc: conv(128, kernel=5, padding=2)", "c", [51, 51], [8, 8], [18, 18]],
+  [
+    "a: conv(48, kernel=11, stride=4, padding=2)\nb: maxpool(3, stride=2)\nc: conv(128, kernel=5, padding=2)",
+    "c",
+    [51, 51],
+    [8, 8],
+    [18, 18],
+  ],
 ];
 
 for (const [body, name, size, jump, padding] of cases) {
@@ -84,7 +90,11 @@ for (const [spec, rows] of Object.entries(published)) {
   test(`${spec}: receptive field, effective stride and padding match google-research/receptive_field at every end-point`, () => {
     const path = join(FIXTURES, "models", spec);
     const r = checkSource(spec, readFileSync(path, "utf8"));
-    assert.is(r.diagnostics.filter((d) => d.severity === "error" || d.acknowledged === undefined).length, 0, r.diagnostics.map((d) => d.message).join("\n"));
+    assert.is(
+      r.diagnostics.filter((d) => d.severity === "error" || d.acknowledged === undefined).length,
+      0,
+      r.diagnostics.map((d) => d.message).join("\n"),
+    );
     const f = receptiveFields(r.checked!);
     const byName = new Map(r.checked!.layers.map((l, i) => [l.name, f[i]!]));
     for (const [name, rf, stride, padding] of rows) {
@@ -106,12 +116,19 @@ function backwards(layers: Array<{ k: number; s: number; p: number }>): { size: 
 }
 
 test("property: the recurrence agrees with walking an output's input interval backwards", () => {
-  const layer = fc.record({ k: fc.integer({ min: 1, max: 7 }), s: fc.integer({ min: 1, max: 3 }), p: fc.integer({ min: 0, max: 3 }), pool: fc.boolean() });
+  const layer = fc.record({
+    k: fc.integer({ min: 1, max: 7 }),
+    s: fc.integer({ min: 1, max: 3 }),
+    p: fc.integer({ min: 0, max: 3 }),
+    pool: fc.boolean(),
+  });
   fc.assert(
     fc.property(fc.array(layer, { minLength: 1, maxLength: 6 }), (layers) => {
       const ok = layers.map((l) => ({ ...l, p: l.pool ? Math.min(l.p, Math.floor(l.k / 2)) : l.p }));
       const body = ok
-        .map((l, i) => (l.pool ? `l${i}: maxpool(${l.k}, stride=${l.s}, padding=${l.p})` : `l${i}: conv(2, kernel=${l.k}, stride=${l.s}, padding=${l.p})`))
+        .map((l, i) =>
+          l.pool ? `l${i}: maxpool(${l.k}, stride=${l.s}, padding=${l.p})` : `l${i}: conv(2, kernel=${l.k}, stride=${l.s}, padding=${l.p})`,
+        )
         .join("\n");
       // Large enough that no output is empty.
       const r = checkSource("p.anet", `model p {\ninput 1x2048x2048\n${body}\n}\n`);

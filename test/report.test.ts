@@ -4,7 +4,7 @@
  * the layer table, the diagram, the charts and the variant comparison are on screen. The SVG that
  * `alexc graph` writes is rendered by the same browser. Skipped, loudly, where chromium is absent.
  */
-import { Rational } from "../src/rational.js";
+import { Rational } from "../src/resolve/rational.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -13,10 +13,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { checkSource } from "../src/compiler.js";
-import { details } from "../src/analysis/details.js";
-import { buildReport } from "../src/html/report.js";
-import { buildGraph } from "../src/graph/model.js";
+import { checkSource } from "../src/check/check-spec.js";
+import { details } from "../src/views/analysis/details.js";
+import { buildReport } from "../src/views/html/page.js";
+import { buildGraph } from "../src/views/graph/model.js";
 import { ROOT, runCli, specText } from "./support.js";
 
 const CHROMIUM = process.env["ALEXC_CHROMIUM"] ?? "/usr/bin/chromium";
@@ -44,9 +44,17 @@ test("text from the spec is escaped", () => {
 
 test("a variant that does not resolve is compared by its diagnostics, and shown with them", () => {
   const ok = checkSource("specs/alexnet.anet", specText("alexnet.anet"));
-  const bad = checkSource("specs/alexnet.anet", specText("alexnet.anet"), { overrides: [{ name: "num_classes", value: Rational.parse("5.5")!, origin: "--variant num_classes=5.5" }] });
+  const bad = checkSource("specs/alexnet.anet", specText("alexnet.anet"), {
+    overrides: [{ name: "num_classes", value: Rational.parse("5.5")!, origin: "--variant num_classes=5.5" }],
+  });
   assert.is(bad.checked, undefined);
-  const html = buildReport([{ label: "", result: ok, details: details(ok.checked!) }, { label: "num_classes=5.5", result: bad }], { version: "test" });
+  const html = buildReport(
+    [
+      { label: "", result: ok, details: details(ok.checked!) },
+      { label: "num_classes=5.5", result: bad },
+    ],
+    { version: "test" },
+  );
   assert.match(html, /<tr><th>errors \/ warnings<\/th><td class="num">0 \/ 1<\/td><td class="num">1 \/ 0<\/td><\/tr>/);
   assert.not.match(html, /Layers that differ/);
   assert.match(html, /error\[E0114\]: --variant num_classes=5\.5/);
@@ -61,7 +69,10 @@ test("alexc report: a malformed --compare is a usage error naming --compare", ()
 test("alexc report: --variant means a variant of the spec, as in compile; overrides there are pointed to --compare", () => {
   const old = runCli(["report", "specs/alexnet.anet", "--variant", "num_classes=5"]);
   assert.is(old.status, 2);
-  assert.match(old.stderr, /^alexc: --variant takes the name of a variant in the spec \(as in compile\); to compare with overrides, use --compare num_classes=5\n/);
+  assert.match(
+    old.stderr,
+    /^alexc: --variant takes the name of a variant in the spec \(as in compile\); to compare with overrides, use --compare num_classes=5\n/,
+  );
   const named = runCli(["report", "specs/alexnet-table.anet", "--variant", "flowers"]);
   assert.is(named.status, 0, named.stderr);
   assert.match(named.stderr, /^variant flowers: 0 errors/m);
@@ -73,7 +84,9 @@ test("alexc report: --variant means a variant of the spec, as in compile; overri
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  console.warn(`\n  SKIPPED browser tests: no chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` (as .ci/run does) or set ALEXC_CHROMIUM.\n`);
+  console.warn(
+    `\n  SKIPPED browser tests: no chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` (as .ci/run does) or set ALEXC_CHROMIUM.\n`,
+  );
 }
 const browserTest = hasChromium ? test : test.skip;
 
@@ -87,7 +100,16 @@ test.before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
     viewport: { width: 1400, height: 1000 },
   });
 });
@@ -145,7 +167,8 @@ browserTest("alexc report opens in chromium with no console errors and shows the
       assert.match(await page.locator("pre.diagnostic.warning").innerText(), /W0301/);
       await page.screenshot({ path: join(dir, "shot.png"), fullPage: true });
       // Palette PNG: a third of the size, and it ships in the package (the README shows it).
-      if (process.env["UPDATE"] === "1" || (!existsSync(SCREENSHOT) && process.env["CI"] !== "true")) await sharp(join(dir, "shot.png")).png({ palette: true, quality: 80, compressionLevel: 9, effort: 10 }).toFile(SCREENSHOT);
+      if (process.env["UPDATE"] === "1" || (!existsSync(SCREENSHOT) && process.env["CI"] !== "true"))
+        await sharp(join(dir, "shot.png")).png({ palette: true, quality: 80, compressionLevel: 9, effort: 10 }).toFile(SCREENSHOT);
       assert.equal(problems, [], "no errors while inspecting");
     });
   } finally {

@@ -21,7 +21,13 @@ let main: (args: string[]) => Promise<{ interrupted: boolean } | undefined>;
 test.before(async () => {
   mkdirSync(GEN_ROOT, { recursive: true });
   const spec = join(GEN_ROOT, "mini-dropout.anet");
-  writeFileSync(spec, specText("alexnet-mini.anet").replace("model alexnet_mini", "model mini_dropout").replace("dense(32*3*3 -> 256)", "dropout(0.3)\n    dense(32*3*3 -> 256)").replace("dense(256 -> 256)", "dropout(0.3)\n    dense(256 -> 256)"));
+  writeFileSync(
+    spec,
+    specText("alexnet-mini.anet")
+      .replace("model alexnet_mini", "model mini_dropout")
+      .replace("dense(32*3*3 -> 256)", "dropout(0.3)\n    dense(32*3*3 -> 256)")
+      .replace("dense(256 -> 256)", "dropout(0.3)\n    dense(256 -> 256)"),
+  );
   const r = spawnSync(process.execPath, [CLI, "compile", spec, "-o", GEN_ROOT], { cwd: ROOT, encoding: "utf8" });
   assert.is(r.status, 0, r.stderr);
   ({ main } = await import(pathToFileURL(join(GEN_ROOT, "mini_dropout", "train.ts")).href));
@@ -43,7 +49,10 @@ interface Rec {
 const history = (out: string): Rec[] => JSON.parse(readFileSync(join(out, "last", "state.json"), "utf8")).history;
 
 function assertAgree(got: Rec[], want: Rec[]): void {
-  assert.equal(got.map((r) => r.epoch), want.map((r) => r.epoch));
+  assert.equal(
+    got.map((r) => r.epoch),
+    want.map((r) => r.epoch),
+  );
   for (const [i, w] of want.entries()) {
     const g = got[i]!;
     for (const key of ["trainLoss", "trainAccuracy", "valLoss"] as const) {

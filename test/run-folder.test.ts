@@ -25,7 +25,10 @@ interface Exit {
 
 function train(args: string[], env: Record<string, string> = {}, onStdout?: (text: string) => void): Promise<Exit> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", PROGRAM, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...env } });
+    const child = spawn(process.execPath, ["--import", "tsx", PROGRAM, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => ((stdout += d.toString()), onStdout?.(stdout)));
@@ -47,13 +50,26 @@ test("a second training into a run folder in use is refused with the owner's pid
   const refused = await second!;
   assert.is(first.status, 0, first.stderr);
   assert.is(refused.status, 2, refused.stdout + refused.stderr);
-  assert.match(refused.stderr, /^alexc: .*shared is in use by another training \(pid \d+ on .*, since .*\): wait for it to end or stop it, or choose another --out\. If no such training runs, delete .*\.alexc-lock\.\n$/);
-  assert.equal(readFileSync(join(out, "metrics.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]), Array.from({ length: 12 }, (_, i) => String(i + 1)));
+  assert.match(
+    refused.stderr,
+    /^alexc: .*shared is in use by another training \(pid \d+ on .*, since .*\): wait for it to end or stop it, or choose another --out\. If no such training runs, delete .*\.alexc-lock\.\n$/,
+  );
+  assert.equal(
+    readFileSync(join(out, "metrics.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",")[0]),
+    Array.from({ length: 12 }, (_, i) => String(i + 1)),
+  );
   assert.not.ok(existsSync(join(out, ".alexc-lock")), "lock released");
 });
 
 test("a stale lock (dead pid, or a live pid with another start time) is taken over; temp folders of killed runs are removed", async () => {
-  for (const [name, pid] of [["dead", 2 ** 22 + 17], ["reused", process.pid]] as const) {
+  for (const [name, pid] of [
+    ["dead", 2 ** 22 + 17],
+    ["reused", process.pid],
+  ] as const) {
     const out = join(runs, `stale-${name}`);
     mkdirSync(join(out, ".last.424242.tmp"), { recursive: true });
     writeFileSync(join(out, ".last.424242.tmp", "weights.bin"), Buffer.alloc(1 << 20));
@@ -73,7 +89,10 @@ test("killed between the save of last/ and the copy to best/: the next start cop
   assert.not.ok(existsSync(join(out, "best")), "the kill left no best/");
   const resumed = await train(["--resume", "--out", out, "--epochs", "1", "--backend", "wasm"]);
   assert.is(resumed.status, 0, resumed.stderr);
-  assert.match(resumed.stderr, /best did not hold epoch 1, the best so far \(a run was stopped while copying it\): copied again from .*last/);
+  assert.match(
+    resumed.stderr,
+    /best did not hold epoch 1, the best so far \(a run was stopped while copying it\): copied again from .*last/,
+  );
   assert.is(stateOf(join(out, "best")).epoch, 1);
 });
 
@@ -85,11 +104,17 @@ test("a full disk while saving a checkpoint: one line, exit 74, the previous che
   assert.match(failed.stderr, /^alexc: ENOSPC: no space left on device, write .*; nothing half-written replaced a complete file/m);
   assert.not.match(failed.stderr, /internal error|\n\s+at /);
   assert.is(stateOf(join(out, "last")).epoch, 1);
-  assert.ok(readdirSync(out).some((n) => /^\.last\.\d+\.tmp$/.test(n)), "the half-written save is left for the next start");
+  assert.ok(
+    readdirSync(out).some((n) => /^\.last\.\d+\.tmp$/.test(n)),
+    "the half-written save is left for the next start",
+  );
   const resumed = await train(["--resume", "--out", out, "--epochs", "2", "--backend", "wasm"]);
   assert.is(resumed.status, 0, resumed.stderr);
   assert.is(stateOf(join(out, "last")).epoch, 2);
-  assert.equal(readdirSync(out).filter((n) => n.endsWith(".tmp")), []);
+  assert.equal(
+    readdirSync(out).filter((n) => n.endsWith(".tmp")),
+    [],
+  );
 });
 
 test.run();

@@ -14,18 +14,60 @@ import type { TrainingSettings } from "../src/runtime/settings.js";
 import { FIXTURES } from "./support.js";
 
 const IMAGES = join(FIXTURES, "images");
-const gen = (over: Partial<GeneratedModel> = {}): GeneratedModel => ({ name: "m", specHash: "a".repeat(64), inputShape: [32, 32, 3], numClasses: 8, buildModel: () => assert.unreachable("no model needed") as never, ...over });
-const SPEC: TrainingSettings = { optimizer: { name: "adam", lr: 0.0002, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, loss: { name: "cross_entropy", labelSmoothing: 0 }, batch: 32, epochs: 10 };
+const gen = (over: Partial<GeneratedModel> = {}): GeneratedModel => ({
+  name: "m",
+  specHash: "a".repeat(64),
+  inputShape: [32, 32, 3],
+  numClasses: 8,
+  buildModel: () => assert.unreachable("no model needed") as never,
+  ...over,
+});
+const SPEC: TrainingSettings = {
+  optimizer: { name: "adam", lr: 0.0002, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+  loss: { name: "cross_entropy", labelSmoothing: 0 },
+  batch: 32,
+  epochs: 10,
+};
 const plan = (args: string[], g = gen()) => planRun(g, SPEC, parseOptions(TRAIN_OPTIONS, args, false).values);
 
 test("the spec's settings apply unless the command line overrides them", () => {
   const p = plan(["--data", "builtin:80", "--out", "/nonexistent/x"]);
   assert.equal(p.settings, SPEC);
-  const q = plan(["--data", "builtin:80", "--lr", "0.01", "--batch", "8", "--epochs", "3", "--label-smoothing", "0.1", "--out", "/nonexistent/x"]);
-  assert.equal(q.settings, { optimizer: { ...SPEC.optimizer, lr: 0.01 }, loss: { name: "cross_entropy", labelSmoothing: 0.1 }, batch: 8, epochs: 3 });
-  assert.equal(plan(["--data", "builtin:80", "--optimizer", "sgd", "--out", "/x"]).settings.optimizer, { name: "sgd", lr: 0.01, momentum: 0 }, "PyTorch's defaults for an optimizer the spec did not set");
-  assert.equal(plan(["--data", "builtin:80", "--optimizer", "sgd", "--lr", "0.1", "--out", "/x"]).settings.optimizer, { name: "sgd", lr: 0.1, momentum: 0 });
-  assert.equal(plan(["--data", "builtin:80", "--optimizer", "adam", "--out", "/x"]).settings.optimizer, SPEC.optimizer, "the spec's adam keeps its lr");
+  const q = plan([
+    "--data",
+    "builtin:80",
+    "--lr",
+    "0.01",
+    "--batch",
+    "8",
+    "--epochs",
+    "3",
+    "--label-smoothing",
+    "0.1",
+    "--out",
+    "/nonexistent/x",
+  ]);
+  assert.equal(q.settings, {
+    optimizer: { ...SPEC.optimizer, lr: 0.01 },
+    loss: { name: "cross_entropy", labelSmoothing: 0.1 },
+    batch: 8,
+    epochs: 3,
+  });
+  assert.equal(
+    plan(["--data", "builtin:80", "--optimizer", "sgd", "--out", "/x"]).settings.optimizer,
+    { name: "sgd", lr: 0.01, momentum: 0 },
+    "PyTorch's defaults for an optimizer the spec did not set",
+  );
+  assert.equal(plan(["--data", "builtin:80", "--optimizer", "sgd", "--lr", "0.1", "--out", "/x"]).settings.optimizer, {
+    name: "sgd",
+    lr: 0.1,
+    momentum: 0,
+  });
+  assert.equal(
+    plan(["--data", "builtin:80", "--optimizer", "adam", "--out", "/x"]).settings.optimizer,
+    SPEC.optimizer,
+    "the spec's adam keeps its lr",
+  );
 });
 
 test("validation: 10% of each class by default, --val-split, --val DIR, or none", () => {
@@ -47,22 +89,38 @@ test("a fresh seed is drawn and announced when none is given; --seed is kept", (
 });
 
 const refusals: Array<[string, string[], RegExp, Partial<GeneratedModel>?]> = [
-  ["--val with other classes", ["--data", "builtin:80", "--val", IMAGES], /--val .* has the classes faces, hearts, keycaps, but --data builtin:80 has circle, ring/],
+  [
+    "--val with other classes",
+    ["--data", "builtin:80", "--val", IMAGES],
+    /--val .* has the classes faces, hearts, keycaps, but --data builtin:80 has circle, ring/,
+  ],
   ["--val and --val-split together", ["--data", IMAGES, "--val", IMAGES, "--val-split", "0.2"], /--val and --val-split exclude each other/],
   ["a --val-split of 1", ["--data", IMAGES, "--val-split", "1"], /--val-split 1: expected a fraction in \[0, 1\)/],
   ["a negative learning rate", ["--data", IMAGES, "--lr=-1"], /--lr -1: expected a learning rate above 0/],
-  ["a value that looks like an option", ["--data", IMAGES, "--lr", "-1"], /--lr needs a value; one that starts with '-' is written --lr=-…/],
+  [
+    "a value that looks like an option",
+    ["--data", IMAGES, "--lr", "-1"],
+    /--lr needs a value; one that starts with '-' is written --lr=-…/,
+  ],
   ["an option without its value", ["--data"], /--data needs a value/],
   ["an unknown optimizer", ["--data", IMAGES, "--optimizer", "adamw"], /--optimizer adamw: expected one of adam, sgd, rmsprop/],
   ["an unknown backend", ["--data", IMAGES, "--backend", "tpu"], /--backend tpu: expected one of auto, tensorflow, gpu, wasm, cpu/],
   ["a fractional batch", ["--data", IMAGES, "--batch", "2.5"], /--batch 2\.5: expected a whole number ≥ 1/],
-  ["a 4-channel model", ["--data", IMAGES], /m takes 4-channel input, but images decode to 3 channels \(RGB\) or 1 \(greyscale\)/, { inputShape: [32, 32, 4] }],
+  [
+    "a 4-channel model",
+    ["--data", IMAGES],
+    /m takes 4-channel input, but images decode to 3 channels \(RGB\) or 1 \(greyscale\)/,
+    { inputShape: [32, 32, 4] },
+  ],
   ["a stray argument", ["--data", IMAGES, "extra"], /unexpected argument 'extra'/],
 ];
 
 for (const [what, args, message, over] of refusals) {
   test(`refused before training: ${what}`, () => {
-    assert.throws(() => plan([...args, "--out", "/x"], gen(over)), (e: Error) => message.test(e.message));
+    assert.throws(
+      () => plan([...args, "--out", "/x"], gen(over)),
+      (e: Error) => message.test(e.message),
+    );
   });
 }
 
@@ -72,8 +130,26 @@ test("resuming takes the checkpoint's settings, seed and data, then the command 
     mkdirSync(join(out, "last"));
     const training: TrainingSettings = { ...SPEC, batch: 16, epochs: 4 };
     // As the trainer writes it (checkpoints are validated before anything is read from them).
-    const preprocessing = { train: { resize: 36, crop: "random", size: 32, flip: true }, val: { resize: 36, crop: "center", size: 32 }, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
-    const state = { format: "alexc-checkpoint", version: 1, model: "m", specHash: "a".repeat(64), epoch: 2, seed: 77, classes: ["faces", "hearts", "keycaps"], inputShape: [32, 32, 3], training, preprocessing, data: { train: IMAGES, valSplit: 0.25 }, history: [] };
+    const preprocessing = {
+      train: { resize: 36, crop: "random", size: 32, flip: true },
+      val: { resize: 36, crop: "center", size: 32 },
+      mean: [0.485, 0.456, 0.406],
+      std: [0.229, 0.224, 0.225],
+    };
+    const state = {
+      format: "alexc-checkpoint",
+      version: 1,
+      model: "m",
+      specHash: "a".repeat(64),
+      epoch: 2,
+      seed: 77,
+      classes: ["faces", "hearts", "keycaps"],
+      inputShape: [32, 32, 3],
+      training,
+      preprocessing,
+      data: { train: IMAGES, valSplit: 0.25 },
+      history: [],
+    };
     writeFileSync(join(out, "last", "state.json"), JSON.stringify(state));
     const p = plan(["--resume", "--out", out, "--epochs", "6"]);
     assert.equal(p.settings, { ...training, epochs: 6 });
@@ -85,7 +161,10 @@ test("resuming takes the checkpoint's settings, seed and data, then the command 
     assert.throws(() => plan(["--out", out, "--data", IMAGES]), /already holds a run \(checkpoint after epoch 2\)/);
     assert.is(plan(["--out", out, "--data", IMAGES, "--overwrite"]).resume, undefined);
     assert.throws(() => plan(["--resume", "--out", out], gen({ specHash: "b".repeat(64) })), /was made from a different spec/);
-    assert.throws(() => plan(["--resume", "--out", out, "--data", "builtin:80"]), /the classes of --data builtin:80 \(circle, .*\) differ from the checkpoint's \(faces, hearts, keycaps\)/);
+    assert.throws(
+      () => plan(["--resume", "--out", out, "--data", "builtin:80"]),
+      /the classes of --data builtin:80 \(circle, .*\) differ from the checkpoint's \(faces, hearts, keycaps\)/,
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -22,7 +22,19 @@ const FILE_TIMEOUT_MS = 8 * 60_000;
 /** Durations of the last run, so the longest suites start first and the cores stay busy to the end. */
 const TIMINGS = join(ROOT, "node_modules", ".cache", "alexc-test-timings.json");
 /** Where there is no earlier run (a fresh clone in CI): the suites known to take longest. */
-const KNOWN_SLOW = ["user-project.test.ts", "tfjs-model.test.ts", "train.test.ts", "crash.test.ts", "interrupt.test.ts", "ci-docs.test.ts", "resume.test.ts", "hostile-specs.test.ts", "inputs.test.ts", "run-folder.test.ts", "wasm-threads.test.ts"];
+const KNOWN_SLOW = [
+  "user-project.test.ts",
+  "tfjs-model.test.ts",
+  "train.test.ts",
+  "crash.test.ts",
+  "interrupt.test.ts",
+  "ci-docs.test.ts",
+  "resume.test.ts",
+  "hostile-specs.test.ts",
+  "inputs.test.ts",
+  "run-folder.test.ts",
+  "wasm-threads.test.ts",
+];
 
 /**
  * A suite needs the build (runCli runs dist/), tfjs or child processes when its source mentions any

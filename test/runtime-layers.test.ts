@@ -17,12 +17,28 @@ function buildAll(): tf.LayersModel {
   const input = tf.input({ shape: [7, 6, 4] });
   let x = alexc.localResponseNorm({ name: "lrn", size: 3, alpha: 0.5, beta: 0.75, k: 2 }).apply(input) as tf.SymbolicTensor;
   x = alexc.localResponseNorm({ name: "lrn_even", size: 2, alpha: 0.5 }).apply(x) as tf.SymbolicTensor;
-  x = alexc.negInfPadding2d({ name: "pad", padding: [[0, 1], [1, 1]] }).apply(x) as tf.SymbolicTensor;
+  x = alexc
+    .negInfPadding2d({
+      name: "pad",
+      padding: [
+        [0, 1],
+        [1, 1],
+      ],
+    })
+    .apply(x) as tf.SymbolicTensor;
   x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: "valid" }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.concatenate({ name: "g" }).apply([
-    alexc.chain(x, [alexc.channelSlice({ name: "g.g0.in", begin: 0, size: 2 }), tf.layers.conv2d({ name: "g.g0", filters: 3, kernelSize: 1 })]),
-    alexc.chain(x, [alexc.channelSlice({ name: "g.g1.in", begin: 2, size: 2 }), tf.layers.conv2d({ name: "g.g1", filters: 3, kernelSize: 1 })]),
-  ]) as tf.SymbolicTensor;
+  x = tf.layers
+    .concatenate({ name: "g" })
+    .apply([
+      alexc.chain(x, [
+        alexc.channelSlice({ name: "g.g0.in", begin: 0, size: 2 }),
+        tf.layers.conv2d({ name: "g.g0", filters: 3, kernelSize: 1 }),
+      ]),
+      alexc.chain(x, [
+        alexc.channelSlice({ name: "g.g1.in", begin: 2, size: 2 }),
+        tf.layers.conv2d({ name: "g.g1", filters: 3, kernelSize: 1 }),
+      ]),
+    ]) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: x });
 }
 
@@ -42,10 +58,12 @@ test("a model with every runtime layer saves and loads back with the same output
   const x = tf.randomNormal([2, 7, 6, 4]);
   try {
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: "JSON" } };
-    }));
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: "JSON" } };
+      }),
+    );
     const topology = JSON.stringify(artifacts!.modelTopology);
     for (const cls of ["alexc.ChannelSlice", "alexc.LocalResponseNorm", "alexc.NegInfPadding2D"]) assert.ok(topology.includes(cls), cls);
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
@@ -66,7 +84,16 @@ test("−∞ padding: a padded cell never wins a max, even over negative values"
   const y = tf.tidy(() => {
     const x = tf.fill([1, 2, 2, 1], -5);
     const input = tf.input({ shape: [2, 2, 1] });
-    const out = tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(alexc.negInfPadding2d({ padding: [[1, 1], [1, 1]] }).apply(input)) as tf.SymbolicTensor;
+    const out = tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(
+      alexc
+        .negInfPadding2d({
+          padding: [
+            [1, 1],
+            [1, 1],
+          ],
+        })
+        .apply(input),
+    ) as tf.SymbolicTensor;
     const m = tf.model({ inputs: input, outputs: out });
     const r = Array.from((m.predict(x) as tf.Tensor).dataSync());
     m.dispose();
@@ -86,12 +113,18 @@ test("setTorchConv2dWeights: PyTorch's [Cout, Cin/groups, kh, kw] into the group
   const model = buildAll();
   try {
     // Output channel o of a PyTorch grouped conv lives in branch floor(o / 3) as its filter o mod 3.
-    const weight = tf.tensor4d(Array.from({ length: 6 * 2 }, (_, i) => i), [6, 2, 1, 1]);
+    const weight = tf.tensor4d(
+      Array.from({ length: 6 * 2 }, (_, i) => i),
+      [6, 2, 1, 1],
+    );
     setTorchConv2dWeights(model, "g", weight, tf.tensor1d([0, 1, 2, 3, 4, 5]));
     const [k1, b1] = model.getLayer("g.g1").getWeights();
     assert.equal(Array.from(k1!.dataSync()), [6, 8, 10, 7, 9, 11], "[kh, kw, Cin/g, Cout/g] of output channels 3–5");
     assert.equal(Array.from(b1!.dataSync()), [3, 4, 5]);
-    assert.throws(() => setTorchConv2dWeights(model, "g", tf.zeros([5, 2, 1, 1]) as tf.Tensor4D), /2 groups, but the weight has 5 output channels/);
+    assert.throws(
+      () => setTorchConv2dWeights(model, "g", tf.zeros([5, 2, 1, 1]) as tf.Tensor4D),
+      /2 groups, but the weight has 5 output channels/,
+    );
     assert.throws(() => setTorchConv2dWeights(model, "g", tf.zeros([6, 3, 1, 1]) as tf.Tensor4D));
     tf.dispose(weight);
   } finally {

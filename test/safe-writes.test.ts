@@ -5,7 +5,18 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, ROOT, runCli } from "./support.js";
@@ -102,7 +113,10 @@ test("a compile killed at each write (fault injection) leaves old or complete fi
   try {
     for (const point of ["before-rename", "after-rename"]) {
       for (let n = 1; n <= 6; n += 2) {
-        const r = runCli(["compile", "specs/alexnet-table.anet", "--all-variants", "-o", "out"], { cwd: dir, env: { ALEXC_FAULT: `${point}:${n}` } });
+        const r = runCli(["compile", "specs/alexnet-table.anet", "--all-variants", "-o", "out"], {
+          cwd: dir,
+          env: { ALEXC_FAULT: `${point}:${n}` },
+        });
         assert.is(r.status, -1, `${point}:${n} should have been killed`);
         assertWholeFiles(join(dir, "out"), before, after, `${point}:${n}`);
       }
@@ -118,7 +132,10 @@ test("a real compile killed with SIGKILL at random moments leaves old or complet
   const { dir, before, after } = crashProject();
   try {
     for (let i = 0; i < 12; i++) {
-      const child = spawn(process.execPath, [CLI, "compile", "specs/alexnet-table.anet", "--all-variants", "-o", "out"], { cwd: dir, stdio: "ignore" });
+      const child = spawn(process.execPath, [CLI, "compile", "specs/alexnet-table.anet", "--all-variants", "-o", "out"], {
+        cwd: dir,
+        stdio: "ignore",
+      });
       // Listen from the start: a fast compile may finish before the kill.
       const exited = new Promise((r) => child.on("exit", r));
       await new Promise((r) => setTimeout(r, 150 + i * 40));

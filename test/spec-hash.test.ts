@@ -5,12 +5,12 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { checkSource, type CheckOptions } from "../src/compiler.js";
-import { emitModel } from "../src/emit.js";
-import { specHash } from "../src/spec-hash.js";
-import { Rational } from "../src/rational.js";
-import { readHeader } from "../src/generated-header.js";
-import { VERSION } from "../src/version.js";
+import { checkSource, type CheckOptions } from "../src/check/check-spec.js";
+import { emitModel } from "../src/emit/emit.js";
+import { specHash } from "../src/lower/spec-hash.js";
+import { Rational } from "../src/resolve/rational.js";
+import { readHeader } from "../src/lower/generated-header.js";
+import { VERSION } from "../src/util/version.js";
 
 const SPEC = `model tiny {
   param width: int = 8
@@ -76,7 +76,7 @@ test("a variant or a --set value that changes the model changes the hash; one th
 
 test("the hash does not depend on the compiler's version: pinned for a spec, it changes only with the meaning's format", () => {
   // If this fails, the hash of every spec changed and every checkpoint users have is refused by
-  // --resume and predict: do it on purpose, bumping MEANING_FORMAT in src/spec-hash.ts.
+  // --resume and predict: do it on purpose, bumping MEANING_FORMAT in src/lower/spec-hash.ts.
   assert.is(base, PINNED);
   const r = checkSource("tiny.anet", SPEC);
   const files = emitModel(r.checked!, r.file).files;

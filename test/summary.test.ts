@@ -4,9 +4,9 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { checkSource } from "../src/compiler.js";
-import { details } from "../src/analysis/details.js";
-import { formatBytes, optimizerSlots, trainingMemory } from "../src/analysis/memory.js";
+import { checkSource } from "../src/check/check-spec.js";
+import { details } from "../src/views/analysis/details.js";
+import { formatBytes, optimizerSlots, trainingMemory } from "../src/views/analysis/memory.js";
 import { runCli, specText } from "./support.js";
 
 // 1×4×4 → conv 2×3×3 → 2×2×2 → flatten 8 → dense 3. Params 2·1·9 + 2 = 20 and 8·3 + 3 = 27.
@@ -46,7 +46,13 @@ test("the seed's model: FLOPs are twice the MACs, the field of the conv stack is
   assert.is(d.totals.flops, 622_383_648n);
   for (const l of d.layers) assert.is(l.flops, 2n * l.layer.macs);
   assert.is(d.lastSpatial!.layer.name, "features.12");
-  assert.equal([d.lastSpatial!.field.size, d.lastSpatial!.field.jump], [[195, 195], [32, 32]]);
+  assert.equal(
+    [d.lastSpatial!.field.size, d.lastSpatial!.field.jump],
+    [
+      [195, 195],
+      [32, 32],
+    ],
+  );
   // 16,630,440 params × 4 B, and 4 × that for weights, gradients and Adam's two moments.
   assert.is(d.totals.parameterBytes, 66_521_760n);
   assert.is(d.memory.weights + d.memory.gradients + d.memory.optimizerState, 4n * 66_521_760n);
@@ -63,7 +69,10 @@ test("alexc summary: the fuller table, the receptive field and the memory estima
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /FLOPs = 2 × MACs/);
   assert.match(r.stdout, /layer +kind +settings +output +params +MACs +FLOPs +act\/image +RF +jump/);
-  assert.match(r.stdout, /features\.0 +conv +48, kernel 11, stride 4, padding 2 +48×55×55 +17,472 +52,707,600 +105,415,200 +567\.2 KiB +11 +4\n/);
+  assert.match(
+    r.stdout,
+    /features\.0 +conv +48, kernel 11, stride 4, padding 2 +48×55×55 +17,472 +52,707,600 +105,415,200 +567\.2 KiB +11 +4\n/,
+  );
   assert.match(r.stdout, /features\.12 +maxpool .* 195 +32\n/);
   assert.match(r.stdout, /classifier\.6 +dense .* all +—\n/);
   assert.match(r.stdout, /total +1000 +16,630,440 +311,191,824 +622,383,648/);

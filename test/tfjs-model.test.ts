@@ -13,12 +13,14 @@ import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { selectBackend } from "../src/runtime/index.js";
-import { checkSpec } from "../src/compiler.js";
-import { outputDir } from "../src/emit.js";
+import { checkSpec } from "../src/check/check-spec.js";
+import { outputDir } from "../src/emit/emit.js";
 import { shapeDims } from "../src/layers/kind.js";
 import { ROOT } from "./support.js";
 
-const specs = readdirSync(join(ROOT, "specs")).filter((f) => f.endsWith(".anet")).sort();
+const specs = readdirSync(join(ROOT, "specs"))
+  .filter((f) => f.endsWith(".anet"))
+  .sort();
 const quiet = (): void => {};
 
 interface GeneratedModel {
@@ -40,7 +42,11 @@ async function imageFolder(root: string, classes: number): Promise<string> {
   const dir = join(root, "images");
   for (let c = 0; c < classes; c++) {
     mkdirSync(join(dir, `class${String(c).padStart(4, "0")}`), { recursive: true });
-    const png = await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: (c * 37) % 256, g: (c * 91) % 256, b: (c * 53) % 256 } } }).png().toBuffer();
+    const png = await sharp({
+      create: { width: 40, height: 40, channels: 3, background: { r: (c * 37) % 256, g: (c * 91) % 256, b: (c * 53) % 256 } },
+    })
+      .png()
+      .toBuffer();
     writeFileSync(join(dir, `class${String(c).padStart(4, "0")}`, "a.png"), png);
   }
   return dir;
@@ -50,7 +56,13 @@ test.before(async () => {
   await selectBackend("wasm", quiet);
 });
 
-const configurations = specs.flatMap((spec) => checkSpec(`specs/${spec}`, readFileSync(join(ROOT, "specs", spec), "utf8")).results.map((r) => ({ spec: r.variant ? `${spec} (${r.variant})` : spec, variant: r.variant, checked: r.checked! })));
+const configurations = specs.flatMap((spec) =>
+  checkSpec(`specs/${spec}`, readFileSync(join(ROOT, "specs", spec), "utf8")).results.map((r) => ({
+    spec: r.variant ? `${spec} (${r.variant})` : spec,
+    variant: r.variant,
+    checked: r.checked!,
+  })),
+);
 
 for (const { spec, variant, checked } of configurations) {
   const dir = join(ROOT, "generated", outputDir(checked));
@@ -64,7 +76,11 @@ for (const { spec, variant, checked } of configurations) {
         assert.equal(toChw(tfLayer.outputShape as tf.Shape), shapeDims(layer.output), `${layer.name} output shape`);
         // A spec layer may lower to several tfjs layers: its own name plus helpers (`features.4.g0`, `.pad`).
         const parts = model.layers.filter((l) => l.name === layer.name || l.name.startsWith(`${layer.name}.`));
-        assert.is(parts.reduce((n, l) => n + BigInt(l.countParams()), 0n), layer.params, `${layer.name} params`);
+        assert.is(
+          parts.reduce((n, l) => n + BigInt(l.countParams()), 0n),
+          layer.params,
+          `${layer.name} params`,
+        );
       }
       assert.is(BigInt(model.countParams()), checked.totals.params);
       assert.equal(toChw(model.outputs[0]!.shape), shapeDims(checked.output!));
@@ -84,7 +100,25 @@ for (const { spec, variant, checked } of configurations) {
       // The built-in set has 8 classes; other models train on a small image folder of their own.
       const classes = checked.output!.rank === "flat" ? checked.output!.n : 2;
       const data = classes === 8 ? "builtin:8" : await imageFolder(out, classes);
-      const args = ["--data", data, "--val-split", "0", "--epochs", "1", "--steps", "1", "--batch", "8", "--backend", "wasm", "--seed", "1", "--out", out, "--quiet"];
+      const args = [
+        "--data",
+        data,
+        "--val-split",
+        "0",
+        "--epochs",
+        "1",
+        "--steps",
+        "1",
+        "--batch",
+        "8",
+        "--backend",
+        "wasm",
+        "--seed",
+        "1",
+        "--out",
+        out,
+        "--quiet",
+      ];
       const result = (await trainer.main(args))!;
       assert.is(result.stepLosses.length, 1);
       const [loss] = result.stepLosses;

@@ -17,9 +17,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend, setTorchConv2dWeights } from "../src/runtime/index.js";
-import { checkSource } from "../src/compiler.js";
-import { emitModel } from "../src/emit.js";
-import { writeOutputs } from "../src/write.js";
+import { checkSource } from "../src/check/check-spec.js";
+import { emitModel } from "../src/emit/emit.js";
+import { writeOutputs } from "../src/emit/write.js";
 import { FIXTURES, ROOT } from "./support.js";
 import { relErr } from "./numeric.js";
 
@@ -33,14 +33,45 @@ const convCases = fixture("grouped-conv.json").cases as ConvCase[];
 const poolCases = fixture("maxpool.json").values as PoolCase[];
 const avgCases = fixture("avgpool.json").cases as AvgCase[];
 
-interface Common { name?: string; shape: number[]; x: number[]; y: number[]; dy: number[]; dx: number[] }
-interface LrnCase extends Common { size: number; alpha: number; beta: number; k: number }
-interface ConvCase extends Common {
-  out: number; kernel: number[]; stride: number[]; padding: number[]; groups: number;
-  weightShape: number[]; weight: number[]; bias: number[]; dweight: number[]; dbias: number[];
+interface Common {
+  name?: string;
+  shape: number[];
+  x: number[];
+  y: number[];
+  dy: number[];
+  dx: number[];
 }
-interface PoolCase extends Common { kernel: number; stride: number; padding: number; ceil_mode: boolean }
-interface AvgCase extends Common { kernel: number[]; stride: number[]; padding: number[]; ceil_mode: boolean; count_include_pad: boolean }
+interface LrnCase extends Common {
+  size: number;
+  alpha: number;
+  beta: number;
+  k: number;
+}
+interface ConvCase extends Common {
+  out: number;
+  kernel: number[];
+  stride: number[];
+  padding: number[];
+  groups: number;
+  weightShape: number[];
+  weight: number[];
+  bias: number[];
+  dweight: number[];
+  dbias: number[];
+}
+interface PoolCase extends Common {
+  kernel: number;
+  stride: number;
+  padding: number;
+  ceil_mode: boolean;
+}
+interface AvgCase extends Common {
+  kernel: number[];
+  stride: number[];
+  padding: number[];
+  ceil_mode: boolean;
+  count_include_pad: boolean;
+}
 
 // Generated code imports `alexc/runtime/layers`, which resolves inside this package: compile under it.
 mkdirSync(join(ROOT, "tmp"), { recursive: true });
@@ -67,7 +98,8 @@ async function build(layer: string, shape: number[]): Promise<tf.LayersModel> {
   return mod.buildModel();
 }
 
-const nhwc = (flat: number[], shape: number[]): tf.Tensor4D => tf.tensor4d(flat, shape as [number, number, number, number]).transpose([0, 2, 3, 1]);
+const nhwc = (flat: number[], shape: number[]): tf.Tensor4D =>
+  tf.tensor4d(flat, shape as [number, number, number, number]).transpose([0, 2, 3, 1]);
 const nchw = (t: tf.Tensor): tf.Tensor => t.transpose([0, 3, 1, 2]);
 
 /** Output (NCHW order, thanks to the flatten) and input gradient for PyTorch's upstream gradient. */
@@ -102,23 +134,35 @@ async function expectLayerMatches(backend: (typeof BACKENDS)[number], layer: str
 
 for (const backend of BACKENDS) {
   for (const c of lrnCases) {
-    test(`${backend}: lrn ${c.name} equals PyTorch (output and gradient)`, () => expectLayerMatches(backend, `lrn(${c.size}, alpha=${c.alpha}, beta=${c.beta}, k=${c.k})`, c));
+    test(`${backend}: lrn ${c.name} equals PyTorch (output and gradient)`, () =>
+      expectLayerMatches(backend, `lrn(${c.size}, alpha=${c.alpha}, beta=${c.beta}, k=${c.k})`, c));
   }
 
   for (const c of convCases) {
     test(`${backend}: conv ${c.name} equals PyTorch with PyTorch's weights loaded (output, input and weight gradients)`, async () => {
       await selectBackend(backend, () => {});
       const hw = (v: number[]) => `${v[0]}x${v[1]}`;
-      const model = await build(`conv(${c.out}, kernel=${hw(c.kernel)}, stride=${hw(c.stride)}, padding=${hw(c.padding)}, groups=${c.groups})`, c.shape);
+      const model = await build(
+        `conv(${c.out}, kernel=${hw(c.kernel)}, stride=${hw(c.stride)}, padding=${hw(c.padding)}, groups=${c.groups})`,
+        c.shape,
+      );
       try {
-        tf.tidy(() => setTorchConv2dWeights(model, "conv", tf.tensor4d(c.weight, c.weightShape as [number, number, number, number]), tf.tensor1d(c.bias)));
+        tf.tidy(() =>
+          setTorchConv2dWeights(
+            model,
+            "conv",
+            tf.tensor4d(c.weight, c.weightShape as [number, number, number, number]),
+            tf.tensor1d(c.bias),
+          ),
+        );
         const { y, dx } = run(model, c);
         expectClose("output", y, c.y, OUTPUT_TOL);
         expectClose("input gradient", dx, c.dx, GRAD_TOL);
         const [dweight, dbias] = tf.tidy(() => {
           const x = nhwc(c.x, c.shape);
           const dy = tf.tensor(c.dy, [c.shape[0]!, c.y.length / c.shape[0]!]);
-          const convs = c.groups === 1 ? [model.getLayer("conv")] : Array.from({ length: c.groups }, (_, g) => model.getLayer(`conv.g${g}`));
+          const convs =
+            c.groups === 1 ? [model.getLayer("conv")] : Array.from({ length: c.groups }, (_, g) => model.getLayer(`conv.g${g}`));
           const variables = convs.flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
           const { grads } = tf.variableGrads(() => tf.sum(tf.mul(model.apply(x) as tf.Tensor, dy)) as tf.Scalar, variables);
           // Back to PyTorch's layout: [kh, kw, Cin/g, Cout/g] per group → [Cout, Cin/g, kh, kw].
@@ -136,13 +180,15 @@ for (const backend of BACKENDS) {
 
   for (const c of poolCases) {
     const spec = `maxpool(kernel=${c.kernel}, stride=${c.stride}, padding=${c.padding}, ceil_mode=${c.ceil_mode})`;
-    test(`${backend}: ${spec} on ${c.shape.slice(2).join("×")} equals PyTorch, −∞ padding included (output and gradient)`, () => expectLayerMatches(backend, spec, c));
+    test(`${backend}: ${spec} on ${c.shape.slice(2).join("×")} equals PyTorch, −∞ padding included (output and gradient)`, () =>
+      expectLayerMatches(backend, spec, c));
   }
 
   for (const c of avgCases) {
     const hw = (v: number[]) => `${v[0]}x${v[1]}`;
     const spec = `avgpool(kernel=${hw(c.kernel)}, stride=${hw(c.stride)}, padding=${hw(c.padding)}, ceil_mode=${c.ceil_mode}, count_include_pad=${c.count_include_pad})`;
-    test(`${backend}: ${spec} on ${c.shape.slice(2).join("×")} equals PyTorch's nn.AvgPool2d (output and gradient)`, () => expectLayerMatches(backend, spec, c));
+    test(`${backend}: ${spec} on ${c.shape.slice(2).join("×")} equals PyTorch's nn.AvgPool2d (output and gradient)`, () =>
+      expectLayerMatches(backend, spec, c));
   }
 }
 

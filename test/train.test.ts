@@ -28,7 +28,11 @@ interface Run {
 const env = { ...process.env, ALEXC_BACKEND: "wasm", NO_COLOR: "1" };
 
 /** Runs `program` (a generated .ts file) with tsx, as `npx tsx program args` does. */
-function run(program: string, args: string[], hooks: { onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+function run(
+  program: string,
+  args: string[],
+  hooks: { onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", program, ...args], { cwd: ROOT, env });
     let stdout = "";
@@ -56,7 +60,8 @@ function metrics(out: string): Row[] {
   return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [keys[i], v === "" ? NaN : Number(v)])) as unknown as Row);
 }
 
-const state = (dir: string): { epoch: number; position?: { batches: number }; classes: string[] } => JSON.parse(readFileSync(join(dir, "state.json"), "utf8"));
+const state = (dir: string): { epoch: number; position?: { batches: number }; classes: string[] } =>
+  JSON.parse(readFileSync(join(dir, "state.json"), "utf8"));
 
 function assertOk(r: Run): void {
   assert.is(r.status, 0, `exit ${r.status} ${r.signal ?? ""}\n${r.stdout}\n${r.stderr}`);
@@ -69,7 +74,10 @@ function assertRefused(r: Run, message: RegExp): void {
 }
 
 test.before(() => {
-  const r = spawnSync(process.execPath, [CLI, "compile", "specs/alexnet-mini.anet", "--set", "num_classes=3", "-o", MINI3_ROOT], { cwd: ROOT, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [CLI, "compile", "specs/alexnet-mini.anet", "--set", "num_classes=3", "-o", MINI3_ROOT], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   assert.is(r.status, 0, r.stderr);
 });
 
@@ -83,19 +91,46 @@ test("the mini spec learns the built-in shapes: 2 epochs, validation accuracy �
   const r = await run(join(MINI, "train.ts"), ["--data", "builtin", "--epochs", "2", "--seed", "3", "--out", out]);
   assertOk(r);
   const rows = metrics(out);
-  assert.equal(rows.map((x) => x.epoch), [1, 2]);
+  assert.equal(
+    rows.map((x) => x.epoch),
+    [1, 2],
+  );
   assert.ok(rows[1]!.val_accuracy >= 2 / 8, `validation accuracy ${rows[1]!.val_accuracy} (chance 1/8)`);
   assert.ok(rows[1]!.train_loss < rows[0]!.train_loss && rows[1]!.val_loss < rows[0]!.val_loss, `losses ${JSON.stringify(rows)}`);
   assert.match(r.stdout, /data builtin:3000: 8 classes, 2,696 training images, 304 validation/);
   assert.match(r.stdout, /^epoch 2\/2: loss [\d.]+ acc [\d.]+% \| val loss [\d.]+ acc [\d.]+% \| [\d.]+ img\/s/m);
   assert.match(r.stderr, /alexc: backend wasm/);
-  for (const f of ["class_indices.json", "metrics.csv", "metrics.svg", "last/model.json", "last/weights.bin", "last/optimizer.bin", "best/state.json"]) assert.ok(existsSync(join(out, f)), f);
+  for (const f of [
+    "class_indices.json",
+    "metrics.csv",
+    "metrics.svg",
+    "last/model.json",
+    "last/weights.bin",
+    "last/optimizer.bin",
+    "best/state.json",
+  ])
+    assert.ok(existsSync(join(out, f)), f);
   assert.is(JSON.parse(readFileSync(join(out, "class_indices.json"), "utf8"))["7"], "diamond");
 });
 
 test("real JPEG and PNG images: the class map, --val-split, and accuracy ≥ 2× chance after 2 epochs", async () => {
   const out = join(runs, "images");
-  const r = await run(join(MINI3, "train.ts"), ["--data", IMAGES, "--val-split", "0.25", "--epochs", "2", "--batch", "4", "--lr", "0.0003", "--seed", "2", "--out", out]);
+  const r = await run(join(MINI3, "train.ts"), [
+    "--data",
+    IMAGES,
+    "--val-split",
+    "0.25",
+    "--epochs",
+    "2",
+    "--batch",
+    "4",
+    "--lr",
+    "0.0003",
+    "--seed",
+    "2",
+    "--out",
+    out,
+  ]);
   assertOk(r);
   assert.match(r.stdout, /3 classes, 30 training images, 12 validation \(25% of each class held out\)/);
   assert.match(r.stdout, /adam\(lr=0\.0003, /);
@@ -110,13 +145,19 @@ test("predict.ts names a class from the map for a training image, and for every 
   const one = await run(join(MINI3, "predict.ts"), [join(IMAGES, "faces", "grinning.jpg"), "--checkpoint", out, "--json"]);
   assertOk(one);
   const classes = ["faces", "hearts", "keycaps"];
-  const answer = JSON.parse(one.stdout.trim()) as { image: string; predictions: Array<{ class: string; index: number; probability: number }> };
+  const answer = JSON.parse(one.stdout.trim()) as {
+    image: string;
+    predictions: Array<{ class: string; index: number; probability: number }>;
+  };
   assert.is(answer.predictions.length, 3);
   assert.ok(classes.includes(answer.predictions[0]!.class));
   assert.is(classes[answer.predictions[0]!.index], answer.predictions[0]!.class);
   const total = answer.predictions.reduce((s, p) => s + p.probability, 0);
   assert.ok(Math.abs(total - 1) < 1e-4, `probabilities sum to ${total}`);
-  assert.ok(answer.predictions.every((p, i, all) => i === 0 || all[i - 1]!.probability >= p.probability), "most probable first");
+  assert.ok(
+    answer.predictions.every((p, i, all) => i === 0 || all[i - 1]!.probability >= p.probability),
+    "most probable first",
+  );
   const folder = await run(join(MINI3, "predict.ts"), [join(IMAGES, "hearts"), "--checkpoint", join(out, "best"), "--top", "2"]);
   assertOk(folder);
   const blocks = folder.stdout.trim().split(/\n(?=\S)/);
@@ -125,16 +166,42 @@ test("predict.ts names a class from the map for a training image, and for every 
 });
 
 test("the same --seed repeats a run exactly on the same backend; another seed does not", async () => {
-  const args = (seed: string, out: string): string[] => ["--data", "builtin:240", "--val-split", "0.25", "--epochs", "1", "--batch", "16", "--seed", seed, "--out", out, "--quiet"];
+  const args = (seed: string, out: string): string[] => [
+    "--data",
+    "builtin:240",
+    "--val-split",
+    "0.25",
+    "--epochs",
+    "1",
+    "--batch",
+    "16",
+    "--seed",
+    seed,
+    "--out",
+    out,
+    "--quiet",
+  ];
   const [a, b, c] = await Promise.all([
     run(join(MINI, "train.ts"), args("5", join(runs, "seed-a"))),
     run(join(MINI, "train.ts"), args("5", join(runs, "seed-b"))),
     run(join(MINI, "train.ts"), args("6", join(runs, "seed-c"))),
   ]);
   for (const r of [a, b, c]) assertOk(r);
-  const key = (out: string): string => JSON.stringify(metrics(out).map(({ epoch, train_loss, train_accuracy, val_loss, val_accuracy }) => [epoch, train_loss, train_accuracy, val_loss, val_accuracy]));
+  const key = (out: string): string =>
+    JSON.stringify(
+      metrics(out).map(({ epoch, train_loss, train_accuracy, val_loss, val_accuracy }) => [
+        epoch,
+        train_loss,
+        train_accuracy,
+        val_loss,
+        val_accuracy,
+      ]),
+    );
   assert.is(key(join(runs, "seed-b")), key(join(runs, "seed-a")));
-  assert.ok(readFileSync(join(runs, "seed-a", "last", "weights.bin")).equals(readFileSync(join(runs, "seed-b", "last", "weights.bin"))), "identical weights");
+  assert.ok(
+    readFileSync(join(runs, "seed-a", "last", "weights.bin")).equals(readFileSync(join(runs, "seed-b", "last", "weights.bin"))),
+    "identical weights",
+  );
   assert.is.not(key(join(runs, "seed-c")), key(join(runs, "seed-a")));
   assert.is(a.stdout, "", "--quiet prints nothing on stdout");
 });
@@ -164,7 +231,10 @@ test("killed after epoch 1, --resume continues at epoch 2 from the checkpoint's 
   assert.is(readFileSync(join(killed, "class_indices.json"), "utf8"), classMap);
   const got = metrics(killed);
   const want = metrics(whole);
-  assert.equal(got.map((r) => r.epoch), [1, 2, 3]);
+  assert.equal(
+    got.map((r) => r.epoch),
+    [1, 2, 3],
+  );
   // Same data order, weights and optimizer state as the uninterrupted run: the same numbers. A
   // restart from fresh weights would repeat epoch 1's loss (about 1) instead.
   // tfjs's Adam rebuilds its bias-correction powers as beta^t on restore, where the uninterrupted run
@@ -196,8 +266,14 @@ test("a run folder is protected, and a checkpoint from another spec or other cla
     run(join(MINI3, "train.ts"), ["--resume", "--out", join(runs, "never")]),
   ]);
   assertRefused(fresh, /already holds a run \(checkpoint after epoch 3\): pass --resume to continue it, --overwrite to start over/);
-  assertRefused(otherSpec, /killed\/last was made from a different spec \(model alexnet_mini, spec-hash [0-9a-f]{12}…; this program was generated for alexnet_table, spec-hash [0-9a-f]{12}…\)/);
-  assertRefused(otherClasses, /the classes of --data .*other-classes \(faces, hearts, smileys\) differ from the checkpoint's \(faces, hearts, keycaps\)/);
+  assertRefused(
+    otherSpec,
+    /killed\/last was made from a different spec \(model alexnet_mini, spec-hash [0-9a-f]{12}…; this program was generated for alexnet_table, spec-hash [0-9a-f]{12}…\)/,
+  );
+  assertRefused(
+    otherClasses,
+    /the classes of --data .*other-classes \(faces, hearts, smileys\) differ from the checkpoint's \(faces, hearts, keycaps\)/,
+  );
   assertRefused(noCheckpoint, /--resume: .*never holds no checkpoint to resume/);
 });
 
@@ -211,24 +287,65 @@ test("an unreadable image is reported once with its path and skipped; training g
     for (const f of readdirSync(join(IMAGES, cls))) copyFileSync(join(IMAGES, cls, f), join(data, cls, f));
   }
   writeFileSync(join(data, "hearts", "broken.jpg"), "this is not a JPEG");
-  const r = await run(join(MINI3, "train.ts"), ["--data", data, "--val-split", "0", "--epochs", "2", "--batch", "8", "--seed", "1", "--out", join(runs, "corrupt-run")]);
+  const r = await run(join(MINI3, "train.ts"), [
+    "--data",
+    data,
+    "--val-split",
+    "0",
+    "--epochs",
+    "2",
+    "--batch",
+    "8",
+    "--seed",
+    "1",
+    "--out",
+    join(runs, "corrupt-run"),
+  ]);
   assertOk(r);
   const reports = r.stderr.split("\n").filter((l) => l.includes("broken.jpg"));
   assert.is(reports.length, 1, r.stderr);
   assert.match(reports[0]!, /^alexc: skipping .*hearts\/broken\.jpg: not a readable JPEG or PNG image \(/);
-  assert.equal(metrics(join(runs, "corrupt-run")).map((x) => x.epoch), [1, 2]);
+  assert.equal(
+    metrics(join(runs, "corrupt-run")).map((x) => x.epoch),
+    [1, 2],
+  );
   assert.match(r.stdout, /43 training images, no validation/);
 });
 
 const problems: Array<[string, (dir: string) => string[], RegExp]> = [
   ["a missing --data folder", (dir) => ["--data", join(dir, "nope")], /^alexc: --data .*nope: no such folder\n$/],
-  ["a data folder with one class", (dir) => (mkdirSync(join(dir, "one", "cats"), { recursive: true }), writeFileSync(join(dir, "one", "cats", "a.jpg"), ""), ["--data", join(dir, "one")]), /found one class folder \(cats\); a classifier needs at least two/],
-  ["an empty class folder", (dir) => (mkdirSync(join(dir, "two", "cats"), { recursive: true }), mkdirSync(join(dir, "two", "dogs")), writeFileSync(join(dir, "two", "cats", "a.jpg"), ""), ["--data", join(dir, "two")]), /the class folder .*two\/dogs has no images/],
+  [
+    "a data folder with one class",
+    (dir) => (
+      mkdirSync(join(dir, "one", "cats"), { recursive: true }),
+      writeFileSync(join(dir, "one", "cats", "a.jpg"), ""),
+      ["--data", join(dir, "one")]
+    ),
+    /found one class folder \(cats\); a classifier needs at least two/,
+  ],
+  [
+    "an empty class folder",
+    (dir) => (
+      mkdirSync(join(dir, "two", "cats"), { recursive: true }),
+      mkdirSync(join(dir, "two", "dogs")),
+      writeFileSync(join(dir, "two", "cats", "a.jpg"), ""),
+      ["--data", join(dir, "two")]
+    ),
+    /the class folder .*two\/dogs has no images/,
+  ],
   ["no --data at all", () => [], /--data is required: a folder with one sub-folder of images per class, or builtin/],
   ["a misspelt option", () => ["--data", "builtin", "--epoch", "3"], /unknown option --epoch \(did you mean --epochs\?\)/],
   ["a bad number", () => ["--data", IMAGES, "--batch", "0"], /--batch 0: expected a whole number ≥ 1/],
-  ["more classes than outputs", () => ["--data", "builtin"], /--data builtin has 8 classes, but alexnet_mini outputs 3 scores: recompile the spec for 8 classes \(e\.g\. alexc compile <spec> --set num_classes=8\)/],
-  ["a GPU that is not there", () => ["--data", IMAGES, "--backend", "gpu"], /backend 'gpu' was requested but @tensorflow\/tfjs-node-gpu could not be loaded .*npm install @tensorflow\/tfjs-node-gpu@4\.22\.0/],
+  [
+    "more classes than outputs",
+    () => ["--data", "builtin"],
+    /--data builtin has 8 classes, but alexnet_mini outputs 3 scores: recompile the spec for 8 classes \(e\.g\. alexc compile <spec> --set num_classes=8\)/,
+  ],
+  [
+    "a GPU that is not there",
+    () => ["--data", IMAGES, "--backend", "gpu"],
+    /backend 'gpu' was requested but @tensorflow\/tfjs-node-gpu could not be loaded .*npm install @tensorflow\/tfjs-node-gpu@4\.22\.0/,
+  ],
 ];
 
 test("bad data and bad options: one clear line each, exit 2, before any training", async () => {
@@ -242,7 +359,8 @@ test("--help of train.ts and predict.ts lists the options with examples", async 
   const [t, p] = await Promise.all([run(join(MINI, "train.ts"), ["--help"]), run(join(MINI, "predict.ts"), ["-h"])]);
   assertOk(t);
   assertOk(p);
-  for (const option of ["--data DIR|builtin[:N]", "--val-split F", "--resume", "--backend NAME", "--seed N", "Examples:"]) assert.ok(t.stdout.includes(option), option);
+  for (const option of ["--data DIR|builtin[:N]", "--val-split F", "--resume", "--backend NAME", "--seed N", "Examples:"])
+    assert.ok(t.stdout.includes(option), option);
   for (const option of ["--checkpoint DIR", "--top K", "--json", "Examples:"]) assert.ok(p.stdout.includes(option), option);
 });
 

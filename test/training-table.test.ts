@@ -6,10 +6,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as tf from "@tensorflow/tfjs";
-import { checkSource } from "../src/compiler.js";
-import { emitModel } from "../src/emit.js";
-import { losses, optimizers } from "../src/sections.js";
-import { trainingMemory } from "../src/analysis/memory.js";
+import { checkSource } from "../src/check/check-spec.js";
+import { emitModel } from "../src/emit/emit.js";
+import { losses, optimizers } from "../src/resolve/sections.js";
+import { trainingMemory } from "../src/views/analysis/memory.js";
 import { createOptimizer, disposeOptimizer, OPTIMIZER_DEFAULTS, type TrainingSettings } from "../src/runtime/settings.js";
 import { camel, LOSSES, OPTIMIZERS, type OptimizerSettings } from "../src/runtime/training-table.js";
 
@@ -47,7 +47,9 @@ for (const name of Object.keys(OPTIMIZERS)) {
     // A non-default value for every argument, so a dropped or renamed one shows.
     const args = Object.entries(OPTIMIZERS[name as keyof typeof OPTIMIZERS].args as Record<string, { default: number }>);
     const given = Object.fromEntries(args.map(([k, p], i) => [k, p.default + 0.01 * (i + 1)]));
-    const call = `${name}(${Object.entries(given).map(([k, v]) => `${k}=${v}`).join(", ")})`;
+    const call = `${name}(${Object.entries(given)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")})`;
     const { settings, memorySlots } = emittedTraining(`optimizer = ${call}`);
     const expected = { name, ...Object.fromEntries(Object.entries(given).map(([k, v]) => [camel(k), v])) };
     assert.equal(settings.optimizer, expected as OptimizerSettings);

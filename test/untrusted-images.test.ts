@@ -39,7 +39,12 @@ function pngBomb(): Buffer {
   ihdr.writeUInt32BE(100_000, 0);
   ihdr.writeUInt32BE(100_000, 4);
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 const temp = (): string => mkdtempSync(join(tmpdir(), "alexc-untrusted-"));
@@ -68,7 +73,12 @@ test("an image just inside the limit still decodes", async () => {
   const dir = temp();
   try {
     const path = join(dir, "wide.png");
-    writeFileSync(path, await sharp({ create: { width: 4000, height: 20, channels: 3, background: "#808080" } }).png().toBuffer());
+    writeFileSync(
+      path,
+      await sharp({ create: { width: 4000, height: 20, channels: 3, background: "#808080" } })
+        .png()
+        .toBuffer(),
+    );
     const pixels = await decodeFile(path, SIZE, whole);
     assert.is(pixels.length, 32 * 32 * 3);
   } finally {
@@ -79,7 +89,9 @@ test("an image just inside the limit still decodes", async () => {
 test("a symlink loop and a broken link in the data folder are skipped with a warning, not followed forever", async () => {
   const dir = temp();
   try {
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#f00" } }).png().toBuffer();
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#f00" } })
+      .png()
+      .toBuffer();
     for (const c of ["cats", "dogs"]) {
       mkdirSync(join(dir, c));
       writeFileSync(join(dir, c, "a.png"), png);

@@ -49,23 +49,69 @@ async function refusal(run: () => Promise<unknown>): Promise<string> {
 }
 
 test.before(async () => {
-  await trainMain(["--data", "builtin:32", "--val-split", "0", "--epochs", "1", "--batch", "16", "--seed", "1", "--workers", "0", "--quiet", "--backend", "wasm", "--out", RUN]);
+  await trainMain([
+    "--data",
+    "builtin:32",
+    "--val-split",
+    "0",
+    "--epochs",
+    "1",
+    "--batch",
+    "16",
+    "--seed",
+    "1",
+    "--workers",
+    "0",
+    "--quiet",
+    "--backend",
+    "wasm",
+    "--out",
+    RUN,
+  ]);
 });
 
 const predictWith = (ckpt: string) => () => predictMain([IMAGE, "--checkpoint", ckpt, "--backend", "wasm"]);
 
 test("damaged weights.bin, model.json or state.json: one clear error naming the file", async () => {
   const cases: Array<[string, (c: string) => void, RegExp]> = [
-    ["truncated weights.bin", (c) => truncateSync(join(c, "weights.bin"), 1000), /weights\.bin: not a usable checkpoint: 1000 bytes, but .*model\.json describes 817568: the file is truncated/],
-    ["empty weights.bin", (c) => truncateSync(join(c, "weights.bin"), 0), /weights\.bin: not a usable checkpoint: 0 bytes, but .*model\.json describes \d+/],
+    [
+      "truncated weights.bin",
+      (c) => truncateSync(join(c, "weights.bin"), 1000),
+      /weights\.bin: not a usable checkpoint: 1000 bytes, but .*model\.json describes 817568: the file is truncated/,
+    ],
+    [
+      "empty weights.bin",
+      (c) => truncateSync(join(c, "weights.bin"), 0),
+      /weights\.bin: not a usable checkpoint: 0 bytes, but .*model\.json describes \d+/,
+    ],
     ["missing weights.bin", (c) => rmSync(join(c, "weights.bin")), /weights\.bin: not a usable checkpoint: no such file/],
     ["empty model.json", (c) => writeFileSync(join(c, "model.json"), ""), /model\.json: not a usable checkpoint: the file is empty/],
-    ["truncated model.json", (c) => truncateSync(join(c, "model.json"), 200), /model\.json: not a usable checkpoint: not valid JSON .*truncated/],
+    [
+      "truncated model.json",
+      (c) => truncateSync(join(c, "model.json"), 200),
+      /model\.json: not a usable checkpoint: not valid JSON .*truncated/,
+    ],
     ["missing model.json", (c) => rmSync(join(c, "model.json")), /model\.json: not a usable checkpoint: no such file/],
-    ["a weight path out of the folder", (c) => writeFileSync(join(c, "model.json"), readFileSync(join(c, "model.json"), "utf8").replace('"./weights.bin"', '"../../../../etc/passwd"')), /the weight path "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" leaves the checkpoint folder/],
-    ["a huge inputShape", (c) => editState(c, (s) => (s.inputShape = [100000, 100000, 3])), /inputShape must be \[height, width, channels\] with sides 1–8192/],
+    [
+      "a weight path out of the folder",
+      (c) =>
+        writeFileSync(
+          join(c, "model.json"),
+          readFileSync(join(c, "model.json"), "utf8").replace('"./weights.bin"', '"../../../../etc/passwd"'),
+        ),
+      /the weight path "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" leaves the checkpoint folder/,
+    ],
+    [
+      "a huge inputShape",
+      (c) => editState(c, (s) => (s.inputShape = [100000, 100000, 3])),
+      /inputShape must be \[height, width, channels\] with sides 1–8192/,
+    ],
     ["no classes", (c) => editState(c, (s) => (s.classes = [])), /classes must be a list of 1 to 100000 class names/],
-    ["state.json a FIFO", (c) => (rmSync(join(c, "state.json")), mkfifo(join(c, "state.json"))), /state\.json: not a usable checkpoint: not a regular file \(a FIFO \(named pipe\)\)/],
+    [
+      "state.json a FIFO",
+      (c) => (rmSync(join(c, "state.json")), mkfifo(join(c, "state.json"))),
+      /state\.json: not a usable checkpoint: not a regular file \(a FIFO \(named pipe\)\)/,
+    ],
   ];
   for (const [name, damage, want] of cases) {
     const message = await refusal(predictWith(damaged(name.replace(/\W+/g, "-"), damage)));
@@ -84,7 +130,9 @@ test("--resume with a truncated optimizer.bin: a clear error before training", a
   const out = join(dir, "resume-truncated");
   cpSync(RUN, out, { recursive: true });
   truncateSync(join(out, "last", "optimizer.bin"), 10);
-  const message = await refusal(() => trainMain(["--resume", "--out", out, "--epochs", "2", "--workers", "0", "--quiet", "--backend", "wasm"]));
+  const message = await refusal(() =>
+    trainMain(["--resume", "--out", out, "--epochs", "2", "--workers", "0", "--quiet", "--backend", "wasm"]),
+  );
   assert.match(message, /optimizer\.bin: not a usable checkpoint: 10 bytes, but .*optimizer\.json describes \d+/);
 });
 
@@ -93,14 +141,23 @@ test("a FIFO or a device where an image should be: refused at once, never read",
   mkfifo(fifo);
   const zero = join(dir, "zero.jpg");
   symlinkSync("/dev/zero", zero);
-  for (const [path, why] of [[fifo, /not a regular file \(a FIFO/], [zero, /not a regular file \(a device\)/]] as const) {
+  for (const [path, why] of [
+    [fifo, /not a regular file \(a FIFO/],
+    [zero, /not a regular file \(a device\)/],
+  ] as const) {
     const started = performance.now();
-    const e = await decodeFile(path, { width: 32, height: 32, channels: 3 }, (w, h) => ({ box: { left: 0, top: 0, width: w, height: h }, flip: false })).catch((x: unknown) => x);
+    const e = await decodeFile(path, { width: 32, height: 32, channels: 3 }, (w, h) => ({
+      box: { left: 0, top: 0, width: w, height: h },
+      flip: false,
+    })).catch((x: unknown) => x);
     assert.ok(e instanceof UnreadableImage, String(e));
     assert.match((e as Error).message, why);
     assert.ok(performance.now() - started < 2000);
   }
-  assert.throws(() => readBoundedSync(IMAGE, 100), (e: unknown) => e instanceof ReadRefused && /over the limit of 100 bytes/.test((e as Error).message));
+  assert.throws(
+    () => readBoundedSync(IMAGE, 100),
+    (e: unknown) => e instanceof ReadRefused && /over the limit of 100 bytes/.test((e as Error).message),
+  );
   const message = await refusal(() => predictMain([fifo, "--checkpoint", RUN, "--backend", "wasm"]));
   assert.match(message, /pipe\.jpg: not a regular file or folder/);
 });
@@ -117,12 +174,31 @@ test("a data folder with a FIFO named *.jpg: skipped with a warning, training ru
   console.error = (m: string) => warned.push(m);
   try {
     const found = scanImageFolder(data);
-    assert.equal(found.samples.map((s) => ("path" in s ? s.path.slice(data.length) : "")), ["/faces/a.jpg", "/hearts/a.png"]);
+    assert.equal(
+      found.samples.map((s) => ("path" in s ? s.path.slice(data.length) : "")),
+      ["/faces/a.jpg", "/hearts/a.png"],
+    );
   } finally {
     console.error = original;
   }
   assert.match(warned.join("\n"), /skipping .*hearts\/stuck\.jpg: not a regular file/);
-  const r = await trainMain(["--data", data, "--val-split", "0", "--epochs", "1", "--batch", "2", "--workers", "1", "--quiet", "--backend", "wasm", "--out", join(dir, "fifo-run")]);
+  const r = await trainMain([
+    "--data",
+    data,
+    "--val-split",
+    "0",
+    "--epochs",
+    "1",
+    "--batch",
+    "2",
+    "--workers",
+    "1",
+    "--quiet",
+    "--backend",
+    "wasm",
+    "--out",
+    join(dir, "fifo-run"),
+  ]);
   assert.is(r?.history.length, 1);
 });
 
@@ -140,7 +216,13 @@ test("a symlink from a class folder to the data folder, above it or into another
   console.error = (m: string) => warned.push(m);
   try {
     const found = scanImageFolder(data);
-    assert.equal(found.samples.map((s) => [s.label, "path" in s ? s.path.slice(data.length) : ""]), [[0, "/circle/circle.jpg"], [1, "/square/square.jpg"]]);
+    assert.equal(
+      found.samples.map((s) => [s.label, "path" in s ? s.path.slice(data.length) : ""]),
+      [
+        [0, "/circle/circle.jpg"],
+        [1, "/square/square.jpg"],
+      ],
+    );
   } finally {
     console.error = original;
   }

@@ -26,7 +26,10 @@ const started = performance.now();
 const TEMP = mkdtempSync(join(tmpdir(), "alexc-user-project-"));
 const CJS = join(TEMP, "cjs");
 const ESM = join(TEMP, "esm");
-const META = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const META = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 /** What the README tells users to add for running generated files on their own: the repo's pins. */
 const DEV_DEPS = { typescript: META.devDependencies["typescript"]!, tsx: META.dependencies["tsx"]! };
 
@@ -81,13 +84,18 @@ test.before(async () => {
   for (const dir of [CJS, ESM]) {
     mkdirSync(dir);
     ok(run(dir, "npm", ["init", "-y"]), "npm init -y");
-    ok(run(dir, "npm", ["pkg", "set", `devDependencies.typescript=${DEV_DEPS.typescript}`, `devDependencies.tsx=${DEV_DEPS.tsx}`]), "npm pkg set");
+    ok(
+      run(dir, "npm", ["pkg", "set", `devDependencies.typescript=${DEV_DEPS.typescript}`, `devDependencies.tsx=${DEV_DEPS.tsx}`]),
+      "npm pkg set",
+    );
   }
   ok(run(ESM, "npm", ["pkg", "set", "type=module"]), "npm pkg set type=module");
   ok(run(CJS, "npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball]), "npm install alexc.tgz");
   symlinkSync(join(CJS, "node_modules"), join(ESM, "node_modules"), "dir");
   // A picture to classify: one of the built-in drawn shapes, as a PNG file.
-  const png = await sharp(Buffer.from(renderBuiltin(3, 32, 32, 3)), { raw: { width: 32, height: 32, channels: 3 } }).png().toBuffer();
+  const png = await sharp(Buffer.from(renderBuiltin(3, 32, 32, 3)), { raw: { width: 32, height: 32, channels: 3 } })
+    .png()
+    .toBuffer();
   for (const dir of [CJS, ESM]) writeFileSync(join(dir, "shape.png"), png);
   process.stderr.write(`[user-project] pack + install: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 });
@@ -117,7 +125,10 @@ test("the tarball installs exactly one tfjs copy", () => {
   assert.equal(copies.length, 1, copies.join("\n"));
 });
 
-for (const [kind, dir, format] of [["CommonJS (npm init -y)", CJS, /\brequire\("alexc\/runtime"\)/], ["ES module (type: module)", ESM, /^import .* from "alexc\/runtime";$/m]] as const) {
+for (const [kind, dir, format] of [
+  ["CommonJS (npm init -y)", CJS, /\brequire\("alexc\/runtime"\)/],
+  ["ES module (type: module)", ESM, /^import .* from "alexc\/runtime";$/m],
+] as const) {
   test(`${kind}: init, check, compile, train, predict; the generated files under tsx and tsc --strict`, () => {
     const init = ok(npx(dir, "alexc", "init"), "alexc init");
     assert.match(init.stdout, /wrote +specs\/alexnet-mini\.anet/);
@@ -128,12 +139,22 @@ for (const [kind, dir, format] of [["CommonJS (npm init -y)", CJS, /\brequire\("
     assert.not.match(ok(npx(dir, "alexc", "init"), "alexc init again").stdout, /wrote|updated|replaced/);
 
     assert.match(ok(npx(dir, "alexc", "check"), "alexc check").stderr, /1 spec: 0 errors, 0 warnings/);
-    assert.match(ok(npx(dir, "alexc", "compile", "specs/alexnet-mini.anet"), "alexc compile").stdout, /wrote generated\/alexnet_mini\/train\.ts/);
-    assert.not.match(readFileSync(join(dir, "generated/alexnet_mini/model.ts"), "utf8"), /@tensorflow\/tfjs/, "model.ts must take tf from alexc");
+    assert.match(
+      ok(npx(dir, "alexc", "compile", "specs/alexnet-mini.anet"), "alexc compile").stdout,
+      /wrote generated\/alexnet_mini\/train\.ts/,
+    );
+    assert.not.match(
+      readFileSync(join(dir, "generated/alexnet_mini/model.ts"), "utf8"),
+      /@tensorflow\/tfjs/,
+      "model.ts must take tf from alexc",
+    );
 
     // Fresh output, so `train` compiles it again first (stale detection).
     writeFileSync(join(dir, "generated/alexnet_mini/train.ts"), "// old\n");
-    const train = ok(npx(dir, "alexc", "train", "specs/alexnet-mini.anet", "--data", "builtin:96", "--epochs", "1", "--seed", "1"), "alexc train");
+    const train = ok(
+      npx(dir, "alexc", "train", "specs/alexnet-mini.anet", "--data", "builtin:96", "--epochs", "1", "--seed", "1"),
+      "alexc train",
+    );
     assert.match(train.stderr, /wrote generated\/alexnet_mini\/train\.ts/);
     assert.match(train.stdout, /done: 1 epoch/);
     assert.is(state(join(dir, "runs/alexnet_mini")).epoch, 1);
@@ -141,16 +162,58 @@ for (const [kind, dir, format] of [["CommonJS (npm init -y)", CJS, /\brequire\("
     assert.is((JSON.parse(predicted.stdout.trim().split("\n")[0]!) as { image: string }).image, "shape.png");
 
     // The generated files on their own: tsx runs them as the project's module format says.
-    ok(npx(dir, "tsx", "generated/alexnet_mini/train.ts", "--data", "builtin:64", "--epochs", "1", "--steps", "1", "--out", "runs/tsx", "--quiet"), "npx tsx train.ts");
+    ok(
+      npx(
+        dir,
+        "tsx",
+        "generated/alexnet_mini/train.ts",
+        "--data",
+        "builtin:64",
+        "--epochs",
+        "1",
+        "--steps",
+        "1",
+        "--out",
+        "runs/tsx",
+        "--quiet",
+      ),
+      "npx tsx train.ts",
+    );
     assert.is(state(join(dir, "runs/tsx")).epoch, 1);
-    assert.match(ok(npx(dir, "tsx", "generated/alexnet_mini/predict.ts", "shape.png", "--checkpoint", "runs/tsx/best", "--top", "1"), "npx tsx predict.ts").stdout, /^shape\.png\n {3}1\. /);
+    assert.match(
+      ok(
+        npx(dir, "tsx", "generated/alexnet_mini/predict.ts", "shape.png", "--checkpoint", "runs/tsx/best", "--top", "1"),
+        "npx tsx predict.ts",
+      ).stdout,
+      /^shape\.png\n {3}1\. /,
+    );
 
     // tsc --strict with init's nodenext tsconfig, then plain node on its output.
     ok(npx(dir, "tsc", "-p", ".", "--strict"), "tsc --strict");
     assert.match(readFileSync(join(dir, "dist/generated/alexnet_mini/train.js"), "utf8"), format);
-    ok(run(dir, process.execPath, ["dist/generated/alexnet_mini/train.js", "--data", "builtin:64", "--epochs", "1", "--steps", "1", "--out", "runs/node", "--quiet"]), "node train.js");
+    ok(
+      run(dir, process.execPath, [
+        "dist/generated/alexnet_mini/train.js",
+        "--data",
+        "builtin:64",
+        "--epochs",
+        "1",
+        "--steps",
+        "1",
+        "--out",
+        "runs/node",
+        "--quiet",
+      ]),
+      "node train.js",
+    );
     assert.is(state(join(dir, "runs/node")).epoch, 1);
-    assert.match(ok(run(dir, process.execPath, ["dist/generated/alexnet_mini/predict.js", "shape.png", "--checkpoint", "runs/node/best"]), "node predict.js").stdout, /^shape\.png\n/);
+    assert.match(
+      ok(
+        run(dir, process.execPath, ["dist/generated/alexnet_mini/predict.js", "shape.png", "--checkpoint", "runs/node/best"]),
+        "node predict.js",
+      ).stdout,
+      /^shape\.png\n/,
+    );
   });
 }
 
@@ -198,7 +261,12 @@ function interrupt(cwd: string, command: string, args: string[], ready: RegExp):
     // After "close", not "exit": by then every process of the group has closed its output.
     child.on("close", () => {
       clearTimeout(guard);
-      if (!sentAt) fail(new Error(`${command} ${args.join(" ")} ended before its output matched ${ready}: no signal was sent (too little data?)\n${stdout}\n${stderr}`));
+      if (!sentAt)
+        fail(
+          new Error(
+            `${command} ${args.join(" ")} ended before its output matched ${ready}: no signal was sent (too little data?)\n${stdout}\n${stderr}`,
+          ),
+        );
       done({ ...exited, stdout, stderr });
     });
   });
@@ -225,30 +293,54 @@ async function interruptAndResume(dir: string, command: string[], out: string, r
   // A step cannot be cut short (wasm holds the thread), so "within 2 s" is 2 s after the step in
   // progress: measured against this run's own speed, as the machine may be loaded.
   const allowed = 2000 + stepMs(stopped.stderr, args);
-  assert.ok(stopped.ms < allowed, `saved ${Math.round(stopped.ms)} ms after Ctrl-C; must be within 2 s of the step in progress (${Math.round(allowed)} ms)\n${log}`);
+  assert.ok(
+    stopped.ms < allowed,
+    `saved ${Math.round(stopped.ms)} ms after Ctrl-C; must be within 2 s of the step in progress (${Math.round(allowed)} ms)\n${log}`,
+  );
   assert.ok(existsSync(join(dir, out, "last", "state.json")), `no ${out}/last after Ctrl-C\n${log}`);
   const saved = state(join(dir, out));
   assert.is(saved.epoch, 0);
   assert.ok(saved.position !== undefined, `${out}/last/state.json has no position in the epoch`);
   const batches = saved.position!.batches;
-  const resumed = ok(run(dir, cmd!, [...args, "--out", out, "--epochs", "1", "--resume", "--steps", String(batches + resumeSteps)]), `${command.join(" ")} --resume`);
+  const resumed = ok(
+    run(dir, cmd!, [...args, "--out", out, "--epochs", "1", "--resume", "--steps", String(batches + resumeSteps)]),
+    `${command.join(" ")} --resume`,
+  );
   assert.match(resumed.stdout, new RegExp(`resuming ${out}/last: 0 epochs done, ${batches} batches into epoch 1`));
   assert.is(state(join(dir, out)).epoch, 1);
 }
 
 test("Ctrl-C to `npx tsx train.ts` (mini model, mid-epoch) saves last/; --resume continues from the saved batch", async () => {
-  await interruptAndResume(CJS, ["npx", "--no", "--", "tsx", "generated/alexnet_mini/train.ts", "--data", "builtin:3000", "--seed", "2"], "runs/int-tsx", PROGRESS, 2);
+  await interruptAndResume(
+    CJS,
+    ["npx", "--no", "--", "tsx", "generated/alexnet_mini/train.ts", "--data", "builtin:3000", "--seed", "2"],
+    "runs/int-tsx",
+    PROGRESS,
+    2,
+  );
 });
 
 test("Ctrl-C to `alexc train` (node_modules/.bin/alexc, mini model, mid-epoch) saves last/; --resume continues from the saved batch", async () => {
-  await interruptAndResume(ESM, [join(ESM, "node_modules", ".bin", "alexc"), "train", "specs/alexnet-mini.anet", "--data", "builtin:3000", "--seed", "3"], "runs/int-alexc", PROGRESS, 2);
+  await interruptAndResume(
+    ESM,
+    [join(ESM, "node_modules", ".bin", "alexc"), "train", "specs/alexnet-mini.anet", "--data", "builtin:3000", "--seed", "3"],
+    "runs/int-alexc",
+    PROGRESS,
+    2,
+  );
 });
 
 test("Ctrl-C to `npx tsx train.ts` of the seed AlexNet at 224×224, mid-step, saves last/ within 2 s; --resume continues", async () => {
   copyFileSync(join(ROOT, "specs", "alexnet.anet"), join(CJS, "specs", "alexnet.anet"));
   ok(npx(CJS, "alexc", "compile", "specs/alexnet.anet", "--set", "num_classes=8"), "alexc compile alexnet");
   // The first progress line comes after a few 224×224 steps; the signal lands in the next one.
-  await interruptAndResume(CJS, ["npx", "--no", "--", "tsx", "generated/alexnet/train.ts", "--data", "builtin:200", "--batch", "8", "--seed", "4"], "runs/int-seed", PROGRESS, 1);
+  await interruptAndResume(
+    CJS,
+    ["npx", "--no", "--", "tsx", "generated/alexnet/train.ts", "--data", "builtin:200", "--batch", "8", "--seed", "4"],
+    "runs/int-seed",
+    PROGRESS,
+    1,
+  );
 });
 
 test.run();

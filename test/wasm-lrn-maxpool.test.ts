@@ -15,7 +15,15 @@ const REL_TOL = 1e-5;
 const quiet = (): void => {};
 
 type Shape4 = [number, number, number, number];
-interface LrnCase { name: string; shape: Shape4; radius: number; bias: number; alpha: number; beta: number; scale: number }
+interface LrnCase {
+  name: string;
+  shape: Shape4;
+  radius: number;
+  bias: number;
+  alpha: number;
+  beta: number;
+  scale: number;
+}
 const LRN_CASES: LrnCase[] = [
   { name: "AlexNet norm1 settings, 96 channels", shape: [2, 5, 5, 96], radius: 2, bias: 2, alpha: 2e-5, beta: 0.75, scale: 40 },
   { name: "radius 1, alpha large", shape: [2, 4, 3, 7], radius: 1, bias: 1, alpha: 1, beta: 0.5, scale: 2 },
@@ -44,7 +52,13 @@ for (const c of LRN_CASES) {
   });
 }
 
-interface PoolCase { name: string; shape: Shape4; size: number | [number, number]; stride: number | [number, number]; pad: "valid" | "same" | number }
+interface PoolCase {
+  name: string;
+  shape: Shape4;
+  size: number | [number, number];
+  stride: number | [number, number];
+  pad: "valid" | "same" | number;
+}
 const POOL_CASES: PoolCase[] = [
   { name: "AlexNet pool1 shape, 3×3 stride 2", shape: [2, 13, 13, 8], size: 3, stride: 2, pad: "valid" },
   { name: "'same' padding (implicit −∞)", shape: [2, 8, 8, 3], size: 3, stride: 2, pad: "same" },
@@ -65,7 +79,10 @@ async function poolGradOn(backend: "cpu" | "wasm", c: PoolCase, shift: number): 
 }
 
 for (const c of POOL_CASES) {
-  for (const [values, shift] of [["mixed", -1], ["all negative", -3]] as const) {
+  for (const [values, shift] of [
+    ["mixed", -1],
+    ["all negative", -3],
+  ] as const) {
     test(`MaxPoolGrad on wasm equals tfjs-cpu: ${c.name}, ${values} inputs`, async () => {
       const cpu = await poolGradOn("cpu", c, shift);
       const wasm = await poolGradOn("wasm", c, shift);
@@ -79,12 +96,20 @@ test("the stock wasm MaxPoolGrad sends the gradient of windows whose maximum is 
   const grad = (): number[] =>
     tf.tidy(() => {
       const x = tf.tensor4d([-1, -2, -3, -4, -5, -6, -7, -8, -9, -10, -11, -12, -13, -14, -15, -16], [1, 4, 4, 1]);
-      return Array.from(tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, "valid")))(x).dataSync());
+      return Array.from(
+        tf
+          .grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, "valid")))(x)
+          .dataSync(),
+      );
     });
   const expected = [1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0];
   unregisterWasmMaxPoolGrad();
   try {
-    assert.equal(grad(), [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "the stock kernel changed: if it is fixed, alexc's replacement can go");
+    assert.equal(
+      grad(),
+      [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      "the stock kernel changed: if it is fixed, alexc's replacement can go",
+    );
   } finally {
     registerWasmMaxPoolGrad();
   }

@@ -9,7 +9,13 @@ export function idiomaticModel(classes: number): tf.Sequential {
   const he = (): ReturnType<typeof tf.initializers.heNormal> => tf.initializers.heNormal({});
   return tf.sequential({
     layers: [
-      tf.layers.zeroPadding2d({ inputShape: [32, 32, 3], padding: [[1, 2], [1, 2]] }),
+      tf.layers.zeroPadding2d({
+        inputShape: [32, 32, 3],
+        padding: [
+          [1, 2],
+          [1, 2],
+        ],
+      }),
       tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: "relu", kernelInitializer: he() }),
       tf.layers.maxPooling2d({ poolSize: 3, strides: 2 }),
       tf.layers.conv2d({ filters: 32, kernelSize: 5, padding: "same", activation: "relu", kernelInitializer: he() }),

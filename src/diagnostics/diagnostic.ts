@@ -1,4 +1,4 @@
-import type { Span } from "../ast.js";
+import type { Span } from "./source.js";
 import { entry, type Code, type Severity } from "./catalogue.js";
 
 export interface RelatedSpan {
@@ -62,10 +62,6 @@ export class DiagnosticBag {
   }
 }
 
-export function isBlocking(d: Diagnostic): boolean {
-  return d.severity === "error";
-}
-
 /** Order: by position, errors before warnings at the same place, then by code. Stable output. */
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return [...ds].sort(
@@ -89,7 +85,10 @@ export function capDiagnostics(ds: Diagnostic[], omittedErrors = 0): Diagnostic[
   const rest = ds.slice(MAX_DIAGNOSTICS_PER_FILE);
   const errors = rest.filter((d) => d.severity === "error").length + omittedErrors;
   const total = rest.length + omittedErrors;
-  const parts = [`${errors} error${errors === 1 ? "" : "s"}`, ...(total > errors ? [`${total - errors} warning${total - errors === 1 ? "" : "s"}`] : [])];
+  const parts = [
+    `${errors} error${errors === 1 ? "" : "s"}`,
+    ...(total > errors ? [`${total - errors} warning${total - errors === 1 ? "" : "s"}`] : []),
+  ];
   const more = diag("E0007", `${total} more diagnostics not shown (${parts.join(", ")})`, {
     help: `fix the first ${MAX_DIAGNOSTICS_PER_FILE} and check again; if this is not a spec at all, check the path`,
   });
@@ -100,7 +99,7 @@ export function capDiagnostics(ds: Diagnostic[], omittedErrors = 0): Diagnostic[
 }
 
 /** Levenshtein distance, for did-you-mean suggestions. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = prev[0]!;

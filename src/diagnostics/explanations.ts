@@ -26,56 +26,65 @@ const small = (body: string): string => `model m {\n  input 3x32x32\n${body}\n  
 
 export const explanations: Record<Code, Explanation> = {
   E0001: {
-    meaning: "The file contains a character that cannot begin any .anet token: not a letter, digit, operator, bracket, quote or comment. Often a stray paste, a smart quote, or a `@`/`$` from another language.",
+    meaning:
+      "The file contains a character that cannot begin any .anet token: not a letter, digit, operator, bracket, quote or comment. Often a stray paste, a smart quote, or a `@`/`$` from another language.",
     example: small("  conv(16, kernel=3) @"),
     fix: "Delete the character, or put it in a comment (`// …`, `# …`, `/* … */`). Strings use straight double quotes.",
     fixed: small("  conv(16, kernel=3)  // @"),
   },
   E0002: {
-    meaning: "The text does not follow the grammar (see grammar/diagrams.html). alexc recovers and reports every such place in one run, one per line.",
+    meaning:
+      "The text does not follow the grammar (see grammar/diagrams.html). alexc recovers and reports every such place in one run, one per line.",
     example: small("  conv(16, kernel=3 stride=1)"),
     fix: "Arguments are separated by commas; layers are `kind(arguments)`; blocks and sections are closed with `}`.",
     fixed: small("  conv(16, kernel=3, stride=1)"),
   },
   E0003: {
-    meaning: "Brackets (with unary minus and `**`, which nest the same way) are nested more than 64 deep, or one expression has more than 1,000 operators. No network needs either; the limits keep alexc from running out of stack on generated or hostile input (it reports this instead of crashing).",
+    meaning:
+      "Brackets (with unary minus and `**`, which nest the same way) are nested more than 64 deep, or one expression has more than 1,000 operators. No network needs either; the limits keep alexc from running out of stack on generated or hostile input (it reports this instead of crashing).",
     example: small(`  conv(${"(".repeat(300)}8${")".repeat(300)}, kernel=3)`),
     fix: "Simplify the expression, or compute parts of it in `param` declarations.",
     fixed: small("  conv(8, kernel=3)"),
   },
   E0004: {
-    meaning: "A line holds bytes that are not UTF-8, typically a Latin-1 or Windows-1252 character (`é` saved as the single byte 0xE9) in a comment. alexc reads specs as UTF-8 only and does not guess encodings; the bytes are kept as they are, so `alexc fmt` refuses the file instead of rewriting them as U+FFFD.",
+    meaning:
+      "A line holds bytes that are not UTF-8, typically a Latin-1 or Windows-1252 character (`é` saved as the single byte 0xE9) in a comment. alexc reads specs as UTF-8 only and does not guess encodings; the bytes are kept as they are, so `alexc fmt` refuses the file instead of rewriting them as U+FFFD.",
     example: small("  // caf\udce9 au lait\n  conv(16, kernel=3)"),
     fix: "Convert the file to UTF-8 (`iconv -f latin1 -t utf-8 old.anet > new.anet`) or retype the character in an editor that saves UTF-8.",
     fixed: small("  // café au lait\n  conv(16, kernel=3)"),
   },
   E0005: {
-    meaning: "A string is not closed on its line, uses a backslash escape other than `\\\"`, `\\\\`, `\\n` and `\\t`, or holds a raw control character (a TAB included). Strings have exactly these escapes so that every string has one meaning; a Windows path `C:\\data` would otherwise read `\\d` as an escape.",
+    meaning:
+      'A string is not closed on its line, uses a backslash escape other than `\\"`, `\\\\`, `\\n` and `\\t`, or holds a raw control character (a TAB included). Strings have exactly these escapes so that every string has one meaning; a Windows path `C:\\data` would otherwise read `\\d` as an escape.',
     example: small('  conv(16, kernel=3) allow inexact "C:\\data"'),
     fix: "Write `\\\\` for a backslash (or use `/` in paths, which works on Windows too), `\\t` for a tab, and close the string on the same line.",
     fixed: small("  conv(16, kernel=3)"),
   },
   E0006: {
-    meaning: "A `/*` comment is never closed, so it runs to the end of the file and swallows everything after it. Reported where the comment starts.",
+    meaning:
+      "A `/*` comment is never closed, so it runs to the end of the file and swallows everything after it. Reported where the comment starts.",
     example: small("  /* conv(8, kernel=3)\n  conv(16, kernel=3)"),
     fix: "Close the comment with `*/`, or use `//` for a one-line comment.",
     fixed: small("  /* conv(8, kernel=3) */\n  conv(16, kernel=3)"),
   },
   E0007: {
-    meaning: "A file produced more than 100 diagnostics; the first 100 (in file order) are shown, the rest counted. This keeps the output of a binary or badly damaged file readable and bounded (a megabyte of random bytes would otherwise print tens of thousands of errors). The error and warning totals still count every finding, and when only warnings are hidden this is a warning, so it never fails a check by itself.",
+    meaning:
+      "A file produced more than 100 diagnostics; the first 100 (in file order) are shown, the rest counted. This keeps the output of a binary or badly damaged file readable and bounded (a megabyte of random bytes would otherwise print tens of thousands of errors). The error and warning totals still count every finding, and when only warnings are hidden this is a warning, so it never fails a check by itself.",
     example: small(Array.from({ length: 120 }, () => "  conv(16, kernel=3) @").join("\n")),
     fix: "Fix the first errors and check again; if the file is not a spec at all, check the path.",
     fixed: small("  conv(16, kernel=3)"),
   },
   E0008: {
-    meaning: "`alexc check` was given (or found in a directory or glob) a spec path that is not a regular file of at most 4 MiB: a FIFO, a device such as /dev/zero, a kernel file such as /proc/self/environ (through a symlink, say, in a pull request), or a file too large to be a spec. It is not read, so its content never reaches the output, and the other specs are still checked; single-file commands (compile, graph, …) refuse it with exit status 2.",
+    meaning:
+      "`alexc check` was given (or found in a directory or glob) a spec path that is not a regular file of at most 4 MiB: a FIFO, a device such as /dev/zero, a kernel file such as /proc/self/environ (through a symlink, say, in a pull request), or a file too large to be a spec. It is not read, so its content never reaches the output, and the other specs are still checked; single-file commands (compile, graph, …) refuse it with exit status 2.",
     example: "-> /dev/zero (a symlink committed as example.anet)\n",
     refusedAs: "is a character device, not a regular file: refusing to read it as a .anet file",
     fix: "Replace the link or special file with the spec itself.",
     fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
   },
   E0101: {
-    meaning: "An expression uses a name that is not a declared parameter. Names in expressions refer only to `param` declarations (declared earlier, for use in another parameter's default).",
+    meaning:
+      "An expression uses a name that is not a declared parameter. Names in expressions refer only to `param` declarations (declared earlier, for use in another parameter's default).",
     example: small("  conv(channels, kernel=3)"),
     fix: "Declare it (`param channels: int = 16`) or correct the spelling; the message suggests the closest declared name.",
     fixed: "model m {\n  param channels: int = 16\n  input 3x32x32\n  conv(channels, kernel=3)\n  flatten\n  dense(10)\n}\n",
@@ -93,25 +102,29 @@ export const explanations: Record<Code, Explanation> = {
     fixed: small("  conv(16, kernel=3)"),
   },
   E0104: {
-    meaning: "A layer (or an init/train choice) is given an argument it does not take, or more unnamed arguments than it has positions for.",
+    meaning:
+      "A layer (or an init/train choice) is given an argument it does not take, or more unnamed arguments than it has positions for.",
     example: small("  conv(16, kernel_size=3)"),
     fix: "Use the argument names of the table in docs/language.md (`kernel`, not PyTorch's `kernel_size`).",
     fixed: small("  conv(16, kernel=3)"),
   },
   E0105: {
-    meaning: "A required layer argument is missing: conv needs its output channels and kernel, maxpool its kernel, dense its output features.",
+    meaning:
+      "A required layer argument is missing: conv needs its output channels and kernel, maxpool its kernel, dense its output features.",
     example: small("  conv(16)"),
     fix: "Give the argument.",
     fixed: small("  conv(16, kernel=3)"),
   },
   E0106: {
-    meaning: "A value has the wrong form for its place: a list where one number goes, a string in arithmetic, a record without `h` and `w`, or a setting that takes one of a few words given another. (An unknown parameter type, a function called with the wrong number of arguments and an `allow` without a reason were E0106 before; they are E0118, E0119 and E0122.)",
+    meaning:
+      "A value has the wrong form for its place: a list where one number goes, a string in arithmetic, a record without `h` and `w`, or a setting that takes one of a few words given another. (An unknown parameter type, a function called with the wrong number of arguments and an `allow` without a reason were E0106 before; they are E0118, E0119 and E0122.)",
     example: small("  conv([16, 32], kernel=3)"),
     fix: "Give one number where one number goes; use `HxW` or `{h: …, w: …}` only for window sizes and padding.",
     fixed: small("  conv(16, kernel=3)"),
   },
   E0107: {
-    meaning: "Two layers (or a layer and a block) share a name. Names identify layers in reports and in the generated model, so they must be unique across the model.",
+    meaning:
+      "Two layers (or a layer and a block) share a name. Names identify layers in reports and in the generated model, so they must be unique across the model.",
     example: small("  c1: conv(16, kernel=3)\n  c1: conv(16, kernel=3)"),
     fix: "Rename one, or leave names out: unnamed layers are numbered automatically.",
     fixed: small("  c1: conv(16, kernel=3)\n  c2: conv(16, kernel=3)"),
@@ -136,7 +149,8 @@ export const explanations: Record<Code, Explanation> = {
     fixed: "model m {\n  param width = 0.3\n  input 3x32x32\n  conv(make_divisible(96 * width, 8), kernel=3)\n  flatten\n  dense(10)\n}\n",
   },
   E0111: {
-    meaning: "A value is outside the range its place allows: sizes and strides ≥ 1, padding ≥ 0, dropout in [0, 1), pooling padding at most half the kernel, or a parameter outside its declared `where` bounds. (A number too large to compute was E0111 before; it is E0123.)",
+    meaning:
+      "A value is outside the range its place allows: sizes and strides ≥ 1, padding ≥ 0, dropout in [0, 1), pooling padding at most half the kernel, or a parameter outside its declared `where` bounds. (A number too large to compute was E0111 before; it is E0123.)",
     example: small("  conv(16, kernel=3, stride=0)"),
     fix: "Use a value in range; the message names the range.",
     fixed: small("  conv(16, kernel=3, stride=1)"),
@@ -154,10 +168,13 @@ export const explanations: Record<Code, Explanation> = {
     fixed: small("  train { optimizer = adam(lr=0.001) }"),
   },
   E0114: {
-    meaning: "A parameter assignment from `--set`, a variant or a matrix does not fit the spec: the name is not declared, or the value has the wrong type or breaks the declared bounds.",
-    example: "model m {\n  param num_classes: int = 10\n  input 3x32x32\n  flatten\n  dense(num_classes)\n  variant five { num_clases = 5 }\n}\n",
+    meaning:
+      "A parameter assignment from `--set`, a variant or a matrix does not fit the spec: the name is not declared, or the value has the wrong type or breaks the declared bounds.",
+    example:
+      "model m {\n  param num_classes: int = 10\n  input 3x32x32\n  flatten\n  dense(num_classes)\n  variant five { num_clases = 5 }\n}\n",
     fix: "Use a declared parameter name (the message suggests one) and a value of its type.",
-    fixed: "model m {\n  param num_classes: int = 10\n  input 3x32x32\n  flatten\n  dense(num_classes)\n  variant five { num_classes = 5 }\n}\n",
+    fixed:
+      "model m {\n  param num_classes: int = 10\n  input 3x32x32\n  flatten\n  dense(num_classes)\n  variant five { num_classes = 5 }\n}\n",
   },
   E0115: {
     meaning: "An expression calls a function that does not exist. Expressions offer floor, ceil, round, make_divisible, min and max.",
@@ -167,12 +184,13 @@ export const explanations: Record<Code, Explanation> = {
   },
   E0116: {
     meaning: "An `allow` clause names something that is not a warning that can be acknowledged. Allowable: inexact.",
-    example: small("  conv(16, kernel=3, stride=2) allow inexcat \"floors like PyTorch\""),
-    fix: "Name the warning by its short name, e.g. `allow inexact \"reason\"`.",
-    fixed: small("  conv(16, kernel=3, stride=2) allow inexact \"floors like PyTorch\""),
+    example: small('  conv(16, kernel=3, stride=2) allow inexcat "floors like PyTorch"'),
+    fix: 'Name the warning by its short name, e.g. `allow inexact "reason"`.',
+    fixed: small('  conv(16, kernel=3, stride=2) allow inexact "floors like PyTorch"'),
   },
   E0117: {
-    meaning: "A layer or block name starts with `_`. Names become TensorFlow.js layer names, and tfjs accepts only names that start with a letter or digit (it throws `Not a valid tensor name` when the model is built).",
+    meaning:
+      "A layer or block name starts with `_`. Names become TensorFlow.js layer names, and tfjs accepts only names that start with a letter or digit (it throws `Not a valid tensor name` when the model is built).",
     example: small("  _stem: conv(16, kernel=3)"),
     fix: "Start the name with a letter.",
     fixed: small("  stem: conv(16, kernel=3)"),
@@ -184,31 +202,37 @@ export const explanations: Record<Code, Explanation> = {
     fixed: "model m {\n  param n: int = 16\n  input 3x32x32\n  conv(n, kernel=3)\n  flatten\n  dense(10)\n}\n",
   },
   E0119: {
-    meaning: "A function of expressions is called with the wrong number of arguments, or with a name, list or record where it takes plain numbers: `floor`, `ceil` and `round` take one number, `make_divisible`, `min` and `max` two.",
+    meaning:
+      "A function of expressions is called with the wrong number of arguments, or with a name, list or record where it takes plain numbers: `floor`, `ceil` and `round` take one number, `make_divisible`, `min` and `max` two.",
     example: small("  conv(max(16), kernel=3)"),
     fix: "Give the function as many numbers as it takes.",
     fixed: small("  conv(max(16, 8), kernel=3)"),
   },
   E0120: {
-    meaning: "A per-channel setting of the `data` section (`mean`, `std`) lists a number of values that is neither one (for every channel) nor the input's channel count.",
+    meaning:
+      "A per-channel setting of the `data` section (`mean`, `std`) lists a number of values that is neither one (for every channel) nor the input's channel count.",
     example: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n  data {\n    mean = [0.5, 0.5]\n  }\n}\n",
     fix: "Give one value for every channel, or one value per channel in channel order.",
     fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n  data {\n    mean = [0.485, 0.456, 0.406]\n  }\n}\n",
   },
   E0121: {
-    meaning: "A `matrix` section whose axes multiply to more than 4,096 combinations. Each combination is a full check whose result is kept, so the count is computed before any is built: 100 values on each of four axes would otherwise take hours and gigabytes.",
+    meaning:
+      "A `matrix` section whose axes multiply to more than 4,096 combinations. Each combination is a full check whose result is kept, so the count is computed before any is built: 100 values on each of four axes would otherwise take hours and gigabytes.",
     example: `model m {\n  param a: int = 1\n  param b: int = 1\n  input 3x32x32\n  flatten\n  dense(10)\n  matrix {\n    a = [${Array.from({ length: 65 }, (_, i) => i + 1).join(", ")}]\n    b = [${Array.from({ length: 65 }, (_, i) => i + 1).join(", ")}]\n  }\n}\n`,
     fix: "Check fewer values per axis, or split the matrix across specs; `alexc variants --set a=1,2,4` checks a grid from the command line under the same limit.",
-    fixed: "model m {\n  param a: int = 1\n  param b: int = 1\n  input 3x32x32\n  flatten\n  dense(10)\n  matrix {\n    a = [1, 2, 4]\n    b = [1, 2]\n  }\n}\n",
+    fixed:
+      "model m {\n  param a: int = 1\n  param b: int = 1\n  input 3x32x32\n  flatten\n  dense(10)\n  matrix {\n    a = [1, 2, 4]\n    b = [1, 2]\n  }\n}\n",
   },
   E0122: {
-    meaning: "An `allow` clause acknowledges a warning without saying why. The reason is what a reviewer reads instead of the warning, so it may not be empty.",
+    meaning:
+      "An `allow` clause acknowledges a warning without saying why. The reason is what a reviewer reads instead of the warning, so it may not be empty.",
     example: small('  conv(16, kernel=3, stride=2) allow inexact ""'),
     fix: "Write why the warning is acceptable here.",
     fixed: small('  conv(16, kernel=3, stride=2) allow inexact "matches the reference model"'),
   },
   E0123: {
-    meaning: "A number or size beyond what alexc computes exactly: a literal with too many digits or an exponent out of range, an expression whose value needs more than 4096 bits, or a feature map of more than 2^53 values to flatten. alexc computes sizes as exact fractions, so it refuses rather than round.",
+    meaning:
+      "A number or size beyond what alexc computes exactly: a literal with too many digits or an exponent out of range, an expression whose value needs more than 4096 bits, or a feature map of more than 2^53 values to flatten. alexc computes sizes as exact fractions, so it refuses rather than round.",
     example: small("  conv(16, kernel=1e999999)"),
     fix: "Use a size that fits a real network; the message names the expression.",
     fixed: small("  conv(16, kernel=3)"),
@@ -228,7 +252,8 @@ export const explanations: Record<Code, Explanation> = {
     fixed: "model m {\n  input 3x8x8\n  conv(8, kernel=5)\n  flatten\n  dense(10)\n}\n",
   },
   E0203: {
-    meaning: "A layer gets a tensor of the wrong rank: dense needs a flat vector (flatten first), conv and maxpool need a C×H×W feature map (they must come before flatten). A model that ends in a feature map is E0204.",
+    meaning:
+      "A layer gets a tensor of the wrong rank: dense needs a flat vector (flatten first), conv and maxpool need a C×H×W feature map (they must come before flatten). A model that ends in a feature map is E0204.",
     example: small("  dense(10)"),
     fix: "Insert `flatten` between the feature layers and the first dense layer.",
     fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
@@ -242,7 +267,7 @@ export const explanations: Record<Code, Explanation> = {
   },
   E0210: {
     meaning:
-      "A grouped convolution (`groups = g`, the AlexNet paper's two-GPU split) divides its input and its output channels into g equal groups, each convolved only with its own; both counts must be divisible by g. PyTorch refuses the layer with \"in_channels must be divisible by groups\". The message names the nearest channel counts that divide and the group counts that divide both.",
+      'A grouped convolution (`groups = g`, the AlexNet paper\'s two-GPU split) divides its input and its output channels into g equal groups, each convolved only with its own; both counts must be divisible by g. PyTorch refuses the layer with "in_channels must be divisible by groups". The message names the nearest channel counts that divide and the group counts that divide both.',
     example: small("  conv(16, kernel=3, groups=2)"),
     fix: "Change the channels (the input's or the layer before's, or this layer's output) to a multiple of g, or use a group count that divides both.",
     fixed: small("  conv(16, kernel=3)\n  conv(32, kernel=3, groups=2)"),
@@ -251,27 +276,39 @@ export const explanations: Record<Code, Explanation> = {
     meaning:
       "A window does not tile its padded input exactly, so the last rows or columns are never covered; PyTorch, TensorFlow and Caffe all drop them silently. Harmless when intended (the seed's padding=2 conv1 floors 55.25 to 55), a bug when not. The message says how many rows and columns are dropped and which padding or input size divides exactly.\n\nArithmetic: (W − F + P1 + P2) mod S rows are dropped; e.g. (224 − 11 + 2 + 2) mod 4 = 1.",
     example: small("  conv(16, kernel=3, stride=2)"),
-    fix: "Change the padding or the input as suggested, or acknowledge it on the layer: `conv(…) allow inexact \"reason\"`. Acknowledged warnings are still reported, marked as such, and do not fail --deny-warnings.",
+    fix: 'Change the padding or the input as suggested, or acknowledge it on the layer: `conv(…) allow inexact "reason"`. Acknowledged warnings are still reported, marked as such, and do not fail --deny-warnings.',
     fixed: small("  conv(16, kernel=3, stride=2, padding=[1, 0])  // (32 − 3 + 1 + 0) / 2 + 1 = 16, exact"),
   },
   E0401: {
-    meaning: "`alexc check --locked` compares every spec and variant with anet.lock.json, written by `alexc lock`. A change to input, output, params or MACs fails the check and shows old and new, so a pull request that silently changes a model's size is caught in review (like `buf breaking`).",
+    meaning:
+      "`alexc check --locked` compares every spec and variant with anet.lock.json, written by `alexc lock`. A change to input, output, params or MACs fails the check and shows old and new, so a pull request that silently changes a model's size is caught in review (like `buf breaking`).",
     example: "model m {\n  param classes: int = 20\n  input 3x32x32\n  flatten\n  dense(classes)\n}\n",
-    lock: JSON.stringify({ version: 1, specs: { "example.anet": { base: { input: [3, 32, 32], output: [10], params: "30730", macs: "30720" } } } }),
+    lock: JSON.stringify({
+      version: 1,
+      specs: { "example.anet": { base: { input: [3, 32, 32], output: [10], params: "30730", macs: "30720" } } },
+    }),
     fix: "If the change is intended, run `alexc lock` and commit anet.lock.json with it; otherwise undo the change.",
     fixed: "model m {\n  param classes: int = 10\n  input 3x32x32\n  flatten\n  dense(classes)\n}\n",
   },
   E0402: {
-    meaning: "`alexc check --locked` found an entry in anet.lock.json that is not what `alexc lock` writes: a size that is not a list of whole numbers, or params/MACs that are not decimal strings. Usually a hand edit or a mangled merge; the entry is reported instead of being trusted.",
+    meaning:
+      "`alexc check --locked` found an entry in anet.lock.json that is not what `alexc lock` writes: a size that is not a list of whole numbers, or params/MACs that are not decimal strings. Usually a hand edit or a mangled merge; the entry is reported instead of being trusted.",
     example: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
-    lock: JSON.stringify({ version: 1, specs: { "example.anet": { base: { input: "3x32x32", output: [10], params: "30730", macs: "30720" } } } }),
+    lock: JSON.stringify({
+      version: 1,
+      specs: { "example.anet": { base: { input: "3x32x32", output: [10], params: "30730", macs: "30720" } } },
+    }),
     fix: "Run `alexc lock` to rewrite the entry, and commit anet.lock.json.",
-    fixedLock: JSON.stringify({ version: 1, specs: { "example.anet": { base: { input: [3, 32, 32], output: [10], params: "30730", macs: "30720" } } } }),
+    fixedLock: JSON.stringify({
+      version: 1,
+      specs: { "example.anet": { base: { input: [3, 32, 32], output: [10], params: "30730", macs: "30720" } } },
+    }),
     fixed: "model m {\n  input 3x32x32\n  flatten\n  dense(10)\n}\n",
   },
   W0302: {
-    meaning: "An `allow` clause acknowledges a warning that the layer does not raise (any more). Stale acknowledgements hide nothing today but would hide a future problem.",
-    example: small("  conv(16, kernel=3, padding=1) allow inexact \"old reason\""),
+    meaning:
+      "An `allow` clause acknowledges a warning that the layer does not raise (any more). Stale acknowledgements hide nothing today but would hide a future problem.",
+    example: small('  conv(16, kernel=3, padding=1) allow inexact "old reason"'),
     fix: "Remove the clause.",
     fixed: small("  conv(16, kernel=3, padding=1)"),
   },
@@ -286,14 +323,14 @@ export const explanations: Record<Code, Explanation> = {
     meaning:
       "`padding=same` is resolved with TensorFlow's rule, total = max((ceil(W/S) − 1)·S + F − W, 0), with the odd row or column at the bottom/right. Caffe and PyTorch's integer padding are symmetric, so they give a different size (or windows shifted by one), and PyTorch's padding='same' rejects strided convolutions. The message gives TensorFlow's padding and size and the symmetric alternative's.",
     example: small("  conv(16, kernel=4, padding=same)"),
-    fix: "Write the padding out (`padding=[1, 2]`), which states the asymmetry and ports as nn.ZeroPad2d before an unpadded layer; or use an odd kernel with stride 1, where same is symmetric; or acknowledge it: `allow same_padding \"reason\"`.",
+    fix: 'Write the padding out (`padding=[1, 2]`), which states the asymmetry and ports as nn.ZeroPad2d before an unpadded layer; or use an odd kernel with stride 1, where same is symmetric; or acknowledge it: `allow same_padding "reason"`.',
     fixed: small("  conv(16, kernel=4, padding=[1, 2])"),
   },
   W0312: {
     meaning:
       "LRN's alpha has two conventions. PyTorch's nn.LocalResponseNorm and Caffe divide it by the size: b = a / (k + alpha/size · Σ a²)^beta. The AlexNet paper's formula and TensorFlow's tf.nn.local_response_normalization do not: b = a / (k + alpha · Σ a²)^beta, with a depth radius instead of a size. alexc's lrn follows PyTorch (and converts for tfjs), so an alpha copied from the paper or TensorFlow code is size times too weak. Raised where alpha is written out (the default is PyTorch's), and for even sizes, which only PyTorch accepts.",
     example: small("  lrn(5, alpha=1e-4, beta=0.75, k=2)"),
-    fix: "If alpha comes from the paper or TensorFlow, multiply it by the size (the message gives the number); if it comes from PyTorch or Caffe, acknowledge it: `lrn(…) allow lrn_alpha \"reason\"`. Use an odd size.",
+    fix: 'If alpha comes from the paper or TensorFlow, multiply it by the size (the message gives the number); if it comes from PyTorch or Caffe, acknowledge it: `lrn(…) allow lrn_alpha "reason"`. Use an odd size.',
     fixed: small("  lrn(5, beta=0.75, k=2)  // alpha: PyTorch's default 1e-4, divided by size"),
   },
   W0313: {

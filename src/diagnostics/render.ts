@@ -2,7 +2,7 @@
  * Text rendering of diagnostics, rustc-style: headline with code, file:line:col, the source line
  * with a caret under the offending text, then the derivation (notes) and the fix (help).
  */
-import type { SourceFile } from "../source.js";
+import type { SourceFile } from "./source.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { visible, visibleLine } from "./visible.js";
 
@@ -15,8 +15,8 @@ export interface Style {
 }
 
 const ansi = (open: string) => (s: string) => `\u001b[${open}m${s}\u001b[0m`;
-export const colour: Style = { error: ansi("1;31"), warning: ansi("1;33"), note: ansi("1;36"), bold: ansi("1"), dim: ansi("2") };
-export const plain: Style = { error: (s) => s, warning: (s) => s, note: (s) => s, bold: (s) => s, dim: (s) => s };
+const colour: Style = { error: ansi("1;31"), warning: ansi("1;33"), note: ansi("1;36"), bold: ansi("1"), dim: ansi("2") };
+const plain: Style = { error: (s) => s, warning: (s) => s, note: (s) => s, bold: (s) => s, dim: (s) => s };
 
 /** NO_COLOR (any value) turns colour off, FORCE_COLOR (not "0") turns it on, else colour on a TTY. */
 export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
@@ -72,13 +72,13 @@ function shortened(message: string): string {
 }
 
 /** Source lines longer than this are shown as a window around the caret. */
-export const MAX_LINE_SHOWN = 160;
+const MAX_LINE_SHOWN = 160;
 
 /**
  * A long line (minified or binary input: one "line" can be megabytes) cut to a window around the
  * span, with … where text was left out; the caret's column and width follow the cut.
  */
-export function excerpt(line: string, column: number, width: number): { text: string; column: number; width: number } {
+function excerpt(line: string, column: number, width: number): { text: string; column: number; width: number } {
   // A TAB is shown as one space so the caret stays under its column.
   line = line.replace(/\t/g, " ");
   if (line.length <= MAX_LINE_SHOWN) return { text: line, column, width };

@@ -6,11 +6,12 @@
  */
 // C0 controls, DEL, C1 controls (NEL included), line/paragraph separators, bidi embeddings,
 // overrides and isolates, and lone surrogates.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function escape(ch: string): string {
   const code = ch.charCodeAt(0);
-  // U+DC80..U+DCFF alone is a byte that was not UTF-8 (src/read.ts keeps it that way): show the byte.
+  // U+DC80..U+DCFF alone is a byte that was not UTF-8 (src/syntax/read.ts keeps it that way): show the byte.
   const byte = code >= 0xdc80 && code <= 0xdcff ? code - 0xdc00 : code;
   return byte <= 0xff ? `\\x${byte.toString(16).padStart(2, "0")}` : `\\u{${byte.toString(16)}}`;
 }
@@ -20,7 +21,7 @@ export function visible(s: string): string {
 }
 
 /** As visible(), but a TAB becomes one space, so a source line keeps one column per character. */
-export function visibleSourceLine(s: string): string {
+function visibleSourceLine(s: string): string {
   return visible(s.replace(/\t/g, " "));
 }
 

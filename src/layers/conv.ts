@@ -23,14 +23,25 @@ export const conv: LayerKind<ConvArgs> = {
   kind: "conv",
   pytorch: "Conv2d",
   doc: "2-D convolution with bias: conv(out_channels, kernel=F, stride=S, padding=P, groups=G)",
-  docs: { pytorch: "`nn.Conv2d(in, out, kernel, stride, padding, groups=groups)` with bias", example: "input 3x8x8\n  conv(4, kernel=3, padding=1, groups=1)" },
+  docs: {
+    pytorch: "`nn.Conv2d(in, out, kernel, stride, padding, groups=groups)` with bias",
+    example: "input 3x8x8\n  conv(4, kernel=3, padding=1, groups=1)",
+  },
   role: "conv",
   fusesActivation: true,
   args: [
     { name: "out", type: "count", position: 0, doc: "output channels" },
     { name: "kernel", type: "window", position: 1, doc: "kernel size: F, HxW or {h, w}" },
     { name: "stride", type: "window", default: [1, 1], doc: "stride: S, HxW or {h, w}" },
-    { name: "padding", type: "padding", default: [[0, 0], [0, 0]], doc: "zero padding: P, [P1, P2], {h, w}, same or valid" },
+    {
+      name: "padding",
+      type: "padding",
+      default: [
+        [0, 0],
+        [0, 0],
+      ],
+      doc: "zero padding: P, [P1, P2], {h, w}, same or valid",
+    },
     { name: "groups", type: "count", default: 1, doc: "channel groups, as PyTorch's groups (the AlexNet paper's two GPUs: 2)" },
   ],
   infer(a, input, ctx) {
@@ -50,7 +61,12 @@ export const conv: LayerKind<ConvArgs> = {
     if (input.rank !== "chw" || output.rank !== "chw") return 0n;
     return BigInt(output.c) * BigInt(output.h) * BigInt(output.w) * BigInt(input.c / a.groups) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]);
   },
-  window: (a, size) => ({ kernel: a.kernel, stride: a.stride, padding: concretePadding(a.padding, size, a.kernel, a.stride), same: a.padding === "same" }),
+  window: (a, size) => ({
+    kernel: a.kernel,
+    stride: a.stride,
+    padding: concretePadding(a.padding, size, a.kernel, a.stride),
+    same: a.padding === "same",
+  }),
   channels: (a) => a.out,
   branches: (a) => a.groups,
   describe(a, input) {
@@ -125,7 +141,10 @@ function groupsDivide(a: ConvArgs, cin: number, ctx: CheckContext): boolean {
     const list = choices.length === 1 ? `${choices[0]}` : `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`;
     fixes.push(`groups=${list}, which ${choices.length === 1 ? "divides" : "divide"} both ${cin} and ${a.out}`);
   } else fixes.push(`groups=1: ${cin} and ${a.out} have no common divisor above 1`);
-  const counted = bad.length === 2 ? `${cin} input and ${a.out} output channels are` : `${bad[0]!.n} ${bad[0]!.what} channel${bad[0]!.n === 1 ? " is" : "s are"}`;
+  const counted =
+    bad.length === 2
+      ? `${cin} input and ${a.out} output channels are`
+      : `${bad[0]!.n} ${bad[0]!.what} channel${bad[0]!.n === 1 ? " is" : "s are"}`;
   ctx.bag.add("E0210", `${layerLabel(ctx.name, "conv")} has groups=${a.groups}, but its ${counted} not divisible by ${a.groups}`, {
     span: ctx.sources["groups"]?.span ?? ctx.span,
     label: `groups=${a.groups}`,

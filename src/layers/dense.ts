@@ -31,7 +31,11 @@ export const dense: LayerKind<DenseArgs> = {
       ctx.bag.add("E0201", `${layerLabel(ctx.name, "dense")} declares ${a.in} in-features, but ${n} reach it`, {
         span: written?.span ?? ctx.span,
         label: `declared ${declared}`,
-        notes: [ctx.producer ? `${ctx.producer} gives ${ctx.producerExpression ? `${ctx.producerExpression.replace(/\*/g, " × ")} = ` : ""}${n}` : `the input has ${n} features`],
+        notes: [
+          ctx.producer
+            ? `${ctx.producer} gives ${ctx.producerExpression ? `${ctx.producerExpression.replace(/\*/g, " × ")} = ` : ""}${n}`
+            : `the input has ${n} features`,
+        ],
         help: `write ${ctx.producerExpression ?? n} as the in-features, or leave them out (\`dense(${a.out})\`) to take whatever arrives`,
       });
     }

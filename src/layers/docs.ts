@@ -5,14 +5,16 @@
 import type { ArgSpec } from "./kind.js";
 import { layerKinds } from "./index.js";
 
-export const LAYER_TABLE_START = "<!-- layer table: generated from src/layers by npm run docs -->";
-export const LAYER_TABLE_END = "<!-- end of layer table -->";
+const LAYER_TABLE_START = "<!-- layer table: generated from src/layers by npm run docs -->";
+const LAYER_TABLE_END = "<!-- end of layer table -->";
 
 /** A default as written in a spec: `1` for [1, 1], `0` for no padding. */
 function formatDefault(value: unknown): string {
   if (Array.isArray(value)) {
     const flat = value.flat(2) as unknown[];
-    return flat.every((v) => v === flat[0]) ? String(flat[0]) : value.map((v) => (Array.isArray(v) ? `[${v.join(", ")}]` : String(v))).join("x");
+    return flat.every((v) => v === flat[0])
+      ? String(flat[0])
+      : value.map((v) => (Array.isArray(v) ? `[${v.join(", ")}]` : String(v))).join("x");
   }
   return String(value);
 }
@@ -23,8 +25,10 @@ function describeArg(a: ArgSpec): string {
   return `\`${a.name}\` = ${shown}`;
 }
 
-export function layerTableMarkdown(): string {
-  const rows = [...layerKinds.values()].map((k) => `| \`${k.kind}\` | ${k.args.length ? k.args.map(describeArg).join(", ") : "—"} | ${k.docs.pytorch} |`);
+function layerTableMarkdown(): string {
+  const rows = [...layerKinds.values()].map(
+    (k) => `| \`${k.kind}\` | ${k.args.length ? k.args.map(describeArg).join(", ") : "—"} | ${k.docs.pytorch} |`,
+  );
   // One line per kind from its `doc` and PyTorch module, as `alexc` describes it.
   const lines = [...layerKinds.values()].map((k) => `- \`${k.kind}\` (PyTorch \`nn.${k.pytorch}\`): ${k.doc}`);
   return [LAYER_TABLE_START, "| kind | arguments | PyTorch |", "|---|---|---|", ...rows, "", ...lines, LAYER_TABLE_END].join("\n");

@@ -14,11 +14,20 @@ import { lrn } from "./lrn.js";
  * Each entry is typed by its own arguments (LayerKind<ConvArgs>, …); the table holds them by their
  * common shape, which the resolver fills from the entry's own argument list.
  */
-const kinds: LayerKind[] = [defineKind(conv), defineKind(relu), defineKind(maxpool), defineKind(avgpool), defineKind(dropout), defineKind(flatten), defineKind(dense), defineKind(lrn)];
+const kinds: LayerKind[] = [
+  defineKind(conv),
+  defineKind(relu),
+  defineKind(maxpool),
+  defineKind(avgpool),
+  defineKind(dropout),
+  defineKind(flatten),
+  defineKind(dense),
+  defineKind(lrn),
+];
 
 export const layerKinds: ReadonlyMap<string, LayerKind> = new Map(kinds.map((k) => [k.kind, k]));
 
 /** The activation tfjs can fuse into the kernel before it (conv2d, dense): relu's. */
 export const fusedActivation: string = relu.activation!;
 
-export type { LayerKind, NodeRole, Shape } from "./kind.js";
+export type { LayerKind } from "./kind.js";

@@ -3,7 +3,7 @@
  * reporter (params, MACs, settings) and the emitter (tfjs lowering) all read. Adding a layer kind is
  * adding one such object to the table in ./index.ts.
  */
-import type { Span } from "../ast.js";
+import type { Span } from "../syntax/ast.js";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 
 export type Shape = { rank: "chw"; c: number; h: number; w: number } | { rank: "flat"; n: number };
@@ -122,7 +122,7 @@ export interface WindowGeometry {
   same?: boolean;
 }
 
-/** How a node is drawn in graphs and reports (src/graph/): its palette entry. */
+/** How a node is drawn in graphs and reports (src/views/graph/): its palette entry. */
 export type NodeRole = "io" | "conv" | "pool" | "dense" | "reshape" | "activation" | "junction";
 
 /** Trainable weights (updated by the optimiser) and non-trainable state (e.g. running statistics). */
@@ -169,7 +169,7 @@ export interface LayerKind<A = Record<string, unknown>> {
   macs(args: A, input: Shape, output: Shape): bigint;
   /**
    * For layers that slide a window over H and W: its geometry at an input of `size` (H, W), so input
-   * sizes can be searched quickly (src/inputs.ts) without re-running the full checker for each one.
+   * sizes can be searched quickly (src/check/valid-inputs.ts) without re-running the full checker for each one.
    */
   window?(args: A, size: [number, number]): WindowGeometry;
   /** Parallel branches its lowering builds (a grouped conv's groups), drawn as such; absent: one. */

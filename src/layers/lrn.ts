@@ -20,7 +20,10 @@ export const lrn: LayerKind<LrnArgs> = {
   kind: "lrn",
   pytorch: "LocalResponseNorm",
   doc: "local response normalisation across channels: lrn(size, alpha=1e-4, beta=0.75, k=1), as nn.LocalResponseNorm",
-  docs: { pytorch: "`nn.LocalResponseNorm(size, alpha, beta, k)`", example: "input 6x4x4\n  lrn(5, alpha=1e-4, beta=0.75, k=2) allow lrn_alpha \"PyTorch's alpha\"" },
+  docs: {
+    pytorch: "`nn.LocalResponseNorm(size, alpha, beta, k)`",
+    example: 'input 6x4x4\n  lrn(5, alpha=1e-4, beta=0.75, k=2) allow lrn_alpha "PyTorch\'s alpha"',
+  },
   role: "activation",
   args: [
     { name: "size", type: "count", position: 0, doc: "number of neighbouring channels summed over" },
@@ -55,5 +58,7 @@ export const lrn: LayerKind<LrnArgs> = {
   params: () => NO_PARAMS,
   macs: () => 0n,
   describe: (a) => `size ${a.size}, alpha ${num(a.alpha)}, beta ${num(a.beta)}, k ${num(a.k)}`,
-  lower: (a) => [{ factory: "localResponseNorm", runtime: true, suffix: "", config: { size: a.size, alpha: a.alpha, beta: a.beta, k: a.k } }],
+  lower: (a) => [
+    { factory: "localResponseNorm", runtime: true, suffix: "", config: { size: a.size, alpha: a.alpha, beta: a.beta, k: a.k } },
+  ],
 };

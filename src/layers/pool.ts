@@ -16,8 +16,22 @@ export type PoolArgs = {
 function poolArgs(padsWith: "-inf" | "zero") {
   return [
     { name: "kernel", type: "window", position: 0, doc: "window size: F, HxW or {h, w}" },
-    { name: "stride", type: "window", default: (a: Record<string, unknown>) => a["kernel"], defaultText: "kernel", doc: "stride (default: the kernel size)" },
-    { name: "padding", type: "padding", default: [[0, 0], [0, 0]], doc: `implicit ${padsWith} padding: P, [P1, P2], {h, w}, same or valid` },
+    {
+      name: "stride",
+      type: "window",
+      default: (a: Record<string, unknown>) => a["kernel"],
+      defaultText: "kernel",
+      doc: "stride (default: the kernel size)",
+    },
+    {
+      name: "padding",
+      type: "padding",
+      default: [
+        [0, 0],
+        [0, 0],
+      ],
+      doc: `implicit ${padsWith} padding: P, [P1, P2], {h, w}, same or valid`,
+    },
     { name: "ceil_mode", type: "flag", default: false, doc: "true: ceil instead of floor, as PyTorch's ceil_mode and Caffe" },
   ] as const;
 }
@@ -43,12 +57,13 @@ export const maxpool: LayerKind<PoolArgs> = {
   kind: "maxpool",
   pytorch: "MaxPool2d",
   doc: "max pooling: maxpool(kernel=F, stride=S (default F), padding=P, ceil_mode=false)",
-  docs: { pytorch: "`nn.MaxPool2d(kernel, stride, padding, ceil_mode=…)`; padding ≤ kernel/2, −∞ as in PyTorch", example: "input 3x7x7\n  maxpool(kernel=3, stride=2, padding=1)" },
+  docs: {
+    pytorch: "`nn.MaxPool2d(kernel, stride, padding, ceil_mode=…)`; padding ≤ kernel/2, −∞ as in PyTorch",
+    example: "input 3x7x7\n  maxpool(kernel=3, stride=2, padding=1)",
+  },
   role: "pool",
   maxPadding: halfKernel,
-  args: [
-    ...poolArgs("-inf"),
-  ],
+  args: [...poolArgs("-inf")],
   infer: (a, input, ctx) => inferPool("maxpool", MAXPOOL_SAME, "pads the bottom/right with −∞ and pools without padding", a, input, ctx),
   params: () => NO_PARAMS,
   macs: () => 0n,
@@ -92,7 +107,8 @@ export const avgpool: LayerKind<AvgPoolArgs> = {
     ...poolArgs("zero"),
     { name: "count_include_pad", type: "flag", default: true, doc: "true: the zero padding counts in the average, as PyTorch's default" },
   ],
-  infer: (a, input, ctx) => inferPool("avgpool", AVGPOOL_SAME, "pads and rescales the partial windows as PyTorch divides them", a, input, ctx),
+  infer: (a, input, ctx) =>
+    inferPool("avgpool", AVGPOOL_SAME, "pads and rescales the partial windows as PyTorch divides them", a, input, ctx),
   params: () => NO_PARAMS,
   macs: () => 0n,
   window: poolWindow,
@@ -101,7 +117,12 @@ export const avgpool: LayerKind<AvgPoolArgs> = {
     const padding = loweredPadding("avgpool", a, input, output);
     const size: [number, number] = input.rank === "chw" ? [input.h, input.w] : [0, 0];
     const torch = concretePadding(a.padding, size, a.kernel, a.stride);
-    const counted: Padding = a.count_include_pad ? torch : [[0, 0], [0, 0]];
+    const counted: Padding = a.count_include_pad
+      ? torch
+      : [
+          [0, 0],
+          [0, 0],
+        ];
     if (padding.flat().every((p, i) => p === counted.flat()[i])) {
       const steps: TfjsStep[] = [];
       if (padding.flat().some((p) => p > 0)) steps.push({ factory: "zeroPadding2d", suffix: ".pad", config: { padding } });
@@ -127,7 +148,9 @@ function loweredPadding(kind: string, a: PoolArgs, input: Shape, output: Shape):
   const padding = poolPadding([h, w], a);
   const got = [0, 1].map((i) => windowAxis([h, w][i]! + padding[i]![0] + padding[i]![1], a.kernel[i]!, 0, 0, a.stride[i]!).out);
   if (output.rank !== "chw" || got[0] !== output.h || got[1] !== output.w) {
-    throw new LoweringError(`${kind} padding ${formatPadding(padding)} gives ${got.join("×")}, not the checked ${output.rank === "chw" ? `${output.h}×${output.w}` : "shape"}`);
+    throw new LoweringError(
+      `${kind} padding ${formatPadding(padding)} gives ${got.join("×")}, not the checked ${output.rank === "chw" ? `${output.h}×${output.w}` : "shape"}`,
+    );
   }
   return padding;
 }
@@ -136,7 +159,14 @@ function loweredPadding(kind: string, a: PoolArgs, input: Shape, output: Shape):
  * The shape rule shared by the pooling kinds: padding at most half the kernel (E0111, as PyTorch),
  * the window rule (floor or ceil mode), and the portability warnings for `same` and ceil mode.
  */
-function inferPool(kind: string, port: SamePort, ceilLowering: string, a: PoolArgs, input: Shape, ctx: CheckContext<PoolArgs>): Shape | undefined {
+function inferPool(
+  kind: string,
+  port: SamePort,
+  ceilLowering: string,
+  a: PoolArgs,
+  input: Shape,
+  ctx: CheckContext<PoolArgs>,
+): Shape | undefined {
   const map = needsFeatureMap(input, ctx, kind);
   if (!map) return undefined;
   const padding = concretePadding(a.padding, [map.h, map.w], a.kernel, a.stride);

@@ -5,7 +5,7 @@
  */
 import type { CheckContext, Padding } from "./kind.js";
 import { layerLabel } from "./kind.js";
-import { caffePoolAxis, formatPadding, formatWindow, isAsymmetric, windowAxis } from "./window.js";
+import { caffePoolAxis, formatPadding, isAsymmetric, windowAxis } from "./window.js";
 
 const AXES = ["height", "width"] as const;
 
@@ -43,20 +43,26 @@ export function samePaddingWarning(
     return `TensorFlow's rule pads (ceil(${sizes[i]} / ${a.stride[i]}) − 1) × ${a.stride[i]} + ${a.kernel[i]} − ${sizes[i]} = ${total}, split [${padding[i]![0]}, ${padding[i]![1]}] with the odd one at the end`;
   };
   const rule =
-    uneven.length === 2 && ruleText(0) === ruleText(1) ? [`height and width: ${ruleText(0)} (bottom and right)`] : uneven.map((i) => `${AXES[i]}: ${ruleText(i)} (${i === 0 ? "bottom" : "right"})`);
+    uneven.length === 2 && ruleText(0) === ruleText(1)
+      ? [`height and width: ${ruleText(0)} (bottom and right)`]
+      : uneven.map((i) => `${AXES[i]}: ${ruleText(i)} (${i === 0 ? "bottom" : "right"})`);
   const pytorch = port.pytorchSame;
   const [l, r, t, b] = [padding[1][0], padding[1][1], padding[0][0], padding[0][1]];
   const torchPad = port.torchPad(l, r, t, b);
-  ctx.bag.add("W0311", `${layerLabel(ctx.name, kind)} padding=same pads ${formatPadding(padding)} here: ${dims(tfOut)} in TensorFlow, ${dims(symOut)} with Caffe's or PyTorch's symmetric padding ${formatPadding(symmetric)}`, {
-    span: ctx.sources["padding"]?.span ?? ctx.span,
-    label: `same = ${formatPadding(padding)}`,
-    notes: [
-      ...rule,
-      `${pytorch}; Caffe pads symmetrically only${sameSize ? `: padding ${formatPadding(symmetric)} gives the same ${dims(symOut)}, with every window shifted by one ${uneven.length === 2 ? "row and column" : uneven[0] === 0 ? "row" : "column"}` : ""}`,
-      `alexc resolves same with TensorFlow's rule, so the generated tfjs code gives ${dims(tfOut)}`,
-    ],
-    help: `write padding=${formatPadding(padding)} to make the asymmetry explicit (in PyTorch: ${torchPad} before a padding-0 ${port.module}), or acknowledge it with \`allow same_padding "reason"\``,
-  });
+  ctx.bag.add(
+    "W0311",
+    `${layerLabel(ctx.name, kind)} padding=same pads ${formatPadding(padding)} here: ${dims(tfOut)} in TensorFlow, ${dims(symOut)} with Caffe's or PyTorch's symmetric padding ${formatPadding(symmetric)}`,
+    {
+      span: ctx.sources["padding"]?.span ?? ctx.span,
+      label: `same = ${formatPadding(padding)}`,
+      notes: [
+        ...rule,
+        `${pytorch}; Caffe pads symmetrically only${sameSize ? `: padding ${formatPadding(symmetric)} gives the same ${dims(symOut)}, with every window shifted by one ${uneven.length === 2 ? "row and column" : uneven[0] === 0 ? "row" : "column"}` : ""}`,
+        `alexc resolves same with TensorFlow's rule, so the generated tfjs code gives ${dims(tfOut)}`,
+      ],
+      help: `write padding=${formatPadding(padding)} to make the asymmetry explicit (in PyTorch: ${torchPad} before a padding-0 ${port.module}), or acknowledge it with \`allow same_padding "reason"\``,
+    },
+  );
 }
 
 /**
@@ -89,7 +95,9 @@ export function ceilModeWarning(
   if (same(pytorch, floor) && same(pytorch, caffe)) return;
   const notes: string[] = [];
   if (!same(pytorch, floor)) {
-    notes.push(`ceil mode keeps the last, partial window: PyTorch with ceil_mode=True gives ${dims(pytorch)}; floor mode (TensorFlow/Keras, which have no ceil mode, and PyTorch's default) gives ${dims(floor)}`);
+    notes.push(
+      `ceil mode keeps the last, partial window: PyTorch with ceil_mode=True gives ${dims(pytorch)}; floor mode (TensorFlow/Keras, which have no ceil mode, and PyTorch's default) gives ${dims(floor)}`,
+    );
   }
   if (!same(pytorch, caffe)) {
     notes.push(
@@ -97,7 +105,9 @@ export function ceilModeWarning(
     );
   } else notes.push(`Caffe (ceil mode by default) agrees with PyTorch: ${dims(caffe)}`);
   notes.push(`alexc follows PyTorch; the generated tfjs code ${lowering}, which gives ${dims(pytorch)}`);
-  const differs = !same(pytorch, floor) ? `${dims(pytorch)} in ceil mode but ${dims(floor)} in TensorFlow's floor mode` : `${dims(pytorch)} in PyTorch but ${dims(caffe)} in Caffe`;
+  const differs = !same(pytorch, floor)
+    ? `${dims(pytorch)} in ceil mode but ${dims(floor)} in TensorFlow's floor mode`
+    : `${dims(pytorch)} in PyTorch but ${dims(caffe)} in Caffe`;
   ctx.bag.add("W0310", `${layerLabel(ctx.name, kind)} gives ${differs}`, {
     span: ctx.sources["ceil_mode"]?.span ?? ctx.span,
     label: `output ${dims(pytorch)}`,
@@ -107,7 +117,11 @@ export function ceilModeWarning(
 }
 
 /** For W0301 on a floor-mode pool: Caffe, which always pools in ceil mode, would keep the partial window. */
-export function caffeCeilNote(input: { h: number; w: number }, a: { kernel: [number, number]; stride: [number, number] }, padding: Padding): { notes: string[]; fixes: string[] } {
+export function caffeCeilNote(
+  input: { h: number; w: number },
+  a: { kernel: [number, number]; stride: [number, number] },
+  padding: Padding,
+): { notes: string[]; fixes: string[] } {
   const sizes = [input.h, input.w];
   const caffe = [0, 1].map((i) => caffePoolAxis(sizes[i]!, a.kernel[i]!, padding[i]![0], padding[i]![1], a.stride[i]!));
   const floor = [0, 1].map((i) => windowAxis(sizes[i]!, a.kernel[i]!, padding[i]![0], padding[i]![1], a.stride[i]!).out);
@@ -115,7 +129,9 @@ export function caffeCeilNote(input: { h: number; w: number }, a: { kernel: [num
   const pytorch = [0, 1].map((i) => windowAxis(sizes[i]!, a.kernel[i]!, padding[i]![0], padding[i]![1], a.stride[i]!, true).out);
   return {
     notes: [`Caffe always pools in ceil mode and gives ${dims(caffe)} here, where PyTorch's default and TensorFlow give ${dims(floor)}`],
-    fixes: [`ceil_mode=true covers them as Caffe does (${dims(pytorch)}${pytorch[0] === caffe[0] && pytorch[1] === caffe[1] ? "" : " by PyTorch's rule"})`],
+    fixes: [
+      `ceil_mode=true covers them as Caffe does (${dims(pytorch)}${pytorch[0] === caffe[0] && pytorch[1] === caffe[1] ? "" : " by PyTorch's rule"})`,
+    ],
   };
 }
 
@@ -131,14 +147,20 @@ export function lrnAlphaWarning(a: { size: number; alpha: number; beta: number; 
     `alexc follows PyTorch: the generated tfjs code calls localResponseNormalization with depthRadius ${Math.floor((a.size - 1) / 2)}, alpha ${num(perTerm)}, bias ${num(a.k)}, beta ${num(a.beta)}`,
   ];
   if (a.size % 2 === 0) {
-    notes.push(`size ${a.size} is even: PyTorch sums ${a.size / 2} channels before and ${a.size / 2 - 1} after each channel; Caffe and TensorFlow accept only odd sizes`);
+    notes.push(
+      `size ${a.size} is even: PyTorch sums ${a.size / 2} channels before and ${a.size / 2 - 1} after each channel; Caffe and TensorFlow accept only odd sizes`,
+    );
   }
-  ctx.bag.add("W0312", `${layerLabel(ctx.name, "lrn")} alpha=${num(a.alpha)} is divided by size ${a.size} in PyTorch and Caffe, but not in the AlexNet paper or TensorFlow`, {
-    span: ctx.sources["alpha"]?.span ?? ctx.span,
-    label: `${num(perTerm)} per squared neighbour here; ${num(a.alpha)} in TensorFlow`,
-    notes,
-    help: `if alpha comes from the paper or TensorFlow code, write alpha=${num(a.alpha * a.size)}; if it comes from PyTorch or Caffe, acknowledge this with \`allow lrn_alpha "reason"\``,
-  });
+  ctx.bag.add(
+    "W0312",
+    `${layerLabel(ctx.name, "lrn")} alpha=${num(a.alpha)} is divided by size ${a.size} in PyTorch and Caffe, but not in the AlexNet paper or TensorFlow`,
+    {
+      span: ctx.sources["alpha"]?.span ?? ctx.span,
+      label: `${num(perTerm)} per squared neighbour here; ${num(a.alpha)} in TensorFlow`,
+      notes,
+      help: `if alpha comes from the paper or TensorFlow code, write alpha=${num(a.alpha * a.size)}; if it comes from PyTorch or Caffe, acknowledge this with \`allow lrn_alpha "reason"\``,
+    },
+  );
 }
 
 /** Numbers as a person would write them: 0.0001, 2e-05 → 0.00002. */

@@ -49,7 +49,9 @@ export function derivation(size: number, kernel: number, before: number, after: 
   const r = windowAxis(size, kernel, before, after, stride, ceil);
   const raw = r.clipped ? r.out + 1 : r.out;
   const shown = Number.isInteger(exact) ? `${raw}` : `${ceil ? "ceil" : "floor"}(${trim(span / stride)}) + 1 = ${raw}`;
-  const clip = r.clipped ? `, less the last window, which would start at ${raw - 1} × ${stride} = ${(raw - 1) * stride}, past the input and its leading padding (${size} + ${before}): ${r.out}` : "";
+  const clip = r.clipped
+    ? `, less the last window, which would start at ${raw - 1} × ${stride} = ${(raw - 1) * stride}, past the input and its leading padding (${size} + ${before}): ${r.out}`
+    : "";
   return `(${size} − ${kernel} + ${before} + ${after}) / ${stride} + 1 = ${shown}${clip}`;
 }
 
@@ -58,7 +60,7 @@ function trim(x: number): string {
 }
 
 /** TensorFlow's 'same' padding: total = max((ceil(W/S) − 1)·S + F − W, 0), the odd one at the end. */
-export function tfSamePadding(size: [number, number], kernel: [number, number], stride: [number, number]): Padding {
+function tfSamePadding(size: [number, number], kernel: [number, number], stride: [number, number]): Padding {
   return [0, 1].map((i) => {
     const total = Math.max((Math.ceil(size[i]! / stride[i]!) - 1) * stride[i]! + kernel[i]! - size[i]!, 0);
     return [Math.floor(total / 2), total - Math.floor(total / 2)];
@@ -95,14 +97,18 @@ export function applyWindow(
   if (empty.length > 0) {
     const i = empty[0]!;
     const padded = sizes[i]! + padding[i]![0] + padding[i]![1];
-    ctx.bag.add("E0202", `${layerLabel(ctx.name, kindLabel)} has an empty output: its ${kernel[i]}-wide kernel is larger than its padded input ${padded}`, {
-      span: ctx.span,
-      label: `output ${AXES[i]} would be ${results[i]!.out}`,
-      notes: [
-        `input ${sizes[0]}×${sizes[1]}${ctx.producer ? `, from ${ctx.producer}` : ""}`,
-        ...axisNotes(empty, (j) => derivation(sizes[j]!, kernel[j]!, padding[j]![0], padding[j]![1], stride[j]!, ceil)),
-      ],
-    });
+    ctx.bag.add(
+      "E0202",
+      `${layerLabel(ctx.name, kindLabel)} has an empty output: its ${kernel[i]}-wide kernel is larger than its padded input ${padded}`,
+      {
+        span: ctx.span,
+        label: `output ${AXES[i]} would be ${results[i]!.out}`,
+        notes: [
+          `input ${sizes[0]}×${sizes[1]}${ctx.producer ? `, from ${ctx.producer}` : ""}`,
+          ...axisNotes(empty, (j) => derivation(sizes[j]!, kernel[j]!, padding[j]![0], padding[j]![1], stride[j]!, ceil)),
+        ],
+      },
+    );
     return undefined;
   }
   reportInexact(kindLabel, sizes, geometry, results, ctx, inexact);
@@ -131,7 +137,9 @@ function reportInexact(
   const notes = axisNotes(inexact, (i) => {
     const span = sizes[i]! - kernel[i]! + padding[i]![0] + padding[i]![1];
     const d = results[i]!.dropped;
-    const why = ceil ? `the stride ${stride[i]} is larger than the kernel ${kernel[i]}` : `${span} is not a multiple of stride ${stride[i]}`;
+    const why = ceil
+      ? `the stride ${stride[i]} is larger than the kernel ${kernel[i]}`
+      : `${span} is not a multiple of stride ${stride[i]}`;
     return (
       `${derivation(sizes[i]!, kernel[i]!, padding[i]![0], padding[i]![1], stride[i]!, ceil)}; ` +
       `${why}, so the last ${d} ${i === 0 ? "row" : "column"}${d === 1 ? "" : "s"} of the padded input ${d === 1 ? "is" : "are"} never covered`
@@ -139,7 +147,9 @@ function reportInexact(
   });
   notes.push(...(extras.notes ?? []));
   const fixes: string[] = [...(extras.fixes ?? [])];
-  const trimmed = padding.map((p, i) => (results[i]!.dropped > 0 && p[1] >= results[i]!.dropped ? [p[0], p[1] - results[i]!.dropped] : p)) as Padding;
+  const trimmed = padding.map((p, i) =>
+    results[i]!.dropped > 0 && p[1] >= results[i]!.dropped ? [p[0], p[1] - results[i]!.dropped] : p,
+  ) as Padding;
   if (!ceil && inexact.every((i) => padding[i]![1] >= results[i]!.dropped)) {
     fixes.push(`padding=${formatPadding(trimmed)} gives the same ${results[0]!.out}×${results[1]!.out} with nothing dropped`);
   }
@@ -158,7 +168,8 @@ function reportInexact(
 /** One note per axis, or a single "height and width" note when both axes read the same. */
 function axisNotes(axes: number[], text: (axis: number) => string): string[] {
   const lines = axes.map((i) => text(i));
-  if (axes.length === 2 && lines[0] === lines[1]!.replace(/column/g, "row")) return [`height and width: ${lines[0]!.replace(/ rows? /, (m) => m.replace("row", "row/column"))}`];
+  if (axes.length === 2 && lines[0] === lines[1]!.replace(/column/g, "row"))
+    return [`height and width: ${lines[0]!.replace(/ rows? /, (m) => m.replace("row", "row/column"))}`];
   return axes.map((i, k) => `${AXES[i]}: ${lines[k]}`);
 }
 

@@ -3,10 +3,10 @@
  * (or on the main thread with --workers 0). Samples are decoded a few at a time, so libvips works
  * on several images at once; an unreadable image is left out of its batch and reported once.
  */
-import type { Sample } from './dataset.js';
-import { loadSample, UnreadableImage, type PixelSize, type Planner } from './decode.js';
-import { normalise, planEval, planTrain, type Preprocessing } from './preprocess.js';
-import { mix, seeded } from './random.js';
+import type { Sample } from "./dataset.js";
+import { loadSample, UnreadableImage, type PixelSize, type Planner } from "./decode.js";
+import { normalise, planEval, planTrain, type Preprocessing } from "./preprocess.js";
+import { mix, seeded } from "./random.js";
 
 export interface BatchJob {
   /** Indices into the sample list, in batch order. */
@@ -48,7 +48,7 @@ export async function makeBatch(ctx: BatchContext, job: BatchJob): Promise<Batch
   const perImage = width * height * channels;
   const count = job.indices.length;
   const pixels: Array<Uint8Array | undefined> = new Array(count);
-  const skipped: Batch['skipped'] = [];
+  const skipped: Batch["skipped"] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {

@@ -4,8 +4,8 @@
  * suited to the kind of file. A FIFO named *.jpg would block a plain read forever and /dev/zero
  * would fill memory; both are refused at open, which O_NONBLOCK keeps from blocking.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { open } from "node:fs/promises";
 
 /** Why a file was not read: one line, without the path (callers name it). */
 export class ReadRefused extends Error {}
@@ -22,15 +22,21 @@ export const READ_LIMITS = {
 
 const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
-function kindOf(stat: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isFIFO()) return 'a FIFO (named pipe)';
-  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  if (stat.isSocket()) return 'a socket';
-  return 'not a regular file';
+function kindOf(stat: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}): string {
+  if (stat.isDirectory()) return "a folder";
+  if (stat.isFIFO()) return "a FIFO (named pipe)";
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  if (stat.isSocket()) return "a socket";
+  return "not a regular file";
 }
 
-function check(stat: import('node:fs').Stats, limit: number): number {
+function check(stat: import("node:fs").Stats, limit: number): number {
   if (!stat.isFile()) throw new ReadRefused(`not a regular file (${kindOf(stat)})`);
   if (stat.size > limit) throw new ReadRefused(`${stat.size} bytes, over the limit of ${limit} bytes for this kind of file`);
   return stat.size;
@@ -38,7 +44,7 @@ function check(stat: import('node:fs').Stats, limit: number): number {
 
 function openFailure(e: unknown): ReadRefused {
   const code = (e as NodeJS.ErrnoException).code;
-  return new ReadRefused(code === 'ENOENT' ? 'no such file' : `cannot open (${code ?? String(e)})`);
+  return new ReadRefused(code === "ENOENT" ? "no such file" : `cannot open (${code ?? String(e)})`);
 }
 
 export function readBoundedSync(path: string, limit: number): Buffer {

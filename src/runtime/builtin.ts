@@ -8,10 +8,10 @@
  *
  * Image i is a pure function of (BUILTIN_SEED, i, size): nothing is stored, any size can be drawn.
  */
-import { mix, seeded, uniform, type Random } from './random.js';
+import { mix, seeded, uniform, type Random } from "./random.js";
 
-export const BUILTIN_CLASSES = ['circle', 'ring', 'square', 'frame', 'plus', 'cross', 'triangle', 'diamond'] as const;
-export const BUILTIN_SEED = 0x5eed;
+export const BUILTIN_CLASSES = ["circle", "ring", "square", "frame", "plus", "cross", "triangle", "diamond"] as const;
+const BUILTIN_SEED = 0x5eed;
 /** Images in `--data builtin` when no count is given. */
 export const BUILTIN_DEFAULT_COUNT = 3000;
 
@@ -49,22 +49,25 @@ function triangle(u: number, v: number, r: number): number {
 
 /** Shape of class `label` at size s (≈ radius) with stroke thickness t, centred at the origin. */
 function shape(label: number, s: number, t: number): Sdf {
-  const rot45 = (f: Sdf): Sdf => (u, v) => f((u - v) * Math.SQRT1_2, (u + v) * Math.SQRT1_2);
+  const rot45 =
+    (f: Sdf): Sdf =>
+    (u, v) =>
+      f((u - v) * Math.SQRT1_2, (u + v) * Math.SQRT1_2);
   const plus: Sdf = (u, v) => Math.min(box(u, v, s, t / 2), box(u, v, t / 2, s));
   switch (BUILTIN_CLASSES[label]) {
-    case 'circle':
+    case "circle":
       return (u, v) => len(u, v) - s;
-    case 'ring':
+    case "ring":
       return (u, v) => Math.abs(len(u, v) - (s - t / 2)) - t / 2;
-    case 'square':
+    case "square":
       return (u, v) => box(u, v, s * 0.85, s * 0.85);
-    case 'frame':
+    case "frame":
       return (u, v) => Math.abs(box(u, v, s * 0.85 - t / 2, s * 0.85 - t / 2)) - t / 2;
-    case 'plus':
+    case "plus":
       return plus;
-    case 'cross':
+    case "cross":
       return rot45(plus);
-    case 'triangle':
+    case "triangle":
       return (u, v) => triangle(u, v - s * 0.15, s * 1.15);
     default:
       return rot45((u, v) => box(u, v, s * 0.8, s * 0.8));

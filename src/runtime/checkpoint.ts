@@ -11,19 +11,27 @@
  * killed at any moment leaves the previous checkpoint or the new one (`<dir>.old` is picked up if
  * the kill fell between the two renames).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { READ_LIMITS } from './bounded-read.js';
-import { BadCheckpoint, checkManifest, checkState, entryBytes, readCheckpointJson, readWeightFiles, type CheckedManifest } from './checkpoint-check.js';
-import { AlexcRuntimeError } from './errors.js';
-import { faultPoint } from './fault.js';
-import { fileSystem, fsyncDir, joinWeights, MODEL_FILE, writeFileAtomic } from './files.js';
-import type { EpochRecord } from './metrics.js';
-import type { Preprocessing } from './preprocess.js';
-import type { TrainingSettings } from './settings.js';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { READ_LIMITS } from "./bounded-read.js";
+import {
+  BadCheckpoint,
+  checkManifest,
+  checkState,
+  entryBytes,
+  readCheckpointJson,
+  readWeightFiles,
+  type CheckedManifest,
+} from "./checkpoint-check.js";
+import { AlexcRuntimeError } from "./errors.js";
+import { faultPoint } from "./fault.js";
+import { fileSystem, fsyncDir, joinWeights, MODEL_FILE, writeFileAtomic } from "./files.js";
+import type { EpochRecord } from "./metrics.js";
+import type { Preprocessing } from "./preprocess.js";
+import type { TrainingSettings } from "./settings.js";
 
-export const CHECKPOINT_FORMAT = 'alexc-checkpoint';
+export const CHECKPOINT_FORMAT = "alexc-checkpoint";
 export const CHECKPOINT_VERSION = 1;
 
 /** Sums over the batches done so far in an epoch, so an interrupted epoch resumes with its averages intact. */
@@ -55,16 +63,16 @@ export interface CheckpointState {
   history: EpochRecord[];
 }
 
-const STATE_FILE = 'state.json';
-const OPTIMIZER_FILE = 'optimizer.json';
-const OPTIMIZER_WEIGHTS = 'optimizer.bin';
-export const CLASS_INDEX_FILE = 'class_indices.json';
+const STATE_FILE = "state.json";
+const OPTIMIZER_FILE = "optimizer.json";
+const OPTIMIZER_WEIGHTS = "optimizer.bin";
+export const CLASS_INDEX_FILE = "class_indices.json";
 /** A run folder's layout (--out): the last and best checkpoints and the metrics beside them. */
-export const RUN_FOLDER = { last: 'last', best: 'best', metricsCsv: 'metrics.csv', metricsSvg: 'metrics.svg' } as const;
+export const RUN_FOLDER = { last: "last", best: "best", metricsCsv: "metrics.csv", metricsSvg: "metrics.svg" } as const;
 
 /** `{"0": "daisy", "1": "dandelion", …}` with four-space indents: the seed series' class_indices.json. */
 export function classIndexJson(classes: string[]): string {
-  return JSON.stringify(Object.fromEntries(classes.map((c, i) => [String(i), c])), null, 4) + '\n';
+  return JSON.stringify(Object.fromEntries(classes.map((c, i) => [String(i), c])), null, 4) + "\n";
 }
 
 /** The folder to read: `dir`, or `dir.old` when a save was cut between its two renames. */
@@ -84,11 +92,11 @@ function swapIn(temp: string, dir: string): void {
   if (existsSync(dir)) {
     rmSync(old, { recursive: true, force: true });
     renameSync(dir, old);
-    faultPoint('swap:old-moved');
+    faultPoint("swap:old-moved");
   }
   renameSync(temp, dir);
   fsyncDir(dirname(dir));
-  faultPoint('swap:done');
+  faultPoint("swap:done");
   rmSync(old, { recursive: true, force: true });
 }
 
@@ -106,14 +114,21 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimiz
   try {
     const { data, specs } = await tf.io.encodeWeights(named);
     writeFileAtomic(join(temp, OPTIMIZER_WEIGHTS), joinWeights(data));
-    writeFileAtomic(join(temp, OPTIMIZER_FILE), JSON.stringify({ className: optimizer.getClassName(), settings: state.training.optimizer, weights: specs, ...accumulatedBetas(optimizer) }, null, 2) + '\n');
+    writeFileAtomic(
+      join(temp, OPTIMIZER_FILE),
+      JSON.stringify(
+        { className: optimizer.getClassName(), settings: state.training.optimizer, weights: specs, ...accumulatedBetas(optimizer) },
+        null,
+        2,
+      ) + "\n",
+    );
   } finally {
     // getWeights hands out the live slot variables (keep) plus a fresh iteration-count scalar (dispose).
     for (const w of named) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
   }
-  writeFileAtomic(join(temp, STATE_FILE), JSON.stringify(state, null, 2) + '\n');
+  writeFileAtomic(join(temp, STATE_FILE), JSON.stringify(state, null, 2) + "\n");
   writeFileAtomic(join(temp, CLASS_INDEX_FILE), classIndexJson(state.classes));
-  faultPoint('save:temp-written');
+  faultPoint("save:temp-written");
   swapIn(temp, dir);
 }
 
@@ -121,7 +136,7 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, optimiz
 export function copyCheckpoint(from: string, to: string): void {
   const temp = tempFor(to);
   for (const f of readdirSync(from)) copyFileSync(join(from, f), join(temp, f));
-  faultPoint('best:temp-written');
+  faultPoint("best:temp-written");
   swapIn(temp, to);
 }
 
@@ -129,7 +144,7 @@ export function readState(dir: string): CheckpointState {
   const path = join(dir, STATE_FILE);
   const raw = readCheckpointJson(path);
   const tag = raw as { format?: unknown; version?: unknown };
-  if (typeof raw !== 'object' || raw === null || tag.format !== CHECKPOINT_FORMAT || tag.version !== CHECKPOINT_VERSION) {
+  if (typeof raw !== "object" || raw === null || tag.format !== CHECKPOINT_FORMAT || tag.version !== CHECKPOINT_VERSION) {
     throw new AlexcRuntimeError(`${path}: not an alexc checkpoint of version ${CHECKPOINT_VERSION}`);
   }
   return checkState<CheckpointState>(path, raw);
@@ -156,7 +171,7 @@ export function assertSameSpec(dir: string, state: CheckpointState, modelName: s
     throw new AlexcRuntimeError(
       `${dir} was made from a different spec (model ${state.model}, spec-hash ${state.specHash.slice(0, 12)}…; ` +
         `this program was generated for ${modelName}, spec-hash ${specHash.slice(0, 12)}…). ` +
-        'Train into a new --out folder, or use the program generated from the spec (with the variant and --set values) that made the checkpoint.',
+        "Train into a new --out folder, or use the program generated from the spec (with the variant and --set values) that made the checkpoint.",
     );
   }
 }
@@ -172,8 +187,8 @@ export function assertSameModel(dir: string, state: CheckpointState, model: tf.L
   const diff = current.filter((w, i) => saved[i] !== w);
   if (saved.length !== current.length || diff.length > 0) {
     throw new AlexcRuntimeError(
-      `${dir} holds weights of other shapes than this model (first difference: checkpoint ${saved.find((w) => !current.includes(w)) ?? 'none'}, ` +
-        `model ${diff[0] ?? 'none'}): the program was generated differently (another alexc version or --set values). Recompile as the checkpoint's program was, or train into a new --out folder.`,
+      `${dir} holds weights of other shapes than this model (first difference: checkpoint ${saved.find((w) => !current.includes(w)) ?? "none"}, ` +
+        `model ${diff[0] ?? "none"}): the program was generated differently (another alexc version or --set values). Recompile as the checkpoint's program was, or train into a new --out folder.`,
     );
   }
 }
@@ -182,7 +197,10 @@ export function assertSameModel(dir: string, state: CheckpointState, model: tf.L
 export async function restoreWeights(dir: string, model: tf.LayersModel): Promise<void> {
   const manifest = readManifest(dir);
   const bytes = readWeightFiles(manifest.files, manifest.bytes, join(dir, MODEL_FILE));
-  const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, manifest.specs);
+  const named = tf.io.decodeWeights(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    manifest.specs,
+  );
   try {
     model.loadWeights(named, true);
   } finally {
@@ -193,12 +211,19 @@ export async function restoreWeights(dir: string, model: tf.LayersModel): Promis
 /** Restores the optimizer's slot variables, which line up with the model's trainable weights by position. */
 export async function restoreOptimizer(dir: string, optimizer: tf.Optimizer): Promise<void> {
   const metaPath = join(dir, OPTIMIZER_FILE);
-  const meta = readCheckpointJson(metaPath) as { className: string; weights: tf.io.WeightsManifestEntry[]; accBeta1?: unknown; accBeta2?: unknown };
-  if (typeof meta !== 'object' || meta === null || typeof meta.className !== 'string' || !Array.isArray(meta.weights)) {
+  const meta = readCheckpointJson(metaPath) as {
+    className: string;
+    weights: tf.io.WeightsManifestEntry[];
+    accBeta1?: unknown;
+    accBeta2?: unknown;
+  };
+  if (typeof meta !== "object" || meta === null || typeof meta.className !== "string" || !Array.isArray(meta.weights)) {
     throw new BadCheckpoint(`${metaPath}: not a usable checkpoint: no className and weights`);
   }
   if (meta.className !== optimizer.getClassName()) {
-    throw new AlexcRuntimeError(`${dir} was trained with ${meta.className}, not ${optimizer.getClassName()}: resume with the same --optimizer`);
+    throw new AlexcRuntimeError(
+      `${dir} was trained with ${meta.className}, not ${optimizer.getClassName()}: resume with the same --optimizer`,
+    );
   }
   const expected = meta.weights.reduce((sum, w) => sum + entryBytes(metaPath, w), 0);
   const bytes = readWeightFiles([join(dir, OPTIMIZER_WEIGHTS)], expected, metaPath);
@@ -229,7 +254,7 @@ function accumulatedBetas(optimizer: tf.Optimizer): { accBeta1?: number; accBeta
 function restoreAccumulatedBetas(optimizer: tf.Optimizer, meta: { accBeta1?: unknown; accBeta2?: unknown }): void {
   const o = optimizer as unknown as Betas;
   if (!(o.accBeta1 instanceof tf.Variable) || !(o.accBeta2 instanceof tf.Variable)) return;
-  if (typeof meta.accBeta1 !== 'number' || typeof meta.accBeta2 !== 'number') return;
+  if (typeof meta.accBeta1 !== "number" || typeof meta.accBeta2 !== "number") return;
   const [b1, b2] = [meta.accBeta1, meta.accBeta2];
   tf.tidy(() => {
     o.accBeta1!.assign(tf.scalar(b1));

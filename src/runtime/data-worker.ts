@@ -3,8 +3,8 @@
  * the main thread trains, then hands each batch over without copying (transferred buffers).
  * Jobs run one at a time in arrival order; the loader decides how many are queued.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { makeBatch, type BatchContext, type BatchJob } from './batch.js';
+import { parentPort, workerData } from "node:worker_threads";
+import { makeBatch, type BatchContext, type BatchJob } from "./batch.js";
 
 export interface JobMessage {
   id: number;
@@ -15,7 +15,7 @@ const ctx = workerData as BatchContext;
 const port = parentPort!;
 let queue: Promise<void> = Promise.resolve();
 
-port.on('message', (msg: JobMessage) => {
+port.on("message", (msg: JobMessage) => {
   queue = queue.then(async () => {
     try {
       const batch = await makeBatch(ctx, msg.job);

@@ -4,11 +4,11 @@
  * sub-folder per class, class indices in sorted folder-name order. Every problem that would stop
  * training is found here, before the first step, and reported as one clear message.
  */
-import { readdirSync, statSync, type Dirent, realpathSync } from 'node:fs';
-import { join, sep } from 'node:path';
-import { AlexcRuntimeError } from './errors.js';
-import { BUILTIN_CLASSES, BUILTIN_DEFAULT_COUNT, builtinLabel } from './builtin.js';
-import { mix, seeded, shuffle } from './random.js';
+import { readdirSync, statSync, type Dirent, realpathSync } from "node:fs";
+import { join, sep } from "node:path";
+import { AlexcRuntimeError } from "./errors.js";
+import { BUILTIN_CLASSES, BUILTIN_DEFAULT_COUNT, builtinLabel } from "./builtin.js";
+import { mix, seeded, shuffle } from "./random.js";
 
 export type Sample = { label: number; path: string } | { label: number; builtin: number };
 
@@ -20,11 +20,11 @@ export interface Dataset {
 }
 
 /** Extensions the decoder accepts (case-insensitive); anything else in a class folder is ignored. */
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
+const IMAGE_EXTENSIONS = [".jpg", ".jpeg", ".png"];
 
-export function isImageFile(name: string): boolean {
+function isImageFile(name: string): boolean {
   const lower = name.toLowerCase();
-  return IMAGE_EXTENSIONS.some((e) => lower.endsWith(e)) && !name.startsWith('.');
+  return IMAGE_EXTENSIONS.some((e) => lower.endsWith(e)) && !name.startsWith(".");
 }
 
 /** Byte order, as Python's sorted() on str: the class indices match torchvision's on the same folder. */
@@ -36,7 +36,9 @@ function listDir(dir: string, what: string): Dirent[] {
     stat = statSync(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new AlexcRuntimeError(code === 'ENOENT' ? `${what} ${dir}: no such folder` : `${what} ${dir}: cannot read (${code ?? String(e)})`);
+    throw new AlexcRuntimeError(
+      code === "ENOENT" ? `${what} ${dir}: no such folder` : `${what} ${dir}: cannot read (${code ?? String(e)})`,
+    );
   }
   if (!stat.isDirectory()) throw new AlexcRuntimeError(`${what} ${dir}: is a file, not a folder of class sub-folders`);
   try {
@@ -71,12 +73,14 @@ export function imagesUnder(dir: string, warn: (message: string) => void = (m) =
       return;
     }
     if (rootReal !== undefined && d !== dir && (within(rootReal, real) || (within(real, rootReal) && !within(real, top)))) {
-      warn(`alexc: skipping ${d}: it leads to ${real}, ${within(rootReal, real) ? 'the data folder or above it' : 'another class folder'}, whose images are not of this class`);
+      warn(
+        `alexc: skipping ${d}: it leads to ${real}, ${within(rootReal, real) ? "the data folder or above it" : "another class folder"}, whose images are not of this class`,
+      );
       return;
     }
     ancestors.add(real);
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => byCodePoint(a.name, b.name))) {
-      if (entry.name.startsWith('.')) continue;
+      if (entry.name.startsWith(".")) continue;
       const path = join(d, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
@@ -106,15 +110,15 @@ export function imagesUnder(dir: string, warn: (message: string) => void = (m) =
  * Reads an ImageFolder: `dir/<class>/**.{jpg,jpeg,png}`. Fails with a message naming the folder
  * when it is missing, holds fewer than two class folders, or has a class folder with no images.
  */
-export function scanImageFolder(dir: string, what = '--data'): Dataset {
+export function scanImageFolder(dir: string, what = "--data"): Dataset {
   const classDirs = listDir(dir, what)
-    .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || (e.isSymbolicLink() && isDirectoryLink(join(dir, e.name)))))
+    .filter((e) => !e.name.startsWith(".") && (e.isDirectory() || (e.isSymbolicLink() && isDirectoryLink(join(dir, e.name)))))
     .map((e) => e.name)
     .sort(byCodePoint);
   if (classDirs.length < 2) {
     throw new AlexcRuntimeError(
-      `${what} ${dir}: found ${classDirs.length === 0 ? 'no class folders' : `one class folder (${classDirs[0]})`}; ` +
-        'a classifier needs at least two. Expected one sub-folder per class, e.g. flowers/daisy/*.jpg, flowers/roses/*.jpg',
+      `${what} ${dir}: found ${classDirs.length === 0 ? "no class folders" : `one class folder (${classDirs[0]})`}; ` +
+        "a classifier needs at least two. Expected one sub-folder per class, e.g. flowers/daisy/*.jpg, flowers/roses/*.jpg",
     );
   }
   const samples: Sample[] = [];
@@ -126,8 +130,8 @@ export function scanImageFolder(dir: string, what = '--data'): Dataset {
   });
   if (empty.length > 0) {
     throw new AlexcRuntimeError(
-      `${what} ${dir}: ${empty.length === 1 ? 'the class folder' : 'class folders'} ${empty.join(', ')} ${empty.length === 1 ? 'has' : 'have'} no images ` +
-        `(${IMAGE_EXTENSIONS.join(', ')}); add images or remove ${empty.length === 1 ? 'it' : 'them'}`,
+      `${what} ${dir}: ${empty.length === 1 ? "the class folder" : "class folders"} ${empty.join(", ")} ${empty.length === 1 ? "has" : "have"} no images ` +
+        `(${IMAGE_EXTENSIONS.join(", ")}); add images or remove ${empty.length === 1 ? "it" : "them"}`,
     );
   }
   return { source: dir, classes: classDirs, samples };
@@ -138,16 +142,17 @@ export function builtinDataset(spec: string): Dataset {
   const m = /^builtin(?::(\d+))?$/.exec(spec);
   if (!m) throw new AlexcRuntimeError(`--data ${spec}: write builtin or builtin:N (N images, e.g. builtin:1200)`);
   const count = m[1] === undefined ? BUILTIN_DEFAULT_COUNT : Number(m[1]);
-  if (count < BUILTIN_CLASSES.length) throw new AlexcRuntimeError(`--data ${spec}: at least ${BUILTIN_CLASSES.length} images (one per class)`);
+  if (count < BUILTIN_CLASSES.length)
+    throw new AlexcRuntimeError(`--data ${spec}: at least ${BUILTIN_CLASSES.length} images (one per class)`);
   const samples = Array.from({ length: count }, (_, i) => ({ label: builtinLabel(i), builtin: i }));
   return { source: `builtin:${count}`, classes: [...BUILTIN_CLASSES], samples };
 }
 
-export function isBuiltin(spec: string): boolean {
-  return spec === 'builtin' || spec.startsWith('builtin:');
+function isBuiltin(spec: string): boolean {
+  return spec === "builtin" || spec.startsWith("builtin:");
 }
 
-export function openDataset(spec: string, what = '--data'): Dataset {
+export function openDataset(spec: string, what = "--data"): Dataset {
   return isBuiltin(spec) ? builtinDataset(spec) : scanImageFolder(spec, what);
 }
 
@@ -164,12 +169,18 @@ export function splitDataset(data: Dataset, fraction: number, seed: number): { t
   const val: Sample[] = [];
   data.classes.forEach((_, label) => {
     const members = data.samples.filter((s) => s.label === label);
-    const order = shuffle(members.map((_, i) => i), seeded(mix(seed, SPLIT_SALT, label))) as number[];
+    const order = shuffle(
+      members.map((_, i) => i),
+      seeded(mix(seed, SPLIT_SALT, label)),
+    ) as number[];
     const held = Math.min(members.length - 1, Math.round(members.length * fraction));
     const chosen = new Set(order.slice(0, held));
     members.forEach((s, i) => (chosen.has(i) ? val : train).push(s));
   });
-  return { train: { ...data, samples: train }, val: { ...data, source: `${data.source} (${+(fraction * 100).toFixed(2)}% held out)`, samples: val } };
+  return {
+    train: { ...data, samples: train },
+    val: { ...data, source: `${data.source} (${+(fraction * 100).toFixed(2)}% held out)`, samples: val },
+  };
 }
 
 /** A symlink that resolves to a folder; false for broken or looping links. */

@@ -4,12 +4,12 @@
  * drawn and resampled in JS (resample.ts). PIL's conventions are kept where torchvision relies on
  * them: alpha is dropped (not composited), EXIF orientation is not applied, greyscale is luma.
  */
-import sharp, { type OutputInfo } from 'sharp';
-import { READ_LIMITS, readBounded, ReadRefused } from './bounded-read.js';
-import { renderBuiltin } from './builtin.js';
-import type { Sample } from './dataset.js';
-import type { Plan } from './preprocess.js';
-import { resample } from './resample.js';
+import sharp, { type OutputInfo } from "sharp";
+import { READ_LIMITS, readBounded, ReadRefused } from "./bounded-read.js";
+import { renderBuiltin } from "./builtin.js";
+import type { Sample } from "./dataset.js";
+import type { Plan } from "./preprocess.js";
+import { resample } from "./resample.js";
 
 /** Output size: the model's input. */
 export interface PixelSize {
@@ -64,9 +64,13 @@ export async function decodeFile(path: string, size: PixelSize, plan: Planner): 
   try {
     bytes = await readBounded(path, READ_LIMITS.image);
   } catch (e) {
-    throw new UnreadableImage(path, e instanceof ReadRefused ? e.message : `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new UnreadableImage(
+      path,
+      e instanceof ReadRefused ? e.message : `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
-  const unreadable = (e: unknown): UnreadableImage => new UnreadableImage(path, `not a readable JPEG or PNG image (${(e as Error).message.trim()})`);
+  const unreadable = (e: unknown): UnreadableImage =>
+    new UnreadableImage(path, `not a readable JPEG or PNG image (${(e as Error).message.trim()})`);
   let image: ReturnType<typeof sharp>;
   let width: number | undefined;
   let height: number | undefined;
@@ -76,31 +80,33 @@ export async function decodeFile(path: string, size: PixelSize, plan: Planner): 
   } catch (e) {
     throw unreadable(e);
   }
-  if (!width || !height) throw unreadable(new Error('no image size in the file'));
-  if (width * height > MAX_INPUT_PIXELS) throw unreadable(new Error(`${width}×${height} pixels is over the limit of ${MAX_INPUT_PIXELS} (8192×8192)`));
+  if (!width || !height) throw unreadable(new Error("no image size in the file"));
+  if (width * height > MAX_INPUT_PIXELS)
+    throw unreadable(new Error(`${width}×${height} pixels is over the limit of ${MAX_INPUT_PIXELS} (8192×8192)`));
   const { box, flip } = plan(width, height);
   // A bad box is a bug in the plan, not in the file: it must not pass for an unreadable image.
   if (box.left < 0 || box.top < 0 || box.width < 1 || box.height < 1 || box.left + box.width > width || box.top + box.height > height) {
     throw new RangeError(`crop box ${JSON.stringify(box)} is outside the ${width}×${height} image ${path}`);
   }
-  let pipeline = image.extract(box).resize(size.width, size.height, { fit: 'fill', kernel: 'linear' });
+  let pipeline = image.extract(box).resize(size.width, size.height, { fit: "fill", kernel: "linear" });
   if (flip) pipeline = pipeline.flop();
-  pipeline = pipeline.removeAlpha().toColourspace(size.channels === 1 ? 'b-w' : 'srgb');
+  pipeline = pipeline.removeAlpha().toColourspace(size.channels === 1 ? "b-w" : "srgb");
   let decoded: { data: Buffer; info: OutputInfo };
   try {
     // Decoding happens here, so a file whose header was fine but whose data is cut short fails here.
-    decoded = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    decoded = await pipeline.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
   } catch (e) {
     throw unreadable(e);
   }
   const { data, info } = decoded;
-  if (info.channels !== size.channels) throw unreadable(new Error(`decoded to ${info.channels} channels, the model takes ${size.channels}`));
+  if (info.channels !== size.channels)
+    throw unreadable(new Error(`decoded to ${info.channels} channels, the model takes ${size.channels}`));
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** The pixels of `sample`, height×width×channels bytes, after the plan's crop, resize and flip. */
 export async function loadSample(sample: Sample, size: PixelSize, plan: Planner): Promise<Uint8Array> {
-  if ('path' in sample) return decodeFile(sample.path, size, plan);
+  if ("path" in sample) return decodeFile(sample.path, size, plan);
   const pixels = builtinPixels(sample.builtin, size);
   return resample(pixels, size.width, size.height, size.channels, plan(size.width, size.height), size.width, size.height);
 }

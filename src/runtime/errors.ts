@@ -4,5 +4,5 @@
  * lets generated code and the CLI tell setup problems apart from bugs.
  */
 export class AlexcRuntimeError extends Error {
-  override readonly name = 'AlexcRuntimeError';
+  override readonly name = "AlexcRuntimeError";
 }

@@ -4,19 +4,19 @@
  * The on-disk layout is tfjs-node's: model.json beside one weights.bin, so checkpoints load with
  * `tf.loadLayersModel('file://…/model.json')` under either.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { READ_LIMITS } from './bounded-read.js';
-import { checkManifest, readCheckpointJson, readWeightFiles } from './checkpoint-check.js';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { READ_LIMITS } from "./bounded-read.js";
+import { checkManifest, readCheckpointJson, readWeightFiles } from "./checkpoint-check.js";
 
 /** Writes to a temporary sibling, flushes it, then renames over `path`: old or new, never half. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(temp, 'w', 0o644);
+  const fd = openSync(temp, "w", 0o644);
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -33,7 +33,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 export function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
-    fd = openSync(dir, 'r');
+    fd = openSync(dir, "r");
     fsyncSync(fd);
   } catch {
     // Some file systems refuse fsync on directories; the rename is still atomic there.
@@ -42,8 +42,8 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-export const MODEL_FILE = 'model.json';
-export const WEIGHTS_FILE = 'weights.bin';
+export const MODEL_FILE = "model.json";
+export const WEIGHTS_FILE = "weights.bin";
 
 export function joinWeights(data: tf.io.WeightData): Uint8Array {
   return new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
@@ -51,11 +51,11 @@ export function joinWeights(data: tf.io.WeightData): Uint8Array {
 
 /** A tfjs IOHandler reading and writing `dir`/model.json + `dir`/weights.bin. */
 export function fileSystem(path: string): tf.io.IOHandler {
-  const dir = path.endsWith('.json') ? dirname(path) : path;
-  const modelFile = path.endsWith('.json') ? path : join(dir, MODEL_FILE);
+  const dir = path.endsWith(".json") ? dirname(path) : path;
+  const modelFile = path.endsWith(".json") ? path : join(dir, MODEL_FILE);
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error('alexc: binary model topologies cannot be saved as model.json');
+      if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error("alexc: binary model topologies cannot be saved as model.json");
       const weights = artifacts.weightData === undefined ? new Uint8Array(0) : joinWeights(artifacts.weightData);
       const json: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology!,
@@ -82,8 +82,8 @@ export function fileSystem(path: string): tf.io.IOHandler {
   };
 }
 
-const FILE_SCHEME = 'file://';
-const routed = Symbol.for('alexc.fileRouter');
+const FILE_SCHEME = "file://";
+const routed = Symbol.for("alexc.fileRouter");
 
 /**
  * Lets `model.save('file://dir')` and `tf.loadLayersModel('file://dir/model.json')` work as with
@@ -97,7 +97,7 @@ export function registerFileRouter(): void {
   const router = (url: string | string[]): tf.io.IOHandler => {
     const u = Array.isArray(url) ? url[0] : url;
     // tfjs's type says IOHandler, but routers answer null for URLs that are not theirs.
-    return (typeof u === 'string' && u.startsWith(FILE_SCHEME) ? fileSystem(u.slice(FILE_SCHEME.length)) : null) as tf.io.IOHandler;
+    return (typeof u === "string" && u.startsWith(FILE_SCHEME) ? fileSystem(u.slice(FILE_SCHEME.length)) : null) as tf.io.IOHandler;
   };
   tf.io.registerSaveRouter(router);
   tf.io.registerLoadRouter(router);

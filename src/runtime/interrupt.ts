@@ -8,22 +8,25 @@
  * single Ctrl-C never turns into "quit without saving". A step on the wasm backend holds the thread
  * for its whole duration, so both the request and its copies are handled when the step ends.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { READ_LIMITS, readBoundedSync } from './bounded-read.js';
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { READ_LIMITS, readBoundedSync } from "./bounded-read.js";
 
 export const DUPLICATE_MS = 500;
 
 /** One line on what `lastDir` holds now: the checkpoint a quit leaves behind. */
 export function describeKept(lastDir: string): string {
   for (const dir of [lastDir, `${lastDir}.old`]) {
-    const path = join(dir, 'state.json');
+    const path = join(dir, "state.json");
     if (!existsSync(path)) continue;
     try {
-      const s = JSON.parse(readBoundedSync(path, READ_LIMITS.json).toString('utf8')) as { epoch?: unknown; position?: { batches?: unknown } };
-      if (typeof s.epoch !== 'number') break;
-      const position = typeof s.position?.batches === 'number' ? ` + ${s.position.batches} batches` : '';
-      return `${dir} keeps the checkpoint after ${s.epoch} epoch${s.epoch === 1 ? '' : 's'}${position}; --resume continues from there`;
+      const s = JSON.parse(readBoundedSync(path, READ_LIMITS.json).toString("utf8")) as {
+        epoch?: unknown;
+        position?: { batches?: unknown };
+      };
+      if (typeof s.epoch !== "number") break;
+      const position = typeof s.position?.batches === "number" ? ` + ${s.position.batches} batches` : "";
+      return `${dir} keeps the checkpoint after ${s.epoch} epoch${s.epoch === 1 ? "" : "s"}${position}; --resume continues from there`;
     } catch {
       break;
     }
@@ -51,8 +54,8 @@ export class InterruptFlag {
     private readonly onFirst: (signal: NodeJS.Signals) => void,
     private readonly lastDir: string,
   ) {
-    process.on('SIGINT', this.handler);
-    process.on('SIGTERM', this.handler);
+    process.on("SIGINT", this.handler);
+    process.on("SIGTERM", this.handler);
   }
 
   get requested(): boolean {
@@ -60,7 +63,7 @@ export class InterruptFlag {
   }
 
   dispose(): void {
-    process.off('SIGINT', this.handler);
-    process.off('SIGTERM', this.handler);
+    process.off("SIGINT", this.handler);
+    process.off("SIGTERM", this.handler);
   }
 }

@@ -54,7 +54,9 @@ export class ChannelSlice extends tf.layers.Layer {
     const shape = oneShape(inputShape);
     const channels = shape[shape.length - 1];
     if (channels != null && this.begin + this.size > channels) {
-      throw new Error(`alexc.ChannelSlice '${this.name}': channels ${this.begin}–${this.begin + this.size - 1} of an input with ${channels}`);
+      throw new Error(
+        `alexc.ChannelSlice '${this.name}': channels ${this.begin}–${this.begin + this.size - 1} of an input with ${channels}`,
+      );
     }
     return [...shape.slice(0, -1), this.size];
   }
@@ -107,7 +109,8 @@ export class LocalResponseNorm extends tf.layers.Layer {
     this.alpha = args.alpha ?? 1e-4;
     this.beta = args.beta ?? 0.75;
     this.k = args.k ?? 1;
-    if (!(Number.isInteger(this.size) && this.size >= 1)) throw new Error(`alexc.LocalResponseNorm: size must be a whole number ≥ 1, got ${this.size}`);
+    if (!(Number.isInteger(this.size) && this.size >= 1))
+      throw new Error(`alexc.LocalResponseNorm: size must be a whole number ≥ 1, got ${this.size}`);
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -130,8 +133,15 @@ export class LocalResponseNorm extends tf.layers.Layer {
 /** Even sizes: PyTorch's zero-padded window of size/2 channels before and size/2 − 1 after. */
 function lopsidedLrn(x: tf.Tensor4D, size: number, alpha: number, beta: number, k: number): tf.Tensor {
   const [n, h, w, c] = x.shape;
-  const squares = tf.pad(tf.square(x), [[0, 0], [0, 0], [0, 0], [size / 2, size / 2 - 1]]);
-  const sums = tf.conv1d(squares.reshape([n * h * w, c + size - 1, 1]) as tf.Tensor3D, tf.ones([size, 1, 1]) as tf.Tensor3D, 1, "valid").reshape(x.shape);
+  const squares = tf.pad(tf.square(x), [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [size / 2, size / 2 - 1],
+  ]);
+  const sums = tf
+    .conv1d(squares.reshape([n * h * w, c + size - 1, 1]) as tf.Tensor3D, tf.ones([size, 1, 1]) as tf.Tensor3D, 1, "valid")
+    .reshape(x.shape);
   return tf.div(x, tf.pow(tf.add(tf.mul(sums, alpha / size), k), beta));
 }
 
@@ -223,7 +233,10 @@ export class AvgPool2D extends tf.layers.Layer {
       const [, h, w] = x.shape;
       const pooled = tf.avgPool(tf.pad(x, [[0, 0], this.padding[0], this.padding[1], [0, 0]]), this.poolSize, this.strides, "valid");
       const [rows, cols] = [this.factors(h, 0), this.factors(w, 1)];
-      const scale = tf.tensor4d(rows.flatMap((r) => cols.map((c) => r * c)), [1, rows.length, cols.length, 1]);
+      const scale = tf.tensor4d(
+        rows.flatMap((r) => cols.map((c) => r * c)),
+        [1, rows.length, cols.length, 1],
+      );
       return tf.mul(pooled, scale);
     });
   }

@@ -7,9 +7,9 @@
  * Batch b of an epoch is always samples order[b·B … (b+1)·B) minus unreadable ones, whichever
  * worker makes it: that keeps runs repeatable and lets a resumed run start at any batch.
  */
-import { Worker } from 'node:worker_threads';
-import { AlexcRuntimeError } from './errors.js';
-import { makeBatch, type Batch, type BatchContext } from './batch.js';
+import { Worker } from "node:worker_threads";
+import { AlexcRuntimeError } from "./errors.js";
+import { makeBatch, type Batch, type BatchContext } from "./batch.js";
 
 export interface EpochRequest {
   /** Sample indices in the order they are to be seen this epoch. */
@@ -40,9 +40,9 @@ interface Pending {
  * threads in Node 20, so a two-line bootstrap registers tsx in the worker first.
  */
 function startWorker(ctx: BatchContext): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./data-worker.js', import.meta.url), { workerData: ctx });
-  const entry = JSON.stringify(new URL('./data-worker.ts', import.meta.url).href);
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./data-worker.js", import.meta.url), { workerData: ctx });
+  const entry = JSON.stringify(new URL("./data-worker.ts", import.meta.url).href);
+  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
   return new Worker(`import(${tsx}).then((m) => { m.register(); return import(${entry}); })`, { eval: true, workerData: ctx });
 }
 
@@ -60,14 +60,14 @@ export class DataLoader {
   ) {
     for (let i = 0; i < workers; i++) {
       const worker = startWorker(ctx);
-      worker.on('message', (msg: { id: number; batch?: Batch; error?: string }) => {
+      worker.on("message", (msg: { id: number; batch?: Batch; error?: string }) => {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
         if (msg.batch) p?.resolve(msg.batch);
         else p?.reject(new Error(`alexc: a data worker failed: ${msg.error}`));
       });
-      worker.on('error', (e) => this.fail(new Error(`alexc: a data worker crashed: ${e.stack ?? e.message}`)));
-      worker.on('exit', (code) => {
+      worker.on("error", (e) => this.fail(new Error(`alexc: a data worker crashed: ${e.stack ?? e.message}`)));
+      worker.on("exit", (code) => {
         if (code !== 0) this.fail(new Error(`alexc: a data worker exited with code ${code}`));
       });
       // An idle worker must not keep the process alive (after an interrupt, say); a busy one must,
@@ -102,7 +102,7 @@ export class DataLoader {
 
   /** Batches of one pass over `order`, in order, `prefetch` of them in the making at any time. */
   async *epoch(req: EpochRequest): AsyncGenerator<LoadedBatch> {
-    if (req.batchSize < 1) throw new AlexcRuntimeError('the batch size must be at least 1');
+    if (req.batchSize < 1) throw new AlexcRuntimeError("the batch size must be at least 1");
     const of = Math.ceil(req.order.length / req.batchSize);
     let next = req.startBatch ?? 0;
     const queued: Array<{ index: number; batch: Promise<Batch> }> = [];
@@ -124,7 +124,7 @@ export class DataLoader {
   }
 
   async close(): Promise<void> {
-    this.fail(new Error('alexc: the data loader was closed'));
+    this.fail(new Error("alexc: the data loader was closed"));
     // Referenced again so that the process waits for the workers to stop (an unreferenced worker's
     // exit could otherwise come after the event loop ran dry, leaving this promise unsettled).
     await Promise.all(

@@ -3,8 +3,8 @@
  * appended as epochs finish (tail -f works) and rewritten from the checkpoint's history on resume,
  * so it never holds rows for epochs the checkpoint does not know.
  */
-import { appendFileSync, existsSync } from 'node:fs';
-import { writeFileAtomic } from './files.js';
+import { appendFileSync, existsSync } from "node:fs";
+import { writeFileAtomic } from "./files.js";
 
 export interface EpochRecord {
   epoch: number;
@@ -21,16 +21,36 @@ export interface EpochRecord {
   images: number;
 }
 
-const COLUMNS = ['epoch', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'images_per_second', 'seconds', 'learning_rate'] as const;
+const COLUMNS = [
+  "epoch",
+  "train_loss",
+  "train_accuracy",
+  "val_loss",
+  "val_accuracy",
+  "images_per_second",
+  "seconds",
+  "learning_rate",
+] as const;
 
-const fixed = (v: number | undefined, digits: number): string => (v === undefined ? '' : v.toFixed(digits));
+const fixed = (v: number | undefined, digits: number): string => (v === undefined ? "" : v.toFixed(digits));
 
-export function csvRow(r: EpochRecord): string {
-  return [r.epoch, fixed(r.trainLoss, 6), fixed(r.trainAccuracy, 6), fixed(r.valLoss, 6), fixed(r.valAccuracy, 6), fixed(r.imagesPerSecond, 2), fixed(r.seconds, 2), String(r.learningRate)].join(',') + '\n';
+function csvRow(r: EpochRecord): string {
+  return (
+    [
+      r.epoch,
+      fixed(r.trainLoss, 6),
+      fixed(r.trainAccuracy, 6),
+      fixed(r.valLoss, 6),
+      fixed(r.valAccuracy, 6),
+      fixed(r.imagesPerSecond, 2),
+      fixed(r.seconds, 2),
+      String(r.learningRate),
+    ].join(",") + "\n"
+  );
 }
 
 export function csvText(history: EpochRecord[]): string {
-  return COLUMNS.join(',') + '\n' + history.map(csvRow).join('');
+  return COLUMNS.join(",") + "\n" + history.map(csvRow).join("");
 }
 
 /** Rewrites `path` with exactly `history` (start of a run, or a resume). */

@@ -4,18 +4,16 @@
  * values are normalised. Pure: the pixel work is in decode.ts (files, libvips) and resample.ts
  * (pixels already in memory), which both follow these plans.
  */
-import { integer, uniform, type Random } from './random.js';
+import { integer, uniform, type Random } from "./random.js";
 
-export type TrainTransform =
-  | { kind: 'random_resized_crop'; scale: [number, number]; ratio: [number, number] }
-  | { kind: 'resize' };
+export type TrainTransform = { kind: "random_resized_crop"; scale: [number, number]; ratio: [number, number] } | { kind: "resize" };
 
-export type EvalTransform = { kind: 'resize' } | { kind: 'center_crop'; fraction: number };
+export type EvalTransform = { kind: "resize" } | { kind: "center_crop"; fraction: number };
 
 /** The generated train.ts holds one of these, written from the spec. */
 export interface Preprocessing {
   train: TrainTransform;
-  flip: 'horizontal' | 'none';
+  flip: "horizontal" | "none";
   val: EvalTransform;
   /** Per input channel, applied as (pixel / 255 − mean) / std. */
   mean: number[];
@@ -81,14 +79,15 @@ const whole = (width: number, height: number): Box => ({ left: 0, top: 0, width,
 
 /** Plan for a training image; draws from `random` in a fixed order so a seed repeats exactly. */
 export function planTrain(width: number, height: number, p: Preprocessing, random: Random): Plan {
-  const box = p.train.kind === 'random_resized_crop' ? randomResizedCrop(width, height, p.train.scale, p.train.ratio, random) : whole(width, height);
-  const flip = p.flip === 'horizontal' && random() < 0.5;
+  const box =
+    p.train.kind === "random_resized_crop" ? randomResizedCrop(width, height, p.train.scale, p.train.ratio, random) : whole(width, height);
+  const flip = p.flip === "horizontal" && random() < 0.5;
   return { box, flip };
 }
 
 /** Plan for a validation or prediction image: no randomness. */
 export function planEval(width: number, height: number, outWidth: number, outHeight: number, t: EvalTransform): Plan {
-  return { box: t.kind === 'center_crop' ? centerCrop(width, height, outWidth, outHeight, t.fraction) : whole(width, height), flip: false };
+  return { box: t.kind === "center_crop" ? centerCrop(width, height, outWidth, outHeight, t.fraction) : whole(width, height), flip: false };
 }
 
 /** Writes `pixels` (H×W×C bytes) into `out` at `offset` as (v / 255 − mean[c]) / std[c]. */

@@ -4,17 +4,17 @@
  * permissions: one line), 130 after Ctrl-C has saved the run, 70 for anything unexpected (one
  * line; ALEXC_DEBUG=1 prints the stack).
  */
-import { realpathSync } from 'node:fs';
-import { extname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AlexcRuntimeError } from './errors.js';
+import { realpathSync } from "node:fs";
+import { extname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { AlexcRuntimeError } from "./errors.js";
 
 /** True when the module at `moduleUrl` is the script node was started with (not imported by a test). */
 export function invokedDirectly(moduleUrl: string): boolean {
   const entry = process.argv[1];
   if (entry === undefined) return false;
   if (moduleUrl === pathToFileURL(entry).href) return true;
-  return samePath(moduleUrl.startsWith('file:') ? fileURLToPath(moduleUrl) : moduleUrl, entry);
+  return samePath(moduleUrl.startsWith("file:") ? fileURLToPath(moduleUrl) : moduleUrl, entry);
 }
 
 /** Through a symlink (a linked generated/ folder, say) Node loads a module by its real path. */
@@ -62,19 +62,36 @@ export function runIfEntry(main: () => Promise<unknown>): void {
   const entry = process.argv[1];
   const caller = callerFile(runIfEntry);
   if (entry === undefined || caller === undefined) return;
-  const callerPath = caller.startsWith('file:') ? fileURLToPath(caller) : caller;
+  const callerPath = caller.startsWith("file:") ? fileURLToPath(caller) : caller;
   // `node dist/train` names the script without its extension.
-  if (samePath(callerPath, entry) || (extname(entry) === '' && samePath(callerPath, entry + extname(callerPath)))) {
+  if (samePath(callerPath, entry) || (extname(entry) === "" && samePath(callerPath, entry + extname(callerPath)))) {
     void runProgram(main);
   }
 }
 
 /** Errors from the operating system (fs, child processes): they carry an errno code and a syscall. */
-const SYSTEM_CODES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR', 'ENOENT', 'EEXIST', 'EMFILE', 'ENFILE', 'EBUSY', 'ENAMETOOLONG', 'ELOOP', 'EXDEV']);
+const SYSTEM_CODES = new Set([
+  "ENOSPC",
+  "EDQUOT",
+  "EIO",
+  "EROFS",
+  "EACCES",
+  "EPERM",
+  "ENOTDIR",
+  "EISDIR",
+  "ENOENT",
+  "EEXIST",
+  "EMFILE",
+  "ENFILE",
+  "EBUSY",
+  "ENAMETOOLONG",
+  "ELOOP",
+  "EXDEV",
+]);
 
 function isSystemError(e: unknown): e is NodeJS.ErrnoException {
   const x = e as NodeJS.ErrnoException;
-  return typeof x?.code === 'string' && SYSTEM_CODES.has(x.code) && typeof x.syscall === 'string';
+  return typeof x?.code === "string" && SYSTEM_CODES.has(x.code) && typeof x.syscall === "string";
 }
 
 export async function runProgram(main: () => Promise<unknown>): Promise<void> {
@@ -82,7 +99,7 @@ export async function runProgram(main: () => Promise<unknown>): Promise<void> {
     const result = await main();
     process.exitCode = (result as { interrupted?: boolean } | undefined)?.interrupted ? 130 : 0;
   } catch (e) {
-    const message = (e as Error).message.replace(/^alexc: /, '');
+    const message = (e as Error).message.replace(/^alexc: /, "");
     if (isSystemError(e)) {
       // A full disk, a read-only or vanished folder, a permission: the environment, not a bug.
       // Checkpoints are swapped in whole, so the last complete one is still in place.
@@ -96,8 +113,8 @@ export async function runProgram(main: () => Promise<unknown>): Promise<void> {
       return;
     }
     process.stderr.write(`alexc: internal error: ${message}\n`);
-    if (process.env['ALEXC_DEBUG']) process.stderr.write(`${(e as Error).stack}\n`);
-    else process.stderr.write('Run with ALEXC_DEBUG=1 for the stack trace, and please report it if it is a bug in alexc.\n');
+    if (process.env["ALEXC_DEBUG"]) process.stderr.write(`${(e as Error).stack}\n`);
+    else process.stderr.write("Run with ALEXC_DEBUG=1 for the stack trace, and please report it if it is a bug in alexc.\n");
     process.exitCode = 70;
   }
 }

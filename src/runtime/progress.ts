@@ -12,16 +12,16 @@ export interface ProgressSnapshot {
 }
 
 export function clock(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
+  if (!Number.isFinite(seconds) || seconds < 0) return "--:--";
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
-  const two = (n: number): string => String(n).padStart(2, '0');
+  const two = (n: number): string => String(n).padStart(2, "0");
   return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
 }
 
 export const percent = (f: number): string => `${(f * 100).toFixed(1)}%`;
-export const thousands = (n: number): string => n.toLocaleString('en-US');
+export const thousands = (n: number): string => n.toLocaleString("en-US");
 
 interface Output {
   write(s: string): unknown;
@@ -54,7 +54,7 @@ export class EpochProgress {
     const room = Math.min(30, width - 1 - this.label.length - stats.length - 4);
     if (!bar || room < 10) return plain;
     const filled = Math.round((room * s.images) / Math.max(1, this.total));
-    return `${this.label} [${'#'.repeat(filled)}${'.'.repeat(room - filled)}] ${stats}`;
+    return `${this.label} [${"#".repeat(filled)}${".".repeat(room - filled)}] ${stats}`;
   }
 
   update(s: ProgressSnapshot): void {
@@ -70,7 +70,7 @@ export class EpochProgress {
     }
     const fraction = s.images / Math.max(1, this.total);
     if (fraction - this.lastLineFraction >= 0.1 && now - this.lastLineAt >= 5000 && s.images < this.total) {
-      this.out.write(this.line(s, 0, false) + '\n');
+      this.out.write(this.line(s, 0, false) + "\n");
       this.lastLineAt = now;
       this.lastLineFraction = fraction;
     }
@@ -78,7 +78,7 @@ export class EpochProgress {
 
   /** Removes the bar so the epoch's summary line replaces it. */
   finish(): void {
-    if (this.drawn) this.out.write('\r\x1b[2K');
+    if (this.drawn) this.out.write("\r\x1b[2K");
     this.drawn = false;
   }
 }

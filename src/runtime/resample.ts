@@ -5,7 +5,7 @@
  * torchvision's transforms use on PIL images: a triangle over pixel centres, widened by the
  * downscale factor (antialiasing). test/fixtures/pil-bilinear.json holds Pillow's own output.
  */
-import type { Plan } from './preprocess.js';
+import type { Plan } from "./preprocess.js";
 
 interface Taps {
   /** Source index of tap k of output i: index[i * taps + k]. */
@@ -40,7 +40,15 @@ function axisTaps(start: number, length: number, outLength: number, flip: boolea
 }
 
 /** `src` is H×W×C bytes; returns outHeight×outWidth×C bytes following `plan`. */
-export function resample(src: Uint8Array, width: number, height: number, channels: number, plan: Plan, outWidth: number, outHeight: number): Uint8Array {
+export function resample(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  plan: Plan,
+  outWidth: number,
+  outHeight: number,
+): Uint8Array {
   const { box } = plan;
   if (box.left < 0 || box.top < 0 || box.left + box.width > width || box.top + box.height > height) {
     throw new RangeError(`crop box ${JSON.stringify(box)} is outside the ${width}×${height} image`);
@@ -63,7 +71,8 @@ export function resample(src: Uint8Array, width: number, height: number, channel
     for (let x = 0; x < outWidth; x++) {
       for (let c = 0; c < channels; c++) {
         let v = 0;
-        for (let k = 0; k < ys.taps; k++) v += rows[(ys.index[y * ys.taps + k]! * outWidth + x) * channels + c]! * ys.weight[y * ys.taps + k]!;
+        for (let k = 0; k < ys.taps; k++)
+          v += rows[(ys.index[y * ys.taps + k]! * outWidth + x) * channels + c]! * ys.weight[y * ys.taps + k]!;
         out[(y * outWidth + x) * channels + c] = Math.min(255, Math.max(0, Math.round(v)));
       }
     }

@@ -11,14 +11,14 @@
  *   best/             must hold the epoch state.json names as best: a kill between the save of
  *                     last/ and the copy to best/ leaves it behind, and it is copied again.
  */
-import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { copyCheckpoint, existingCheckpoint, type CheckpointState } from './checkpoint.js';
-import { AlexcRuntimeError } from './errors.js';
-import { mkdirSync } from 'node:fs';
+import { existsSync, linkSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { copyCheckpoint, existingCheckpoint, type CheckpointState } from "./checkpoint.js";
+import { AlexcRuntimeError } from "./errors.js";
+import { mkdirSync } from "node:fs";
 
-export const LOCK_FILE = '.alexc-lock';
+const LOCK_FILE = ".alexc-lock";
 
 interface LockInfo {
   pid: number;
@@ -30,11 +30,11 @@ interface LockInfo {
 
 function startTime(pid: number): string {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may hold spaces and parentheses) start after the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
   } catch {
-    return '';
+    return "";
   }
 }
 
@@ -43,16 +43,16 @@ function alive(lock: LockInfo): boolean {
   try {
     process.kill(lock.pid, 0);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    if ((e as NodeJS.ErrnoException).code === "ESRCH") return false;
   }
   const now = startTime(lock.pid);
-  return now === '' || lock.start === '' || now === lock.start;
+  return now === "" || lock.start === "" || now === lock.start;
 }
 
 function readLock(path: string): LockInfo | undefined {
   try {
-    const l = JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
-    return Number.isInteger(l.pid) && typeof l.start === 'string' && typeof l.host === 'string' ? l : undefined;
+    const l = JSON.parse(readFileSync(path, "utf8")) as LockInfo;
+    return Number.isInteger(l.pid) && typeof l.start === "string" && typeof l.host === "string" ? l : undefined;
   } catch {
     return undefined;
   }
@@ -63,7 +63,7 @@ export function lockRunFolder(outDir: string): () => void {
   mkdirSync(outDir, { recursive: true });
   const path = join(outDir, LOCK_FILE);
   const mine: LockInfo = { pid: process.pid, start: startTime(process.pid), host: hostname(), since: new Date().toISOString() };
-  const text = JSON.stringify(mine) + '\n';
+  const text = JSON.stringify(mine) + "\n";
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, text);
   try {
@@ -72,12 +72,12 @@ export function lockRunFolder(outDir: string): () => void {
         linkSync(temp, path); // exclusive: fails when a lock exists
         const release = (): void => {
           if (readLock(path)?.pid === process.pid) rmSync(path, { force: true });
-          process.off('exit', release);
+          process.off("exit", release);
         };
-        process.on('exit', release);
+        process.on("exit", release);
         return release;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       }
       const held = readLock(path);
       if (held && alive(held)) {
@@ -122,7 +122,7 @@ export function removeStaleTemps(outDir: string): string[] {
   }
   const removed = names.filter((n) => TEMP.test(n) && !n.endsWith(`.${process.pid}.tmp`));
   // <dir>.old is the previous checkpoint kept while <dir> is swapped in: stale once <dir> is whole.
-  for (const n of names) if (n.endsWith('.old') && existsSync(join(outDir, n.slice(0, -4), 'state.json'))) removed.push(n);
+  for (const n of names) if (n.endsWith(".old") && existsSync(join(outDir, n.slice(0, -4), "state.json"))) removed.push(n);
   for (const n of removed) rmSync(join(outDir, n), { recursive: true, force: true });
   return removed;
 }
@@ -137,8 +137,8 @@ export function repairBest(lastDir: string, bestDir: string, state: CheckpointSt
   let bestEpoch: number | undefined;
   if (found) {
     try {
-      const s = JSON.parse(readFileSync(join(found, 'state.json'), 'utf8')) as { epoch?: unknown; position?: unknown };
-      if (typeof s.epoch === 'number' && s.position === undefined) bestEpoch = s.epoch;
+      const s = JSON.parse(readFileSync(join(found, "state.json"), "utf8")) as { epoch?: unknown; position?: unknown };
+      if (typeof s.epoch === "number" && s.position === undefined) bestEpoch = s.epoch;
     } catch {
       // unreadable: copied again below
     }

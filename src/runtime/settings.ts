@@ -3,10 +3,17 @@
  * and their tfjs meaning: each optimizer is the tfjs one with PyTorch's update rule, and the loss
  * is PyTorch's nn.CrossEntropyLoss on logits (mean over the batch, optional label smoothing).
  */
-import * as tf from '@tensorflow/tfjs';
-import { buildOptimizer, OPTIMIZERS, optimizerSettings, type LossSettings, type OptimizerName, type OptimizerSettings } from './training-table.js';
+import * as tf from "@tensorflow/tfjs";
+import {
+  buildOptimizer,
+  OPTIMIZERS,
+  optimizerSettings,
+  type LossSettings,
+  type OptimizerName,
+  type OptimizerSettings,
+} from "./training-table.js";
 
-export type { LossSettings, OptimizerSettings } from './training-table.js';
+export type { LossSettings, OptimizerSettings } from "./training-table.js";
 
 export interface TrainingSettings {
   optimizer: OptimizerSettings;
@@ -26,7 +33,9 @@ export function createOptimizer(o: OptimizerSettings): tf.Optimizer {
 
 export function describeOptimizer(o: OptimizerSettings): string {
   const { name, ...args } = o;
-  return `${name}(${Object.entries(args).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+  return `${name}(${Object.entries(args)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ")})`;
 }
 
 /** Softmax cross-entropy of logits against one-hot labels, averaged over the batch. */
@@ -41,5 +50,5 @@ export function crossEntropy(loss: LossSettings): (oneHot: tf.Tensor, logits: tf
 export function disposeOptimizer(optimizer: tf.Optimizer): void {
   optimizer.dispose();
   const c = (optimizer as unknown as { c?: tf.Tensor }).c;
-  if (optimizer.getClassName() === 'Momentum' && c && !c.isDisposed) c.dispose();
+  if (optimizer.getClassName() === "Momentum" && c && !c.isDisposed) c.dispose();
 }

@@ -3,8 +3,8 @@
  * (forward with dropout on, loss, gradients, update, accuracy), written out so that the loop owns
  * the data and the numbers it reports. Everything allocated is released before returning.
  */
-import * as tf from '@tensorflow/tfjs';
-import type { Batch } from './batch.js';
+import * as tf from "@tensorflow/tfjs";
+import type { Batch } from "./batch.js";
 
 export type LossFn = (oneHot: tf.Tensor, logits: tf.Tensor) => tf.Scalar;
 
@@ -15,19 +15,31 @@ export interface StepResult {
   correct: number;
 }
 
-function inputs(batch: Batch, inputShape: [number, number, number], numClasses: number): { x: tf.Tensor4D; labels: tf.Tensor1D; oneHot: tf.Tensor2D } {
+function inputs(
+  batch: Batch,
+  inputShape: [number, number, number],
+  numClasses: number,
+): { x: tf.Tensor4D; labels: tf.Tensor1D; oneHot: tf.Tensor2D } {
   return tf.tidy(() => {
     const x = tf.tensor4d(batch.x, [batch.n, ...inputShape]);
-    const labels = tf.tensor1d(batch.y, 'int32');
+    const labels = tf.tensor1d(batch.y, "int32");
     return { x, labels, oneHot: tf.oneHot(labels, numClasses) as tf.Tensor2D };
   });
 }
 
 function countCorrect(logits: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {
-  return tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32'));
+  return tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), "int32"));
 }
 
-export async function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, lossFn: LossFn, variables: tf.Variable[], batch: Batch, inputShape: [number, number, number], numClasses: number): Promise<StepResult> {
+export async function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  lossFn: LossFn,
+  variables: tf.Variable[],
+  batch: Batch,
+  inputShape: [number, number, number],
+  numClasses: number,
+): Promise<StepResult> {
   const { x, labels, oneHot } = inputs(batch, inputShape, numClasses);
   let correct: tf.Scalar | undefined;
   const loss = optimizer.minimize(
@@ -47,7 +59,13 @@ export async function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, 
   }
 }
 
-export async function evalBatch(model: tf.LayersModel, lossFn: LossFn, batch: Batch, inputShape: [number, number, number], numClasses: number): Promise<StepResult> {
+export async function evalBatch(
+  model: tf.LayersModel,
+  lossFn: LossFn,
+  batch: Batch,
+  inputShape: [number, number, number],
+  numClasses: number,
+): Promise<StepResult> {
   const { x, labels, oneHot } = inputs(batch, inputShape, numClasses);
   const [loss, correct] = tf.tidy(() => {
     const logits = model.apply(x, { training: false }) as tf.Tensor;

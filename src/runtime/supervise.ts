@@ -12,26 +12,26 @@
  * and says what the run folder keeps. If the supervisor dies, the trainer's IPC channel closes and
  * the trainer exits too, so no training is left running without its launcher.
  */
-import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
-import { isMainThread } from 'node:worker_threads';
-import { describeKept, DUPLICATE_MS } from './interrupt.js';
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { isMainThread } from "node:worker_threads";
+import { describeKept, DUPLICATE_MS } from "./interrupt.js";
 
-export const TRAINER_ENV = 'ALEXC_TRAINER_CHILD';
+export const TRAINER_ENV = "ALEXC_TRAINER_CHILD";
 
 const TSX_PREFLIGHT = /[\\/]tsx[\\/]dist[\\/]preflight\.cjs$/;
 
 /** True under tsx's CLI, whose signal relay kills a child that is busy for more than 60 ms. */
-export function underTsxCli(execArgv: readonly string[] = process.execArgv): boolean {
+function underTsxCli(execArgv: readonly string[] = process.execArgv): boolean {
   return execArgv.some((a) => TSX_PREFLIGHT.test(a));
 }
 
 /** The node options for the trainer: the parent's, minus tsx's preflight (it reports to tsx's pipe, keyed by parent pid). */
-export function trainerExecArgv(execArgv: readonly string[]): string[] {
+function trainerExecArgv(execArgv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const a = execArgv[i]!;
-    if ((a === '--require' || a === '-r') && TSX_PREFLIGHT.test(execArgv[i + 1] ?? '')) {
+    if ((a === "--require" || a === "-r") && TSX_PREFLIGHT.test(execArgv[i + 1] ?? "")) {
       i++;
       continue;
     }
@@ -47,7 +47,7 @@ export function trainerExecArgv(execArgv: readonly string[]): string[] {
  * not already the trainer.
  */
 export function shouldSupervise(args: readonly string[]): boolean {
-  if (process.env[TRAINER_ENV] === '1' || !isMainThread || !underTsxCli()) return false;
+  if (process.env[TRAINER_ENV] === "1" || !isMainThread || !underTsxCli()) return false;
   const argv = process.argv.slice(2);
   return process.argv[1] !== undefined && args.length === argv.length && args.every((a, i) => a === argv[i]);
 }
@@ -55,9 +55,9 @@ export function shouldSupervise(args: readonly string[]): boolean {
 /** Runs the trainer as a child and ends this process with its exit status. */
 export function supervise(lastDir: string): Promise<never> {
   const child = spawn(process.execPath, [...trainerExecArgv(process.execArgv), process.argv[1]!, ...process.argv.slice(2)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
     detached: true,
-    env: { ...process.env, [TRAINER_ENV]: '1' },
+    env: { ...process.env, [TRAINER_ENV]: "1" },
   });
   let firstAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -70,24 +70,24 @@ export function supervise(lastDir: string): Promise<never> {
       return;
     }
     if (now - firstAt < DUPLICATE_MS) return;
-    child.kill('SIGKILL');
+    child.kill("SIGKILL");
     process.stderr.write(`\nalexc: ${signal} again: quitting without saving; ${describeKept(lastDir)}\n`);
     process.exit(130);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   return new Promise((_, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+    child.on("error", reject);
+    child.on("exit", (code, signal) => process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0)));
   });
 }
 
 /** In the trainer: exit when the supervisor is gone (killed), instead of training on unseen. */
 export function followSupervisor(): void {
-  if (process.env[TRAINER_ENV] !== '1' || !process.channel) return;
+  if (process.env[TRAINER_ENV] !== "1" || !process.channel) return;
   process.channel.unref();
-  process.on('disconnect', () => {
-    process.stderr.write('\nalexc: the launching process is gone: stopping\n');
+  process.on("disconnect", () => {
+    process.stderr.write("\nalexc: the launching process is gone: stopping\n");
     process.exit(130);
   });
 }

@@ -5,29 +5,44 @@
  * improved), a metrics.csv row and a fresh metrics.svg. Ctrl-C saves where it stands; --resume
  * continues from there.
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from './backend.js';
-import { assertSameModel, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, CLASS_INDEX_FILE, existingCheckpoint, readState, classIndexJson, copyCheckpoint, restoreOptimizer, restoreWeights, RUN_FOLDER, saveCheckpoint, type CheckpointState, type EpochSums } from './checkpoint.js';
-import { AlexcRuntimeError } from './errors.js';
-import { registerFileRouter, writeFileAtomic } from './files.js';
-import type { GeneratedModel } from './generated.js';
-import { faultPoint } from './fault.js';
-import { InterruptFlag } from './interrupt.js';
-import { followSupervisor, shouldSupervise, supervise, TRAINER_ENV } from './supervise.js';
-import { DataLoader } from './loader.js';
-import { appendMetrics, isBetter, writeMetrics, type EpochRecord } from './metrics.js';
-import { helpText, parseOptions, TRAIN_OPTIONS, UsageError } from './options.js';
-import { lockRunFolder, removeStaleTemps, repairBest } from './run-folder.js';
-import { plotSvg } from './plot.js';
-import type { Preprocessing } from './preprocess.js';
-import type { Sample } from './dataset.js';
-import { clock, EpochProgress, percent, thousands } from './progress.js';
-import { mix, reseedMathRandom, seeded, seedMathRandom, shuffle } from './random.js';
-import { createOptimizer, crossEntropy, describeOptimizer, disposeOptimizer, type TrainingSettings } from './settings.js';
-import { planRun, type RunPlan } from './setup.js';
-import { evalBatch, trainStep } from './step.js';
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { selectBackend } from "./backend.js";
+import {
+  assertSameModel,
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  CLASS_INDEX_FILE,
+  existingCheckpoint,
+  readState,
+  classIndexJson,
+  copyCheckpoint,
+  restoreOptimizer,
+  restoreWeights,
+  RUN_FOLDER,
+  saveCheckpoint,
+  type CheckpointState,
+  type EpochSums,
+} from "./checkpoint.js";
+import { AlexcRuntimeError } from "./errors.js";
+import { registerFileRouter, writeFileAtomic } from "./files.js";
+import type { GeneratedModel } from "./generated.js";
+import { faultPoint } from "./fault.js";
+import { InterruptFlag } from "./interrupt.js";
+import { followSupervisor, shouldSupervise, supervise, TRAINER_ENV } from "./supervise.js";
+import { DataLoader } from "./loader.js";
+import { appendMetrics, isBetter, writeMetrics, type EpochRecord } from "./metrics.js";
+import { helpText, parseOptions, TRAIN_OPTIONS, UsageError } from "./options.js";
+import { lockRunFolder, removeStaleTemps, repairBest } from "./run-folder.js";
+import { plotSvg } from "./plot.js";
+import type { Preprocessing } from "./preprocess.js";
+import type { Sample } from "./dataset.js";
+import { clock, EpochProgress, percent, thousands } from "./progress.js";
+import { mix, reseedMathRandom, seeded, seedMathRandom, shuffle } from "./random.js";
+import { createOptimizer, crossEntropy, describeOptimizer, disposeOptimizer, type TrainingSettings } from "./settings.js";
+import { planRun, type RunPlan } from "./setup.js";
+import { evalBatch, trainStep } from "./step.js";
 
 export interface TrainResult {
   outDir: string;
@@ -60,33 +75,49 @@ export function trainHelp(gen: GeneratedModel): string {
       `Usage: npx tsx train.ts --data DIR|builtin [options]`,
     TRAIN_OPTIONS,
     [
-      'Examples:',
-      '  npx tsx train.ts --data builtin --epochs 2                 # the built-in drawn shapes, no download',
-      '  npx tsx train.ts --data flower_photos --out runs/flowers   # flower_photos/daisy/*.jpg, flower_photos/roses/*.jpg, …',
-      '  npx tsx train.ts --out runs/flowers --resume --epochs 20   # continue that run up to epoch 20',
-      '',
-      'Ctrl-C saves the run and stops; a second Ctrl-C quits at once. Exit status: 0 done, 2 bad options or data, 74 disk full or other write/read refused, 130 interrupted.',
-    ].join('\n'),
+      "Examples:",
+      "  npx tsx train.ts --data builtin --epochs 2                 # the built-in drawn shapes, no download",
+      "  npx tsx train.ts --data flower_photos --out runs/flowers   # flower_photos/daisy/*.jpg, flower_photos/roses/*.jpg, …",
+      "  npx tsx train.ts --out runs/flowers --resume --epochs 20   # continue that run up to epoch 20",
+      "",
+      "Ctrl-C saves the run and stops; a second Ctrl-C quits at once. Exit status: 0 done, 2 bad options or data, 74 disk full or other write/read refused, 130 interrupted.",
+    ].join("\n"),
   );
 }
 
-function sumsToRecord(epoch: number, s: EpochSums, lr: number): Pick<EpochRecord, 'epoch' | 'trainLoss' | 'trainAccuracy' | 'imagesPerSecond' | 'images' | 'learningRate'> {
-  return { epoch, trainLoss: s.lossSum / s.images, trainAccuracy: s.correct / s.images, imagesPerSecond: s.images / Math.max(s.seconds, 1e-9), images: s.images, learningRate: lr };
+function sumsToRecord(
+  epoch: number,
+  s: EpochSums,
+  lr: number,
+): Pick<EpochRecord, "epoch" | "trainLoss" | "trainAccuracy" | "imagesPerSecond" | "images" | "learningRate"> {
+  return {
+    epoch,
+    trainLoss: s.lossSum / s.images,
+    trainAccuracy: s.correct / s.images,
+    imagesPerSecond: s.images / Math.max(s.seconds, 1e-9),
+    images: s.images,
+    learningRate: lr,
+  };
 }
 
 /** Runs the training program. Resolves `undefined` for --help; throws AlexcRuntimeError for bad options or data. */
-export async function train(gen: GeneratedModel, spec: TrainingSettings, preprocessing: Preprocessing, args: string[]): Promise<TrainResult | undefined> {
+export async function train(
+  gen: GeneratedModel,
+  spec: TrainingSettings,
+  preprocessing: Preprocessing,
+  args: string[],
+): Promise<TrainResult | undefined> {
   const { values } = parseOptions(TRAIN_OPTIONS, args, false);
   if (values.help) {
     process.stdout.write(trainHelp(gen));
     return undefined;
   }
   // Under tsx's CLI this process only supervises: see supervise.ts.
-  if (shouldSupervise(args)) return await supervise(join(values.out ?? join('runs', gen.name), RUN_FOLDER.last));
+  if (shouldSupervise(args)) return await supervise(join(values.out ?? join("runs", gen.name), RUN_FOLDER.last));
   followSupervisor();
   const plan = planRun(gen, spec, values);
   const say = (line: string): void => {
-    if (!plan.quiet) process.stdout.write(line + '\n');
+    if (!plan.quiet) process.stdout.write(line + "\n");
   };
   for (const n of plan.notices) process.stderr.write(`alexc: note: ${n}\n`);
   // The plan's refusals come first (they need no lock); what it read is read again under the lock.
@@ -95,7 +126,8 @@ export async function train(gen: GeneratedModel, spec: TrainingSettings, preproc
     confirmPlan(plan, values.overwrite === true);
     removeStaleTemps(plan.outDir);
     // A new run in a used folder (--overwrite): the old run's checkpoints must not outlive it.
-    if (!plan.resume) for (const dir of [plan.lastDir, plan.bestDir]) for (const d of [dir, `${dir}.old`]) rmSync(d, { recursive: true, force: true });
+    if (!plan.resume)
+      for (const dir of [plan.lastDir, plan.bestDir]) for (const d of [dir, `${dir}.old`]) rmSync(d, { recursive: true, force: true });
     if (plan.resume) {
       const repaired = repairBest(plan.lastDir, plan.bestDir, plan.resume.state);
       if (repaired) process.stderr.write(`alexc: note: ${repaired}\n`);
@@ -113,12 +145,23 @@ function confirmPlan(plan: RunPlan, overwrite: boolean): void {
     if (!found) throw new UsageError(`--resume: ${plan.lastDir} is gone`);
     plan.resume = { dir: found, state: readState(found) };
   } else if (found && !overwrite) {
-    throw new UsageError(`${plan.outDir} already holds a run (checkpoint after epoch ${readState(found).epoch}): pass --resume to continue it, --overwrite to start over, or choose another --out`);
+    throw new UsageError(
+      `${plan.outDir} already holds a run (checkpoint after epoch ${readState(found).epoch}): pass --resume to continue it, --overwrite to start over, or choose another --out`,
+    );
   }
 }
 
-async function trainLocked(gen: GeneratedModel, plan: RunPlan, preprocessing: Preprocessing, say: (line: string) => void): Promise<TrainResult> {
-  await selectBackend(plan.backend, plan.quiet ? () => undefined : (line) => process.stderr.write(line + '\n'), plan.threads === undefined ? {} : { threads: plan.threads });
+async function trainLocked(
+  gen: GeneratedModel,
+  plan: RunPlan,
+  preprocessing: Preprocessing,
+  say: (line: string) => void,
+): Promise<TrainResult> {
+  await selectBackend(
+    plan.backend,
+    plan.quiet ? () => undefined : (line) => process.stderr.write(line + "\n"),
+    plan.threads === undefined ? {} : { threads: plan.threads },
+  );
   registerFileRouter();
 
   // Seeded before the model is built: tfjs's initialisers draw their seeds from Math.random.
@@ -131,12 +174,21 @@ async function trainLocked(gen: GeneratedModel, plan: RunPlan, preprocessing: Pr
     model = gen.buildModel();
     optimizer = createOptimizer(plan.settings.optimizer);
     loader = new DataLoader(
-      { samples: [...plan.train.samples, ...(plan.val?.samples ?? [])], size: { height: gen.inputShape[0], width: gen.inputShape[1], channels: gen.inputShape[2] }, preprocessing },
+      {
+        samples: [...plan.train.samples, ...(plan.val?.samples ?? [])],
+        size: { height: gen.inputShape[0], width: gen.inputShape[1], channels: gen.inputShape[2] },
+        preprocessing,
+      },
       plan.workers,
       plan.prefetch,
     );
-    const supervised = process.env[TRAINER_ENV] === '1';
-    interrupt = new InterruptFlag((signal) => supervised || process.stderr.write(`\nalexc: ${signal}: stopping after this step to save ${plan.lastDir} (again to quit without saving)\n`), plan.lastDir);
+    const supervised = process.env[TRAINER_ENV] === "1";
+    interrupt = new InterruptFlag(
+      (signal) =>
+        supervised ||
+        process.stderr.write(`\nalexc: ${signal}: stopping after this step to save ${plan.lastDir} (again to quit without saving)\n`),
+      plan.lastDir,
+    );
     return await run(gen, plan, preprocessing, model, optimizer, loader, interrupt, say);
   } finally {
     interrupt?.dispose();
@@ -169,10 +221,17 @@ async function run(
   let best = state?.best;
   const firstEpoch = (state?.epoch ?? 0) + 1;
 
-  say(`model ${gen.name}: ${thousands(model.countParams())} params, input ${gen.inputShape.join('×')} (H×W×C), ${gen.numClasses} outputs`);
-  say(`data ${train.source}: ${classes.length} classes, ${thousands(train.samples.length)} training images, ${val ? `${thousands(val.samples.length)} validation (${plan.data.val ?? `${+(plan.data.valSplit * 100).toFixed(2)}% of each class held out`})` : 'no validation'}`);
-  say(`training ${describeOptimizer(settings.optimizer)}, cross_entropy${settings.loss.labelSmoothing ? `(label_smoothing=${settings.loss.labelSmoothing})` : ''}, batch ${settings.batch}, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, seed ${seed}${plan.seedWasGiven ? '' : ` (repeat with --seed ${seed})`}`);
-  if (state) say(`resuming ${plan.resume!.dir}: ${state.epoch} epoch${state.epoch === 1 ? '' : 's'} done${state.position ? `, ${state.position.batches} batches into epoch ${state.epoch + 1}` : ''}`);
+  say(`model ${gen.name}: ${thousands(model.countParams())} params, input ${gen.inputShape.join("×")} (H×W×C), ${gen.numClasses} outputs`);
+  say(
+    `data ${train.source}: ${classes.length} classes, ${thousands(train.samples.length)} training images, ${val ? `${thousands(val.samples.length)} validation (${plan.data.val ?? `${+(plan.data.valSplit * 100).toFixed(2)}% of each class held out`})` : "no validation"}`,
+  );
+  say(
+    `training ${describeOptimizer(settings.optimizer)}, cross_entropy${settings.loss.labelSmoothing ? `(label_smoothing=${settings.loss.labelSmoothing})` : ""}, batch ${settings.batch}, ${settings.epochs} epoch${settings.epochs === 1 ? "" : "s"}, seed ${seed}${plan.seedWasGiven ? "" : ` (repeat with --seed ${seed})`}`,
+  );
+  if (state)
+    say(
+      `resuming ${plan.resume!.dir}: ${state.epoch} epoch${state.epoch === 1 ? "" : "s"} done${state.position ? `, ${state.position.batches} batches into epoch ${state.epoch + 1}` : ""}`,
+    );
   say(`writing ${plan.outDir}/: last/ and best/ checkpoints, metrics.csv, metrics.svg, ${CLASS_INDEX_FILE}`);
 
   writeFileAtomic(join(plan.outDir, CLASS_INDEX_FILE), classIndexJson(classes));
@@ -190,7 +249,16 @@ async function run(
   const unreadable = new Set<number>(unreadableIndices(plan, state?.unreadable ?? []));
   const stepLosses: number[] = [];
   const stepSeconds: number[] = [];
-  const result = (interrupted: boolean): TrainResult => ({ outDir: plan.outDir, classes, history, stepLosses, stepSeconds, interrupted, seed, ...(best ? { best } : {}) });
+  const result = (interrupted: boolean): TrainResult => ({
+    outDir: plan.outDir,
+    classes,
+    history,
+    stepLosses,
+    stepSeconds,
+    interrupted,
+    seed,
+    ...(best ? { best } : {}),
+  });
 
   const baseState = (epoch: number, skipped: Set<number> = unreadable): CheckpointState => ({
     format: CHECKPOINT_FORMAT,
@@ -217,7 +285,9 @@ async function run(
   };
 
   if (firstEpoch > settings.epochs) {
-    say(`nothing to do: ${plan.resume!.dir} has finished epoch ${state!.epoch} of ${settings.epochs}; pass --epochs N with N > ${state!.epoch} to train further`);
+    say(
+      `nothing to do: ${plan.resume!.dir} has finished epoch ${state!.epoch} of ${settings.epochs}; pass --epochs N with N > ${state!.epoch} to train further`,
+    );
     return result(false);
   }
 
@@ -225,7 +295,10 @@ async function run(
     const started = performance.now();
     const resumeAt = epoch === firstEpoch ? state?.position : undefined;
     const sums: EpochSums = resumeAt ? { ...resumeAt.sums } : { lossSum: 0, correct: 0, images: 0, seconds: 0 };
-    const order = shuffle(trainIndices.filter((i) => !unreadable.has(i)), seeded(mix(seed, EPOCH_SALT, epoch))) as Int32Array;
+    const order = shuffle(
+      trainIndices.filter((i) => !unreadable.has(i)),
+      seeded(mix(seed, EPOCH_SALT, epoch)),
+    ) as Int32Array;
     // A save inside this epoch records the list this epoch's shuffle was made from.
     const skippedBefore = new Set(unreadable);
     const batches = Math.min(Math.ceil(order.length / settings.batch), plan.maxSteps ?? Infinity);
@@ -233,17 +306,26 @@ async function run(
     const progress = plan.quiet ? undefined : new EpochProgress(process.stderr, `epoch ${epoch}/${settings.epochs}`, planned, sums.images);
     let done = resumeAt?.batches ?? 0;
     let stepStart = performance.now();
-    for await (const batch of loader.epoch({ order: order.subarray(0, planned), batchSize: settings.batch, train: true, epoch, seed, startBatch: done })) {
+    for await (const batch of loader.epoch({
+      order: order.subarray(0, planned),
+      batchSize: settings.batch,
+      train: true,
+      epoch,
+      seed,
+      startBatch: done,
+    })) {
       report(batch.skipped);
       if (batch.n > 0) {
         // Dropout masks are keyed by (seed, epoch, batch), so a run resumed at any batch draws the
         // masks an uninterrupted run draws there.
         reseedMathRandom(mix(seed, DROPOUT_SALT, epoch, batch.index));
         const r = await trainStep(model, optimizer, lossFn, variables, batch, gen.inputShape, gen.numClasses);
-        faultPoint('step');
+        faultPoint("step");
         if (!Number.isFinite(r.loss)) {
           progress?.finish();
-          throw new AlexcRuntimeError(`the loss became ${r.loss} in epoch ${epoch}, batch ${batch.index + 1}: training diverged. Lower the learning rate (--lr), then start again or --resume from ${plan.lastDir}`);
+          throw new AlexcRuntimeError(
+            `the loss became ${r.loss} in epoch ${epoch}, batch ${batch.index + 1}: training diverged. Lower the learning rate (--lr), then start again or --resume from ${plan.lastDir}`,
+          );
         }
         sums.lossSum += r.loss * batch.n;
         sums.correct += r.correct;
@@ -255,13 +337,26 @@ async function run(
       sums.seconds += (now - stepStart) / 1000;
       stepStart = now;
       done = batch.index + 1;
-      progress?.update({ images: Math.min(planned, done * settings.batch), loss: sums.lossSum / Math.max(1, sums.images), accuracy: sums.correct / Math.max(1, sums.images) });
+      progress?.update({
+        images: Math.min(planned, done * settings.batch),
+        loss: sums.lossSum / Math.max(1, sums.images),
+        accuracy: sums.correct / Math.max(1, sums.images),
+      });
       await turnEventLoop();
       if (interrupt.requested) break;
     }
     progress?.finish();
-    if (sums.images === 0) throw new AlexcRuntimeError(`no readable training images in ${train.source}: every image of epoch ${epoch} was skipped`);
-    if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1, skippedBefore), position: { batches: done, sums } }, say, result);
+    if (sums.images === 0)
+      throw new AlexcRuntimeError(`no readable training images in ${train.source}: every image of epoch ${epoch} was skipped`);
+    if (interrupt.requested)
+      return await saveInterrupted(
+        plan,
+        model,
+        optimizer,
+        { ...baseState(epoch - 1, skippedBefore), position: { batches: done, sums } },
+        say,
+        result,
+      );
 
     let valLoss: number | undefined;
     let valAccuracy: number | undefined;
@@ -269,7 +364,13 @@ async function run(
       let lossSum = 0;
       let correct = 0;
       let images = 0;
-      for await (const batch of loader.epoch({ order: valIndices.filter((i) => !unreadable.has(i)), batchSize: settings.batch, train: false, epoch, seed })) {
+      for await (const batch of loader.epoch({
+        order: valIndices.filter((i) => !unreadable.has(i)),
+        batchSize: settings.batch,
+        train: false,
+        epoch,
+        seed,
+      })) {
         report(batch.skipped);
         if (batch.n === 0) continue;
         const r = await evalBatch(model, lossFn, batch, gen.inputShape, gen.numClasses);
@@ -279,7 +380,15 @@ async function run(
         await turnEventLoop();
         if (interrupt.requested) break;
       }
-      if (interrupt.requested) return await saveInterrupted(plan, model, optimizer, { ...baseState(epoch - 1, skippedBefore), position: { batches: done, sums } }, say, result);
+      if (interrupt.requested)
+        return await saveInterrupted(
+          plan,
+          model,
+          optimizer,
+          { ...baseState(epoch - 1, skippedBefore), position: { batches: done, sums } },
+          say,
+          result,
+        );
       if (images > 0) {
         valLoss = lossSum / images;
         valAccuracy = correct / images;
@@ -296,27 +405,27 @@ async function run(
     const improved = isBetter(record, best);
     if (improved) best = record;
     await saveCheckpoint(plan.lastDir, model, optimizer, baseState(epoch));
-    faultPoint('best:before-copy');
+    faultPoint("best:before-copy");
     if (improved) copyCheckpoint(plan.lastDir, plan.bestDir);
-    faultPoint('metrics:before-append');
+    faultPoint("metrics:before-append");
     appendMetrics(join(plan.outDir, RUN_FOLDER.metricsCsv), record);
     redraw();
-    faultPoint('epoch:end');
+    faultPoint("epoch:end");
     say(
       `epoch ${epoch}/${settings.epochs}: loss ${record.trainLoss.toFixed(4)} acc ${percent(record.trainAccuracy)}` +
-        (record.valLoss === undefined ? '' : ` | val loss ${record.valLoss.toFixed(4)} acc ${percent(record.valAccuracy!)}`) +
-        ` | ${record.imagesPerSecond.toFixed(1)} img/s, ${clock(record.seconds)}${improved ? ' | best so far' : ''}`,
+        (record.valLoss === undefined ? "" : ` | val loss ${record.valLoss.toFixed(4)} acc ${percent(record.valAccuracy!)}`) +
+        ` | ${record.imagesPerSecond.toFixed(1)} img/s, ${clock(record.seconds)}${improved ? " | best so far" : ""}`,
     );
   }
   const b = best!;
   say(
-    `done: ${history.length} epoch${history.length === 1 ? '' : 's'}; best ${b.valAccuracy === undefined ? `training loss ${b.trainLoss.toFixed(4)}` : `validation accuracy ${percent(b.valAccuracy)}`} ` +
+    `done: ${history.length} epoch${history.length === 1 ? "" : "s"}; best ${b.valAccuracy === undefined ? `training loss ${b.trainLoss.toFixed(4)}` : `validation accuracy ${percent(b.valAccuracy)}`} ` +
       `(epoch ${b.epoch}) in ${plan.bestDir}, last in ${plan.lastDir}; metrics in ${join(plan.outDir, RUN_FOLDER.metricsCsv)} and ${join(plan.outDir, RUN_FOLDER.metricsSvg)}`,
   );
   return result(false);
 }
 
-const samplePath = (s: Sample): string => ('path' in s ? s.path : `builtin:${s.builtin}`);
+const samplePath = (s: Sample): string => ("path" in s ? s.path : `builtin:${s.builtin}`);
 
 function allSamples(plan: RunPlan): Sample[] {
   return [...plan.train.samples, ...(plan.val?.samples ?? [])];
@@ -344,4 +453,3 @@ async function saveInterrupted(
   say(`saved ${plan.lastDir} (${state.epoch} epochs + ${state.position!.batches} batches); continue with --resume --out ${plan.outDir}`);
   return result(true);
 }
-

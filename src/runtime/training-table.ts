@@ -1,14 +1,14 @@
 /**
  * The one definition of the training settings a spec's `train { }` section may name: each optimizer
  * with its hyper-parameters (PyTorch's names and defaults), how tfjs builds it and how much state it
- * keeps per parameter, and the losses. The compiler checks specs against it (src/sections.ts), the
+ * keeps per parameter, and the losses. The compiler checks specs against it (src/resolve/sections.ts), the
  * runtime builds from it (settings.ts) and the memory estimate counts from it (analysis/memory.ts),
  * so adding an optimizer is one entry here.
  *
  * It lives in the runtime because the runtime must stand alone (it never imports the compiler),
  * while the compiler may import this file: it has no imports but tfjs's types, which compile away.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from "@tensorflow/tfjs";
 
 /** A numeric hyper-parameter: its default and the range the compiler accepts. */
 export interface HyperParameter {
@@ -32,13 +32,18 @@ interface OptimizerEntry<A extends string> {
   slots(o: Record<Camel<A>, number>): number;
 }
 
-function optimizer<A extends string>(entry: OptimizerEntry<A | 'lr'>): OptimizerEntry<A | 'lr'> {
+function optimizer<A extends string>(entry: OptimizerEntry<A | "lr">): OptimizerEntry<A | "lr"> {
   return entry;
 }
 
 export const OPTIMIZERS = {
   adam: optimizer({
-    args: { lr: { default: 0.001, min: 0 }, beta1: { default: 0.9, min: 0 }, beta2: { default: 0.999, min: 0 }, eps: { default: 1e-8, min: 0 } },
+    args: {
+      lr: { default: 0.001, min: 0 },
+      beta1: { default: 0.9, min: 0 },
+      beta2: { default: 0.999, min: 0 },
+      eps: { default: 1e-8, min: 0 },
+    },
     build: (train, o) => train.adam(o.lr, o.beta1, o.beta2, o.eps),
     // The first and second moments.
     slots: () => 2,
@@ -51,7 +56,12 @@ export const OPTIMIZERS = {
     slots: (o) => (o.momentum > 0 ? 1 : 0),
   }),
   rmsprop: optimizer({
-    args: { lr: { default: 0.01, min: 0 }, alpha: { default: 0.99, min: 0 }, momentum: { default: 0, min: 0 }, eps: { default: 1e-8, min: 0 } },
+    args: {
+      lr: { default: 0.01, min: 0 },
+      alpha: { default: 0.99, min: 0 },
+      momentum: { default: 0, min: 0 },
+      eps: { default: 1e-8, min: 0 },
+    },
     build: (train, o) => train.rmsprop(o.lr, o.alpha, o.momentum, o.eps),
     // The mean square and the moment (tfjs allocates the moment even when momentum is 0).
     slots: () => 2,
@@ -71,15 +81,23 @@ export const LOSSES = {
 } satisfies Record<string, { args: Record<string, HyperParameter> }>;
 
 /** A loss as train.ts writes it: `{ name: 'cross_entropy', labelSmoothing: 0 }`. */
-export type LossSettings = { [N in keyof typeof LOSSES]: { name: N } & { [K in Camel<keyof (typeof LOSSES)[N]['args'] & string>]: number } }[keyof typeof LOSSES];
+export type LossSettings = {
+  [N in keyof typeof LOSSES]: { name: N } & { [K in Camel<keyof (typeof LOSSES)[N]["args"] & string>]: number };
+}[keyof typeof LOSSES];
 
 /** What a `train { }` section leaves out: Adam with PyTorch's defaults, plain cross-entropy, batch 32, 10 epochs. */
-export const TRAINING_DEFAULTS = { optimizer: 'adam' as OptimizerName, loss: 'cross_entropy' as keyof typeof LOSSES, batch: 32, epochs: 10 };
+export const TRAINING_DEFAULTS = {
+  optimizer: "adam" as OptimizerName,
+  loss: "cross_entropy" as keyof typeof LOSSES,
+  batch: 32,
+  epochs: 10,
+};
 
 /** An optimizer's settings with every hyper-parameter at its default, overridden by `given` (camelCase keys). */
 export function optimizerSettings(name: OptimizerName, given: Record<string, number> = {}): OptimizerSettings {
   const out: Record<string, number | string> = { name };
-  for (const [k, p] of Object.entries(OPTIMIZERS[name].args as Record<string, HyperParameter>)) out[camel(k)] = given[camel(k)] ?? p.default;
+  for (const [k, p] of Object.entries(OPTIMIZERS[name].args as Record<string, HyperParameter>))
+    out[camel(k)] = given[camel(k)] ?? p.default;
   return out as OptimizerSettings;
 }
 

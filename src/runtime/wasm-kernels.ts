@@ -16,8 +16,8 @@
  * tracking) and every intermediate is freed with `backend.disposeData`, so
  * `tf.memory().numTensors` and the backend's data-id count stay flat.
  */
-import * as tf from '@tensorflow/tfjs';
-import { BACKEND, isOurs, replaceKernel, restoreStock } from './wasm-registry.js';
+import * as tf from "@tensorflow/tfjs";
+import { BACKEND, isOurs, replaceKernel, restoreStock } from "./wasm-registry.js";
 
 type Info = tf.TensorInfo;
 type Shape4 = [number, number, number, number];
@@ -37,7 +37,7 @@ function free(backend: tf.KernelBackend, ...infos: Info[]): void {
 
 function assertNHWC(dataFormat: string, kernel: string): void {
   // The wasm Conv2D itself only supports channels-last, so NCHW cannot work here either.
-  if (dataFormat !== 'NHWC') throw new Error(`alexc: wasm ${kernel} supports only dataFormat NHWC, got ${dataFormat}`);
+  if (dataFormat !== "NHWC") throw new Error(`alexc: wasm ${kernel} supports only dataFormat NHWC, got ${dataFormat}`);
 }
 
 /**
@@ -46,14 +46,22 @@ function assertNHWC(dataFormat: string, kernel: string): void {
  * filter, that is a stride-1 conv whose dilation is the forward stride; it
  * yields [Cin,KH,KW,Cout], transposed back to the filter layout.
  */
-function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: {}; attrs?: tf.NamedAttrMap }): Info {
+function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): Info {
   const backend = args.backend as tf.KernelBackend;
-  const x = args.inputs['x'] as Info;
-  const dy = args.inputs['dy'] as Info;
+  const x = args.inputs["x"] as Info;
+  const dy = args.inputs["dy"] as Info;
   const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-  assertNHWC(attrs.dataFormat, 'Conv2DBackpropFilter');
+  assertNHWC(attrs.dataFormat, "Conv2DBackpropFilter");
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as Shape4, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    x.shape as Shape4,
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    "channelsLast",
+  );
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
   const { filterHeight, filterWidth, padInfo } = info;
 
@@ -63,7 +71,7 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: {}
   const usedCols = (outWidth - 1) * strideWidth + filterWidth - padInfo.left;
   if (usedRows <= 0 || usedCols <= 0 || outHeight <= 0 || outWidth <= 0) {
     // Degenerate: the padding alone covered every window, so no x reached dy.
-    return run(backend, 'Fill', {}, { shape: attrs.filterShape, value: 0, dtype: 'float32' });
+    return run(backend, "Fill", {}, { shape: attrs.filterShape, value: 0, dtype: "float32" });
   }
   // Rows/cols of x past what the forward pass read must not reach dW. Slicing them off x is a slow
   // strided copy of the largest tensor here (61 ms of conv1's 148 at batch 32); computing the few
@@ -73,20 +81,36 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; backend: {}
   const sliceOutput = (filterHeight + extraRows) * (filterWidth + extraCols) <= 2 * filterHeight * filterWidth;
   const rows = sliceOutput ? inHeight : Math.min(usedRows, inHeight);
   const cols = sliceOutput ? inWidth : Math.min(usedCols, inWidth);
-  const xc = rows < inHeight || cols < inWidth
-    ? run(backend, 'Slice', { x }, { begin: [0, 0, 0, 0], size: [batchSize, rows, cols, inChannels] })
-    : undefined;
-  const xt = run(backend, 'Transpose', { x: xc ?? x }, { perm: [3, 1, 2, 0] });
-  const dyt = run(backend, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+  const xc =
+    rows < inHeight || cols < inWidth
+      ? run(backend, "Slice", { x }, { begin: [0, 0, 0, 0], size: [batchSize, rows, cols, inChannels] })
+      : undefined;
+  const xt = run(backend, "Transpose", { x: xc ?? x }, { perm: [3, 1, 2, 0] });
+  const dyt = run(backend, "Transpose", { x: dy }, { perm: [1, 2, 0, 3] });
   // Bottom/right padding chosen so the conv yields filterHeight × filterWidth (plus any extra rows/cols).
-  const pad: ExplicitPad = [[0, 0], [padInfo.top, Math.max(usedRows - rows, 0)], [padInfo.left, Math.max(usedCols - cols, 0)], [0, 0]];
-  const dw = run(backend, 'Conv2D', { x: xt, filter: dyt }, {
-    strides: [1, 1], dilations: [strideHeight, strideWidth], pad, dataFormat: 'NHWC', dimRoundingMode: 'floor',
-  });
-  const dwc = dw.shape[1] !== filterHeight || dw.shape[2] !== filterWidth
-    ? run(backend, 'Slice', { x: dw }, { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, dw.shape[3]!] })
-    : undefined;
-  const out = run(backend, 'Transpose', { x: dwc ?? dw }, { perm: [1, 2, 0, 3] });
+  const pad: ExplicitPad = [
+    [0, 0],
+    [padInfo.top, Math.max(usedRows - rows, 0)],
+    [padInfo.left, Math.max(usedCols - cols, 0)],
+    [0, 0],
+  ];
+  const dw = run(
+    backend,
+    "Conv2D",
+    { x: xt, filter: dyt },
+    {
+      strides: [1, 1],
+      dilations: [strideHeight, strideWidth],
+      pad,
+      dataFormat: "NHWC",
+      dimRoundingMode: "floor",
+    },
+  );
+  const dwc =
+    dw.shape[1] !== filterHeight || dw.shape[2] !== filterWidth
+      ? run(backend, "Slice", { x: dw }, { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, dw.shape[3]!] })
+      : undefined;
+  const out = run(backend, "Transpose", { x: dwc ?? dw }, { perm: [1, 2, 0, 3] });
   free(backend, xt, dyt, dw);
   if (xc !== undefined) free(backend, xc);
   if (dwc !== undefined) free(backend, dwc);
@@ -107,47 +131,81 @@ const MAX_DILATED_STRIDE_PRODUCT = 4;
  * in/out channels swapped; top/left padding becomes K−1−pad. Large strides,
  * NCHW and pads wider than the kernel go to the stock kernel.
  */
-const conv2DBackpropInput = (stock: tf.KernelConfig): tf.KernelFunc => (args) => {
-  const backend = args.backend as tf.KernelBackend;
-  const dy = args.inputs['dy'] as Info;
-  const filter = args.inputs['filter'] as Info;
-  const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  if (attrs.dataFormat !== 'NHWC') return stock.kernelFunc(args);
-  const info = tf.backend_util.computeConv2DInfo(
-    attrs.inputShape, filter.shape as Shape4, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
-  const { batchSize, inHeight, inWidth, outHeight, outWidth, outChannels, strideHeight: sh, strideWidth: sw } = info;
-  const top = info.filterHeight - 1 - info.padInfo.top;
-  const left = info.filterWidth - 1 - info.padInfo.left;
-  // Zero insertion also appends s−1 zero rows/cols after the last one: dy becomes OH·sh × OW·sw.
-  const bottom = inHeight - outHeight * sh + info.padInfo.top;
-  const right = inWidth - outWidth * sw + info.padInfo.left;
-  const rows = outHeight * sh + Math.min(bottom, 0);
-  const cols = outWidth * sw + Math.min(right, 0);
-  if (sh * sw > MAX_DILATED_STRIDE_PRODUCT || top < 0 || left < 0 || rows <= 0 || cols <= 0) {
-    return stock.kernelFunc(args);
-  }
-  const temps: Info[] = [];
-  const keep = (t: Info): Info => { temps.push(t); return t; };
-  let src = dy;
-  if (sh > 1 || sw > 1) {
-    const r6 = keep(run(backend, 'Reshape', { x: dy }, { shape: [batchSize, outHeight, 1, outWidth, 1, outChannels] }));
-    const zeros = [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]];
-    const p6 = keep(run(backend, 'PadV2', { x: r6 }, { paddings: zeros, constantValue: 0 }));
-    src = keep(run(backend, 'Reshape', { x: p6 }, { shape: [batchSize, outHeight * sh, outWidth * sw, outChannels] }));
-  }
-  // Negative bottom/right: the trailing rows/cols only ever met padding in the forward pass.
-  if (rows < src.shape[1]! || cols < src.shape[2]!) {
-    src = keep(run(backend, 'Slice', { x: src }, { begin: [0, 0, 0, 0], size: [batchSize, rows, cols, outChannels] }));
-  }
-  const rotated = keep(run(backend, 'Reverse', { x: filter }, { dims: [0, 1] }));
-  const swapped = keep(run(backend, 'Transpose', { x: rotated }, { perm: [0, 1, 3, 2] }));
-  const pad: ExplicitPad = [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]];
-  const dx = run(backend, 'Conv2D', { x: src, filter: swapped }, {
-    strides: [1, 1], dilations: [1, 1], pad, dataFormat: 'NHWC', dimRoundingMode: 'floor',
-  });
-  free(backend, ...temps);
-  return dx;
-};
+const conv2DBackpropInput =
+  (stock: tf.KernelConfig): tf.KernelFunc =>
+  (args) => {
+    const backend = args.backend as tf.KernelBackend;
+    const dy = args.inputs["dy"] as Info;
+    const filter = args.inputs["filter"] as Info;
+    const attrs = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+    if (attrs.dataFormat !== "NHWC") return stock.kernelFunc(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape,
+      filter.shape as Shape4,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      "channelsLast",
+    );
+    const { batchSize, inHeight, inWidth, outHeight, outWidth, outChannels, strideHeight: sh, strideWidth: sw } = info;
+    const top = info.filterHeight - 1 - info.padInfo.top;
+    const left = info.filterWidth - 1 - info.padInfo.left;
+    // Zero insertion also appends s−1 zero rows/cols after the last one: dy becomes OH·sh × OW·sw.
+    const bottom = inHeight - outHeight * sh + info.padInfo.top;
+    const right = inWidth - outWidth * sw + info.padInfo.left;
+    const rows = outHeight * sh + Math.min(bottom, 0);
+    const cols = outWidth * sw + Math.min(right, 0);
+    if (sh * sw > MAX_DILATED_STRIDE_PRODUCT || top < 0 || left < 0 || rows <= 0 || cols <= 0) {
+      return stock.kernelFunc(args);
+    }
+    const temps: Info[] = [];
+    const keep = (t: Info): Info => {
+      temps.push(t);
+      return t;
+    };
+    let src = dy;
+    if (sh > 1 || sw > 1) {
+      const r6 = keep(run(backend, "Reshape", { x: dy }, { shape: [batchSize, outHeight, 1, outWidth, 1, outChannels] }));
+      const zeros = [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ];
+      const p6 = keep(run(backend, "PadV2", { x: r6 }, { paddings: zeros, constantValue: 0 }));
+      src = keep(run(backend, "Reshape", { x: p6 }, { shape: [batchSize, outHeight * sh, outWidth * sw, outChannels] }));
+    }
+    // Negative bottom/right: the trailing rows/cols only ever met padding in the forward pass.
+    if (rows < src.shape[1]! || cols < src.shape[2]!) {
+      src = keep(run(backend, "Slice", { x: src }, { begin: [0, 0, 0, 0], size: [batchSize, rows, cols, outChannels] }));
+    }
+    const rotated = keep(run(backend, "Reverse", { x: filter }, { dims: [0, 1] }));
+    const swapped = keep(run(backend, "Transpose", { x: rotated }, { perm: [0, 1, 3, 2] }));
+    const pad: ExplicitPad = [
+      [0, 0],
+      [top, Math.max(bottom, 0)],
+      [left, Math.max(right, 0)],
+      [0, 0],
+    ];
+    const dx = run(
+      backend,
+      "Conv2D",
+      { x: src, filter: swapped },
+      {
+        strides: [1, 1],
+        dilations: [1, 1],
+        pad,
+        dataFormat: "NHWC",
+        dimRoundingMode: "floor",
+      },
+    );
+    free(backend, ...temps);
+    return dx;
+  };
 
 /** A matrix view [rows, cols] of `shape` when every leading (batch) dimension is 1. */
 function singleMatrix(shape: number[]): [number, number] | undefined {
@@ -164,37 +222,42 @@ function singleMatrix(shape: number[]): [number, number] | undefined {
  *   A^T·B^T = (B·A)^T
  * Batched products (any leading dimension above 1) and other dtypes keep the stock kernel.
  */
-const batchMatMul = (stock: tf.KernelConfig): tf.KernelFunc => (args) => {
-  const backend = args.backend as tf.KernelBackend;
-  const a = args.inputs['a'] as Info;
-  const b = args.inputs['b'] as Info;
-  const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
-  const am = singleMatrix(a.shape);
-  const bm = singleMatrix(b.shape);
-  if ((!transposeA && !transposeB) || am === undefined || bm === undefined || a.dtype !== 'float32' || b.dtype !== 'float32') {
-    return stock.kernelFunc(args);
-  }
-  const [m, k] = transposeA ? [am[1], am[0]] : am;
-  const n = transposeB ? bm[0] : bm[1];
-  if ((transposeB ? bm[1] : bm[0]) !== k) return stock.kernelFunc(args); // let tfjs report the mismatch
-  const temps: Info[] = [];
-  const keep = (t: Info): Info => { temps.push(t); return t; };
-  const plain = (x: Info, y: Info): Info => keep(run(backend, 'BatchMatMul', { a: x, b: y }, { transposeA: false, transposeB: false }));
-  const transpose = (x: Info): Info => keep(run(backend, 'Transpose', { x }, { perm: [1, 0] }));
-  const A = keep(run(backend, 'Reshape', { x: a }, { shape: am }));
-  const B = keep(run(backend, 'Reshape', { x: b }, { shape: bm }));
-  let c: Info;
-  if (transposeA && !transposeB) c = plain(transpose(A), B);
-  else if (transposeA && transposeB) c = transpose(plain(B, A));
-  else if (m * k + m * n < n * k) c = transpose(plain(B, transpose(A)));
-  else c = plain(A, transpose(B));
-  const rank = Math.max(a.shape.length, b.shape.length);
-  const out = run(backend, 'Reshape', { x: c }, { shape: [...new Array<number>(rank - 2).fill(1), m, n] });
-  free(backend, ...temps);
-  return out;
-};
+const batchMatMul =
+  (stock: tf.KernelConfig): tf.KernelFunc =>
+  (args) => {
+    const backend = args.backend as tf.KernelBackend;
+    const a = args.inputs["a"] as Info;
+    const b = args.inputs["b"] as Info;
+    const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+    const am = singleMatrix(a.shape);
+    const bm = singleMatrix(b.shape);
+    if ((!transposeA && !transposeB) || am === undefined || bm === undefined || a.dtype !== "float32" || b.dtype !== "float32") {
+      return stock.kernelFunc(args);
+    }
+    const [m, k] = transposeA ? [am[1], am[0]] : am;
+    const n = transposeB ? bm[0] : bm[1];
+    if ((transposeB ? bm[1] : bm[0]) !== k) return stock.kernelFunc(args); // let tfjs report the mismatch
+    const temps: Info[] = [];
+    const keep = (t: Info): Info => {
+      temps.push(t);
+      return t;
+    };
+    const plain = (x: Info, y: Info): Info => keep(run(backend, "BatchMatMul", { a: x, b: y }, { transposeA: false, transposeB: false }));
+    const transpose = (x: Info): Info => keep(run(backend, "Transpose", { x }, { perm: [1, 0] }));
+    const A = keep(run(backend, "Reshape", { x: a }, { shape: am }));
+    const B = keep(run(backend, "Reshape", { x: b }, { shape: bm }));
+    let c: Info;
+    if (transposeA && !transposeB) c = plain(transpose(A), B);
+    else if (transposeA && transposeB) c = transpose(plain(B, A));
+    else if (m * k + m * n < n * k) c = transpose(plain(B, transpose(A)));
+    else c = plain(A, transpose(B));
+    const rank = Math.max(a.shape.length, b.shape.length);
+    const out = run(backend, "Reshape", { x: c }, { shape: [...new Array<number>(rank - 2).fill(1), m, n] });
+    free(backend, ...temps);
+    return out;
+  };
 
-const NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul'];
+const NAMES = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul"];
 
 /**
  * Registers alexc's Conv2DBackpropFilter, Conv2DBackpropInput (stride ≤ 2) and
@@ -203,10 +266,10 @@ const NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul'];
  * now supplies.
  */
 export function registerWasmGradientKernels(): string[] {
-  replaceKernel('Conv2DBackpropFilter', () => conv2DBackpropFilter);
+  replaceKernel("Conv2DBackpropFilter", () => conv2DBackpropFilter);
   // These two fall back to the stock kernel for the cases they do not rewrite.
-  replaceKernel('Conv2DBackpropInput', (stock) => stock && conv2DBackpropInput(stock));
-  replaceKernel('BatchMatMul', (stock) => stock && batchMatMul(stock));
+  replaceKernel("Conv2DBackpropInput", (stock) => stock && conv2DBackpropInput(stock));
+  replaceKernel("BatchMatMul", (stock) => stock && batchMatMul(stock));
   return NAMES.filter(isOurs);
 }
 

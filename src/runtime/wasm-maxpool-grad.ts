@@ -7,26 +7,32 @@
  * each dy to its window's first maximum, as tfjs-cpu and PyTorch do (cells outside the input never win).
  * It is no slower than the stock kernel on AlexNet's pools (docs/benchmarks.md, `npm run bench`).
  */
-import * as tf from '@tensorflow/tfjs';
-import { replaceKernel, restoreStock } from './wasm-registry.js';
+import * as tf from "@tensorflow/tfjs";
+import { replaceKernel, restoreStock } from "./wasm-registry.js";
 
-const NAME = 'MaxPoolGrad';
+const NAME = "MaxPoolGrad";
 
 interface WasmHeap {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
-function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: {}; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const heap = args.backend as WasmHeap;
-  const x = args.inputs['input'] as tf.TensorInfo;
-  const dy = args.inputs['dy'] as tf.TensorInfo;
+  const x = args.inputs["input"] as tf.TensorInfo;
+  const dy = args.inputs["dy"] as tf.TensorInfo;
   const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
   const info = tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+    x.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
-  const dx = heap.makeOutput(x.shape, 'float32');
+  const dx = heap.makeOutput(x.shape, "float32");
   // Views after makeOutput: an allocation may grow (and so detach) the heap.
   const xs = heap.typedArrayFromHeap(x);
   const dys = heap.typedArrayFromHeap(dy);

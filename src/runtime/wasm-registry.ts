@@ -4,19 +4,19 @@
  * that compare against stock tfjs. Replace before `tf.setBackend('wasm')`: a
  * kernel's setup (its wasm function binding) runs at backend initialisation.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from "@tensorflow/tfjs";
 // Side effect: registers the wasm backend and its stock kernels, which must
 // exist before they can be looked up and wrapped.
-import '@tensorflow/tfjs-backend-wasm';
+import "@tensorflow/tfjs-backend-wasm";
 
-export const BACKEND = 'wasm';
+export const BACKEND = "wasm";
 
 /**
  * Marks configs we registered, so a second call neither re-wraps nor recurses,
  * and keeps the replaced stock config on the registry entry itself (not in a
  * module variable) so it survives this module being loaded twice.
  */
-const MARK = 'alexcReplacement';
+const MARK = "alexcReplacement";
 type MarkedConfig = tf.KernelConfig & { [MARK]?: true; alexcStock?: tf.KernelConfig };
 
 export function isOurs(name: string): boolean {

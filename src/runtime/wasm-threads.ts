@@ -16,13 +16,13 @@
  * hanging initialisation) is caught here: the workers are stopped and the
  * single-threaded build is started instead, with the reason reported.
  */
-import os from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { Worker as NodeWorker, type WorkerOptions } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
-import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
-import { AlexcRuntimeError } from './errors.js';
+import os from "node:os";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Worker as NodeWorker, type WorkerOptions } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
+import { AlexcRuntimeError } from "./errors.js";
 
 /** Most threads the C++ side will start, whatever is asked. */
 export const MAX_WASM_THREADS = 8;
@@ -37,14 +37,17 @@ export interface WasmStart {
 }
 
 /** Where the threaded build's worker code and glue script come from; tests point them elsewhere. */
-export interface ThreadedFiles { workerScript: string; glueScript: string }
+export interface ThreadedFiles {
+  workerScript: string;
+  glueScript: string;
+}
 
 export function shippedThreadedFiles(): ThreadedFiles {
-  const pkg = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
-  const dir = join(dirname(pkg), 'wasm-out');
+  const pkg = createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/package.json");
+  const dir = join(dirname(pkg), "wasm-out");
   return {
-    workerScript: join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js'),
-    glueScript: join(dir, 'tfjs-backend-wasm-threaded-simd.js'),
+    workerScript: join(dir, "tfjs-backend-wasm-threaded-simd.worker.js"),
+    glueScript: join(dir, "tfjs-backend-wasm-threaded-simd.js"),
   };
 }
 
@@ -54,8 +57,8 @@ export function shippedThreadedFiles(): ThreadedFiles {
  */
 export function wasmThreadsWanted(requested?: number): number {
   if (requested !== undefined) return Math.min(requested, MAX_WASM_THREADS);
-  const env = process.env['ALEXC_WASM_THREADS'];
-  if (env === undefined || env.trim() === '') return defaultThreads();
+  const env = process.env["ALEXC_WASM_THREADS"];
+  if (env === undefined || env.trim() === "") return defaultThreads();
   const n = Number(env);
   if (!/^\s*\d+\s*$/.test(env) || n < 1) {
     throw new AlexcRuntimeError(`alexc: ALEXC_WASM_THREADS='${env}' is not a whole number ≥ 1 (1 = single-threaded wasm)`);
@@ -78,7 +81,7 @@ interface Attempt {
   /** Rejects with the first worker failure while starting. */
   failed: Promise<never>;
   fail(reason: Error): void;
-  state: 'starting' | 'started' | 'abandoned';
+  state: "starting" | "started" | "abandoned";
 }
 
 let attempt: Attempt | undefined;
@@ -86,9 +89,9 @@ let attempt: Attempt | undefined;
 /** Reads the worker code the package ships as a CommonJS string export (`wasmWorkerContents`). */
 function workerSource(file: string): string {
   const contents = (createRequire(import.meta.url)(file) as { wasmWorkerContents?: unknown }).wasmWorkerContents;
-  if (typeof contents !== 'string') throw new Error(`${file} does not export the pthread worker code`);
+  if (typeof contents !== "string") throw new Error(`${file} does not export the pthread worker code`);
   // As tfjs does before making its Blob: the string holds literal newlines inside quoted strings.
-  return contents.replace(/\n/g, '\\n');
+  return contents.replace(/\n/g, "\\n");
 }
 
 function workerClass(files: ThreadedFiles): typeof NodeWorker {
@@ -96,7 +99,7 @@ function workerClass(files: ThreadedFiles): typeof NodeWorker {
   /** The Worker the emscripten glue constructs: blob URLs become the shipped code, the Blob script its file. */
   return class PthreadWorker extends NodeWorker {
     constructor(url: string | URL, options?: WorkerOptions) {
-      if (String(url).startsWith('blob:')) super(source, { eval: true });
+      if (String(url).startsWith("blob:")) super(source, { eval: true });
       else super(url, options);
       this.attempt = attempt;
       this.unref();
@@ -109,9 +112,9 @@ function workerClass(files: ThreadedFiles): typeof NodeWorker {
     // life of the process, and would keep a finished program from exiting.
     override ref(): void {}
 
-    override postMessage(message: unknown, transfer?: Parameters<NodeWorker['postMessage']>[1]): void {
+    override postMessage(message: unknown, transfer?: Parameters<NodeWorker["postMessage"]>[1]): void {
       const m = message as { cmd?: unknown; urlOrBlob?: unknown } | null;
-      if (m !== null && typeof m === 'object' && m.cmd === 'load' && typeof m.urlOrBlob !== 'string') {
+      if (m !== null && typeof m === "object" && m.cmd === "load" && typeof m.urlOrBlob !== "string") {
         message = { ...m, urlOrBlob: files.glueScript };
       }
       super.postMessage(message, transfer);
@@ -121,12 +124,13 @@ function workerClass(files: ThreadedFiles): typeof NodeWorker {
     // uncaught exception); after a failed start, the other workers' late errors are ignored.
     override emit(event: string | symbol, ...args: unknown[]): boolean {
       const a = this.attempt;
-      if (a !== undefined && a.state !== 'started') {
-        if (event === 'error') {
+      if (a !== undefined && a.state !== "started") {
+        if (event === "error") {
           a.fail(args[0] instanceof Error ? args[0] : new Error(String(args[0])));
           return true;
         }
-        if (event === 'exit' && a.state === 'starting') a.fail(new Error(`a pthread worker exited with code ${String(args[0])} while starting`));
+        if (event === "exit" && a.state === "starting")
+          a.fail(new Error(`a pthread worker exited with code ${String(args[0])} while starting`));
       }
       return super.emit(event, ...args);
     }
@@ -135,12 +139,12 @@ function workerClass(files: ThreadedFiles): typeof NodeWorker {
 
 /** The glue assigns `global.Worker = worker_threads.Worker` when it starts; the accessor keeps ours in place. */
 function installWorker(cls: typeof NodeWorker): void {
-  Object.defineProperty(globalThis, 'Worker', { configurable: true, get: () => cls, set: () => undefined });
+  Object.defineProperty(globalThis, "Worker", { configurable: true, get: () => cls, set: () => undefined });
 }
 
 /** After start-up a plain property: the glue may still create workers, and others may set their own. */
 function settleWorker(cls: typeof NodeWorker): void {
-  Object.defineProperty(globalThis, 'Worker', { configurable: true, writable: true, value: cls });
+  Object.defineProperty(globalThis, "Worker", { configurable: true, writable: true, value: cls });
 }
 
 /** Reports at least `cores` logical cores to the glue until the returned function is called. */
@@ -150,26 +154,30 @@ function raiseCoreCount(cores: number): () => void {
     const real = original();
     return real.length >= cores || real.length === 0 ? real : Array.from({ length: cores }, (_, i) => real[i % real.length]!);
   };
-  return () => { os.cpus = original; };
+  return () => {
+    os.cpus = original;
+  };
 }
 
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
 
 async function startSingle(): Promise<boolean> {
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-  return tf.setBackend('wasm');
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  return tf.setBackend("wasm");
 }
 
 /** Starts the threaded build with `threads` threads; resolves false or rejects when it cannot. */
 async function startThreaded(threads: number, files: ThreadedFiles): Promise<boolean> {
   let fail!: (e: Error) => void;
-  const failed = new Promise<never>((_, reject) => { fail = reject; });
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
   failed.catch(() => undefined);
-  const a: Attempt = { workers: new Set(), failed, fail: (e) => fail(e), state: 'starting' };
+  const a: Attempt = { workers: new Set(), failed, fail: (e) => fail(e), state: "starting" };
   attempt = a;
   const cls = workerClass(files);
   installWorker(cls);
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
   tfwasm.setThreadsCount(threads);
   const restoreCores = raiseCoreCount(2 * threads);
   let timer: NodeJS.Timeout | undefined;
@@ -178,9 +186,9 @@ async function startThreaded(threads: number, files: ThreadedFiles): Promise<boo
     timer.unref();
   });
   try {
-    const ok = await Promise.race([tf.setBackend('wasm'), failed, timeout]);
+    const ok = await Promise.race([tf.setBackend("wasm"), failed, timeout]);
     if (ok) {
-      a.state = 'started';
+      a.state = "started";
       settleWorker(cls);
     }
     return ok;
@@ -188,8 +196,8 @@ async function startThreaded(threads: number, files: ThreadedFiles): Promise<boo
     clearTimeout(timer);
     restoreCores();
     attempt = undefined;
-    if (a.state !== 'started') {
-      a.state = 'abandoned';
+    if (a.state !== "started") {
+      a.state = "abandoned";
       for (const w of a.workers) void w.terminate();
     }
   }
@@ -201,8 +209,8 @@ async function startThreaded(threads: number, files: ThreadedFiles): Promise<boo
  * thread count is fixed at the first start: later calls re-activate what is running.
  */
 export async function startWasmBackend(threads: number, files: ThreadedFiles = shippedThreadedFiles()): Promise<WasmStart | undefined> {
-  if (tf.findBackend('wasm') !== null || threads <= 1) {
-    if (!(tf.findBackend('wasm') !== null ? await tf.setBackend('wasm') : await startSingle())) return undefined;
+  if (tf.findBackend("wasm") !== null || threads <= 1) {
+    if (!(tf.findBackend("wasm") !== null ? await tf.setBackend("wasm") : await startSingle())) return undefined;
     return { threads: tfwasm.getThreadsCount() };
   }
   let reason: string;
@@ -211,7 +219,7 @@ export async function startWasmBackend(threads: number, files: ThreadedFiles = s
       await tf.ready();
       return { threads: tfwasm.getThreadsCount() };
     }
-    reason = 'the threaded build did not initialise';
+    reason = "the threaded build did not initialise";
   } catch (e) {
     reason = message(e);
   }

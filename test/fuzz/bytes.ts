@@ -7,10 +7,10 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { checkFile } from "../../src/commands/common.js";
-import { formatReports } from "../../src/formats/index.js";
+import { checkFile } from "../../src/cli/commands/common.js";
+import { formatReports } from "../../src/views/formats/index.js";
 import { renderDiagnostic } from "../../src/diagnostics/render.js";
-import { decodeText } from "../../src/read.js";
+import { decodeText } from "../../src/syntax/read.js";
 import { seeded } from "../../src/runtime/random.js";
 import { robust } from "./properties.js";
 
@@ -32,8 +32,48 @@ export function corpus(roots: string[]): Array<{ name: string; bytes: Buffer }> 
 /** The runtime's mulberry32: small, seedable, the same sequence on every machine. */
 export const random = seeded;
 
-const INTERESTING = [0x00, 0x09, 0x0a, 0x0d, 0x1b, 0x22, 0x5c, 0x2f, 0x2a, 0x23, 0x7f, 0x80, 0xa0, 0xc0, 0xc3, 0xe2, 0xe9, 0xed, 0xf0, 0xf4, 0xff];
-const TOKENS = ["(", ")", ",", ",,", "{", "}", "[", "]", "->", "x", "*", "**", "-", "/*", "*/", "//", '"', "\\", "\\u", "=", ":", ";", "e999999999", "e-999999999", "0.", "1_0", "\ufeff", "\u2028", "matrix", "variant v {", "block b {", "allow inexact", "input 224x224x3", "dense(", "conv(", "round(", "param p = "];
+const INTERESTING = [
+  0x00, 0x09, 0x0a, 0x0d, 0x1b, 0x22, 0x5c, 0x2f, 0x2a, 0x23, 0x7f, 0x80, 0xa0, 0xc0, 0xc3, 0xe2, 0xe9, 0xed, 0xf0, 0xf4, 0xff,
+];
+const TOKENS = [
+  "(",
+  ")",
+  ",",
+  ",,",
+  "{",
+  "}",
+  "[",
+  "]",
+  "->",
+  "x",
+  "*",
+  "**",
+  "-",
+  "/*",
+  "*/",
+  "//",
+  '"',
+  "\\",
+  "\\u",
+  "=",
+  ":",
+  ";",
+  "e999999999",
+  "e-999999999",
+  "0.",
+  "1_0",
+  "\ufeff",
+  "\u2028",
+  "matrix",
+  "variant v {",
+  "block b {",
+  "allow inexact",
+  "input 224x224x3",
+  "dense(",
+  "conv(",
+  "round(",
+  "param p = ",
+];
 
 /** 1–8 random mutations of one corpus file, with bytes from another for splices. */
 export function mutate(next: () => number, source: Buffer, other: Buffer): Buffer {
@@ -73,7 +113,13 @@ export function mutate(next: () => number, source: Buffer, other: Buffer): Buffe
         const a2 = int(b.length + 1);
         const [lo, hi] = at < a2 ? [at, a2] : [a2, at];
         const len = Math.min(1 + int(30), hi - lo);
-        b = Buffer.concat([b.subarray(0, lo), b.subarray(hi, hi + len), b.subarray(lo + len, hi), b.subarray(lo, lo + len), b.subarray(hi + len)]);
+        b = Buffer.concat([
+          b.subarray(0, lo),
+          b.subarray(hi, hi + len),
+          b.subarray(lo + len, hi),
+          b.subarray(lo, lo + len),
+          b.subarray(hi + len),
+        ]);
         break;
       }
       case 7: {
@@ -92,7 +138,11 @@ export function mutate(next: () => number, source: Buffer, other: Buffer): Buffe
         break;
       }
       default: // invalid UTF-8 sequences
-        b = Buffer.concat([b.subarray(0, at), Buffer.from([[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xff]][int(5)]!), b.subarray(at)]);
+        b = Buffer.concat([
+          b.subarray(0, at),
+          Buffer.from([[0xc0, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xff]][int(5)]!),
+          b.subarray(at),
+        ]);
     }
   }
   return b;

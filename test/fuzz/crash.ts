@@ -34,7 +34,9 @@ try {
       }
     });
   }
-  console.log(`${kills} kills in ${ran} cases (seed ${seed}; the others' fault point lay past the run's end): ${failed} inconsistent after resume; by point: ${[...byPoint].map(([p, n]) => `${p} ${n}`).join(", ")}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `${kills} kills in ${ran} cases (seed ${seed}; the others' fault point lay past the run's end): ${failed} inconsistent after resume; by point: ${[...byPoint].map(([p, n]) => `${p} ${n}`).join(", ")}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
   process.exitCode = failed ? 1 : 0;
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -4,15 +4,17 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import ts from "typescript";
-import { checkSpec } from "../../src/compiler.js";
-import { emitModel } from "../../src/emit.js";
-import { formatSource } from "../../src/format.js";
+import { checkSpec } from "../../src/check/check-spec.js";
+import { emitModel } from "../../src/emit/emit.js";
+import { formatSource } from "../../src/syntax/printer.js";
 import { shapeDims } from "../../src/layers/kind.js";
-import { parse } from "../../src/parse.js";
+import { parse } from "../../src/syntax/parse.js";
 
 /** Builds the model from the generated model.ts itself: transpiled, then run with tfjs injected. */
 export function buildGenerated(modelTs: string): tf.LayersModel {
-  const js = ts.transpileModule(modelTs, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const js = ts.transpileModule(modelTs, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   const module = { exports: {} as { buildModel?: () => tf.LayersModel } };
   const require = (name: string): unknown => {
     if (name === "alexc/runtime/tf") return tf;
@@ -29,7 +31,8 @@ export function agreesWithTfjs(text: string): Outcome {
   const { file, results } = checkSpec("fuzz.anet", text);
   const base = results[0]!;
   const errors = base.diagnostics.filter((d) => d.severity === "error");
-  if (errors.length > 0 || !base.checked?.complete) return errors.length > 0 ? { kind: "rejected" } : { kind: "failed", why: "incomplete check without an error" };
+  if (errors.length > 0 || !base.checked?.complete)
+    return errors.length > 0 ? { kind: "rejected" } : { kind: "failed", why: "incomplete check without an error" };
   // The check rejects everything compile would (E0204 included), so emitting cannot fail here.
   const emitted = emitModel(base.checked, file);
   const model = buildGenerated(emitted.files.get("model.ts")!);
@@ -38,8 +41,10 @@ export function agreesWithTfjs(text: string): Outcome {
       const tfLayer = model.getLayer(layer.name);
       const shape = (tfLayer.outputShape as number[]).slice(1);
       const chw = shape.length === 3 ? [shape[2]!, shape[0]!, shape[1]!] : shape;
-      if (chw.join("x") !== shapeDims(layer.output).join("x")) return { kind: "failed", why: `${layer.name}: checker ${shapeDims(layer.output).join("x")}, tfjs ${chw.join("x")}` };
-      if (BigInt(tfLayer.countParams()) !== layer.params) return { kind: "failed", why: `${layer.name}: checker ${layer.params} params, tfjs ${tfLayer.countParams()}` };
+      if (chw.join("x") !== shapeDims(layer.output).join("x"))
+        return { kind: "failed", why: `${layer.name}: checker ${shapeDims(layer.output).join("x")}, tfjs ${chw.join("x")}` };
+      if (BigInt(tfLayer.countParams()) !== layer.params)
+        return { kind: "failed", why: `${layer.name}: checker ${layer.params} params, tfjs ${tfLayer.countParams()}` };
     }
     return { kind: "checked" };
   } finally {
@@ -54,7 +59,8 @@ export function robust(text: string, budgetMs = 2000): string | undefined {
     const { results } = checkSpec("fuzz.anet", text);
     for (const r of results) {
       for (const d of r.diagnostics) {
-        if (d.span && !(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length)) return `${d.code} span ${JSON.stringify(d.span)} outside 0..${text.length}`;
+        if (d.span && !(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length))
+          return `${d.code} span ${JSON.stringify(d.span)} outside 0..${text.length}`;
         for (const rel of d.related) if (rel.span.end > text.length) return `${d.code} related span outside the file`;
         if (!d.message) return `${d.code} without a message`;
       }

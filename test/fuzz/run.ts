@@ -33,41 +33,53 @@ function save(text: string, why: string): string {
 }
 
 await selectBackend("cpu", () => {});
-console.log(`alexc fuzz: ${stage("valid") ? runs : 0} valid and ${stage("broken") ? runs : 0} broken specs, ${stage("bytes") ? byteRuns : 0} byte mutants, seed ${seed}`);
+console.log(
+  `alexc fuzz: ${stage("valid") ? runs : 0} valid and ${stage("broken") ? runs : 0} broken specs, ${stage("bytes") ? byteRuns : 0} byte mutants, seed ${seed}`,
+);
 
 const counts = { valid: 0, checked: 0, rejected: 0, disagreements: 0, broken: 0, exceptions: 0 };
 let started = performance.now();
-const valid = !stage("valid") ? { failed: false } : fc.check(
-  fc.property(validSpec, (spec) => {
-    counts.valid++;
-    const o = agreesWithTfjs(spec.text);
-    if (o.kind === "failed") {
-      counts.disagreements++;
-      save(spec.text, o.why);
-      return false;
-    }
-    counts[o.kind]++;
-    return true;
-  }),
-  { seed, numRuns: runs, endOnFailure: true },
-);
-if (stage("valid")) console.log(`valid:  ${counts.valid} specs, ${counts.checked} checked and built in tfjs, ${counts.rejected} rejected with diagnostics, ${counts.disagreements} shape disagreements (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+const valid = !stage("valid")
+  ? { failed: false }
+  : fc.check(
+      fc.property(validSpec, (spec) => {
+        counts.valid++;
+        const o = agreesWithTfjs(spec.text);
+        if (o.kind === "failed") {
+          counts.disagreements++;
+          save(spec.text, o.why);
+          return false;
+        }
+        counts[o.kind]++;
+        return true;
+      }),
+      { seed, numRuns: runs, endOnFailure: true },
+    );
+if (stage("valid"))
+  console.log(
+    `valid:  ${counts.valid} specs, ${counts.checked} checked and built in tfjs, ${counts.rejected} rejected with diagnostics, ${counts.disagreements} shape disagreements (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
 
 started = performance.now();
-const broken = !stage("broken") ? { failed: false } : fc.check(
-  fc.property(brokenSpec, (text) => {
-    counts.broken++;
-    const failure = robust(text);
-    if (failure) {
-      counts.exceptions++;
-      save(text, failure);
-      return false;
-    }
-    return true;
-  }),
-  { seed: seed + 1, numRuns: runs, endOnFailure: true },
-);
-if (stage("broken")) console.log(`broken: ${counts.broken} specs, ${counts.exceptions} uncaught exceptions or invalid locations (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+const broken = !stage("broken")
+  ? { failed: false }
+  : fc.check(
+      fc.property(brokenSpec, (text) => {
+        counts.broken++;
+        const failure = robust(text);
+        if (failure) {
+          counts.exceptions++;
+          save(text, failure);
+          return false;
+        }
+        return true;
+      }),
+      { seed: seed + 1, numRuns: runs, endOnFailure: true },
+    );
+if (stage("broken"))
+  console.log(
+    `broken: ${counts.broken} specs, ${counts.exceptions} uncaught exceptions or invalid locations (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
 started = performance.now();
 let bytesFailed = false;
 if (stage("bytes")) {
