@@ -24,14 +24,15 @@ export function inlayHints(a: Analysis, within: Span): InlayHint[] {
     if (kind.declaresInFeatures !== undefined && layer.input.rank === "flat") {
       const declared = layer.resolved.sources[kind.declaresInFeatures];
       const first = node.args[0];
-      if (declared)
+      // Only where the declaration does not already say the number (`128*6*6`, or a wrong one).
+      if (declared && declared.text.trim() !== String(layer.input.n))
         hints.push({
           position: toPosition(a.file, declared.span.end),
           label: `(${layer.input.n} arrive)`,
           paddingLeft: true,
           kind: TYPE_HINT,
         });
-      else if (first)
+      else if (!declared && first)
         hints.push({ position: toPosition(a.file, first.span.start), label: `${layer.input.n} →`, paddingRight: true, kind: TYPE_HINT });
     }
     hints.push({
