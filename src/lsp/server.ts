@@ -28,7 +28,7 @@ import { lex, semanticTokens, TOKEN_TYPES } from "./semantic-tokens.js";
 import { toOffset, toRange } from "./positions.js";
 
 /** The code lens command that picks the variant whose shapes are shown (null: the base). */
-export const SHOW_VARIANT = "alexc.showVariant";
+const SHOW_VARIANT = "alexc.showVariant";
 
 interface Settings {
   /** The variant whose shapes hints and hovers show; absent or unknown: the base model. */

@@ -56,7 +56,7 @@ function valueNames(v: Value, out: NameSite[]): void {
  * (`batch = size`), their keys are not (`batch` is the setting); the `matrix` section's keys are
  * parameters, as are a variant's.
  */
-export function nameSites(spec: SpecNode): NameSite[] {
+function nameSites(spec: SpecNode): NameSite[] {
   const out: NameSite[] = [];
   for (const p of spec.params) {
     out.push({ name: p.name, span: p.nameSpan, role: "declaration" });
