@@ -1,6 +1,6 @@
 /**
  * The editor screenshot (docs/editor-screenshot.png, shown in docs/editors.md and the README): the
- * real language server's answers for the seed spec with `128*5*5`, drawn by test/editor-page.ts and
+ * real language server's answers (the built CLI's `lsp --stdio`) for the seed spec with `128*5*5`, drawn by test/editor-page.ts and
  * rendered in Debian's chromium as test/report.test.ts does. Skipped, loudly, where chromium is absent.
  */
 import { test } from "uvu";

@@ -19,7 +19,7 @@ const MODEL_KEYWORDS = ["param", "input", "block", "variant"];
 
 interface Frame {
   open: "{" | "(";
-  /** The words before it: `block features {` → ["block", "features"]; `conv(` → ["conv"]. */
+  /** The words before it: `block features {` → ["block", "features"]; `f(` → ["f"]. */
   head: string[];
 }
 
