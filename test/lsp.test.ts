@@ -82,6 +82,45 @@ test("the seed with 128*5*5: diagnostic, inlay shapes, hover with params, a fix 
   }
 });
 
+test("the variant code lens switches the shapes shown; formatting is alexc fmt's", async () => {
+  const lsp = new LspClient();
+  try {
+    await lsp.initialize({ debounceMs: 0 });
+    const messy = SEED.replace(
+      "    relu\n    maxpool(kernel=3, stride=2)\n    conv(128",
+      "    relu\n       maxpool( kernel=3,stride=2 )\n    conv(128",
+    );
+    lsp.notify("textDocument/didOpen", { textDocument: { uri: URI, languageId: "anet", version: 1, text: messy } });
+    const lenses = await lsp.request<Array<{ range: { start: { line: number } }; command: { command: string; arguments: unknown[] } }>>(
+      "textDocument/codeLens",
+      { textDocument: { uri: URI } },
+    );
+    assert.is(lenses.length, 1);
+    assert.is(lenses[0]!.range.start.line, lineOf(messy, "variant flowers"));
+    const lastDense = lineOf(messy, "-> num_classes");
+    const hintsOnLast = async (): Promise<string[]> =>
+      (
+        await lsp.request<Array<{ position: { line: number }; label: string }>>("textDocument/inlayHint", {
+          textDocument: { uri: URI },
+          range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } },
+        })
+      )
+        .filter((h) => h.position.line === lastDense)
+        .map((h) => h.label);
+    assert.ok((await hintsOnLast()).includes("→ 1000"));
+    await lsp.request("workspace/executeCommand", { command: lenses[0]!.command.command, arguments: lenses[0]!.command.arguments });
+    assert.ok((await hintsOnLast()).includes("→ 5"), "the flowers variant's 5 classes");
+    const formatting = await lsp.request<TextEdit[]>("textDocument/formatting", {
+      textDocument: { uri: URI },
+      options: { tabSize: 2, insertSpaces: true },
+    });
+    assert.is(applyEdits(messy, formatting), SEED);
+    assert.is(await lsp.close(), 0);
+  } finally {
+    lsp.child.kill();
+  }
+});
+
 test("every prefix of specs/alexnet.anet, typed character by character: no crash, no failed request, CLI's findings at the end", async () => {
   const lsp = new LspClient();
   try {

@@ -4,7 +4,7 @@
  * the catalogue's explanation.
  */
 import type { Hover } from "vscode-languageserver";
-import { allowableByName, type Code } from "../diagnostics/catalogue.js";
+import { allowableByName, catalogue, type CatalogueEntry, type Code } from "../diagnostics/catalogue.js";
 import { explanations } from "../diagnostics/explanations.js";
 import { formatShape } from "../layers/kind.js";
 import { layerKinds } from "../layers/index.js";
@@ -21,13 +21,10 @@ export function hover(a: Analysis, offset: number): Hover | undefined {
     for (const allow of layer.allows)
       if (contains(allow.codeSpan, offset)) {
         const entry = allowableByName.get(allow.code);
-        if (!entry) return undefined;
-        const x = explanations[entry.code as Code];
-        return {
-          contents: markdown(`**${entry.code} ${entry.name}** (${entry.severity}): ${entry.title}\n\n${x.meaning}\n\n*Fix:* ${x.fix}`),
-          range: toRange(a.file, allow.codeSpan),
-        };
+        return entry ? explain(entry) : undefined;
       }
+  const code = codeAt(a.file.text, offset);
+  if (code) return code;
   const param = paramAt(a.ast, offset);
   if (param)
     return paramHover(
@@ -84,3 +81,16 @@ function layerHover(a: Analysis, node: Parameters<Analysis["layers"]["get"]>[0])
 }
 
 const pair = (p: [number, number]): string => `${p[0]}×${p[1]}`;
+
+function explain(entry: CatalogueEntry): Hover {
+  const x = explanations[entry.code as Code];
+  return { contents: markdown(`**${entry.code} ${entry.name}** (${entry.severity}): ${entry.title}\n\n${x.meaning}\n\n*Fix:* ${x.fix}`) };
+}
+
+/** A diagnostic code written in the text (a comment citing `E0201`): its explanation. */
+function codeAt(text: string, offset: number): Hover | undefined {
+  const before = /[A-Z0-9]*$/.exec(text.slice(Math.max(0, offset - 5), offset))![0];
+  const after = /^[A-Z0-9]*/.exec(text.slice(offset, offset + 5))![0];
+  const entry = catalogue.get(before + after);
+  return entry ? explain(entry) : undefined;
+}
