@@ -15,6 +15,8 @@ import { documentSymbols, foldingRanges } from "../src/lsp/outline.js";
 import { lex, semanticTokens, TOKEN_TYPES } from "../src/lsp/semantic-tokens.js";
 import { layerKinds } from "../src/layers/index.js";
 import { sectionKeys } from "../src/resolve/sections.js";
+import { checkSpecReport } from "../src/check/variants.js";
+import { diagnosticKey } from "../src/check/check-spec.js";
 
 const SEED = readFileSync("specs/alexnet.anet", "utf8");
 const URI = "file:///s.anet";
@@ -133,6 +135,19 @@ test("symbols, folding and semantic tokens", () => {
   assert.is(typeAt("num_classes: int"), "parameter");
   assert.is(typeAt("// The seed's"), "comment");
   assert.is(typeAt("model alexnet"), "keyword");
+});
+
+test("diagnostics are what alexc check reports, matrix combinations included", () => {
+  const text =
+    "model m {\n  param k: int = 3\n  input 3x8x8\n  conv(4, kernel=k)\n  flatten\n  dense(10)\n  matrix {\n    k = [3, 9, 20]\n  }\n}\n";
+  const report = checkSpecReport("s.anet", text);
+  const cli = [...report.results.flatMap((r) => r.diagnostics), ...report.matrix.flatMap((m) => m.result.diagnostics)];
+  assert.ok(
+    cli.some((d) => d.variant?.startsWith("matrix")),
+    "the example has a failing combination",
+  );
+  const ours = analyse("s.anet", text).diagnostics();
+  assert.equal(ours.map(diagnosticKey).sort(), cli.map(diagnosticKey).sort());
 });
 
 test.run();

@@ -1,12 +1,13 @@
 /**
- * One document's analysis, computed once per version and variant and shared by every request:
- * the same check `alexc check` runs (base, variants, matrix), plus the model whose shapes the
- * editor shows (the base, or the variant picked in the settings or by a code lens).
+ * One document's analysis, computed once per version and variant and shared by every request: the
+ * base and every variant checked (what hints, hovers and symbols read, never more), and on demand
+ * everything `alexc check` reports, `matrix` combinations included: those can be thousands of
+ * checks, so only the debounced diagnostics pay for them, never a hint or a hover.
  */
-import { checkSpecReport, type SpecReport } from "../check/variants.js";
-import type { CheckResult } from "../check/check-spec.js";
+import { checkSpec, diagnosticKey, type CheckResult } from "../check/check-spec.js";
+import { matrixAxes, runMatrix } from "../check/variants.js";
 import type { CheckedLayer } from "../check/check.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { SourceFile } from "../diagnostics/source.js";
 import type { LayerNode, SpecNode } from "../syntax/ast.js";
 import { receptiveFields, type FieldAt } from "../views/analysis/receptive-field.js";
@@ -14,8 +15,8 @@ import { receptiveFields, type FieldAt } from "../views/analysis/receptive-field
 export interface Analysis {
   file: SourceFile;
   ast?: SpecNode;
-  /** Every finding, as `alexc check` reports it (variants' and matrix combinations' tagged). */
-  diagnostics: Diagnostic[];
+  /** Every finding, as `alexc check` reports it (variants' and matrix combinations' tagged); computed on first use. */
+  diagnostics(): Diagnostic[];
   /** The model whose shapes are shown; absent when the spec did not resolve. */
   shown?: CheckResult;
   /** The variant shown, when it exists; undefined for the base. */
@@ -25,23 +26,34 @@ export interface Analysis {
 }
 
 export function analyse(path: string, text: string, variant?: string): Analysis {
-  const report: SpecReport = checkSpecReport(path, text);
-  const file = report.results[0]!.file;
-  const diagnostics = report.results.flatMap((r) => r.diagnostics);
-  for (const row of report.matrix)
-    for (const d of row.result.diagnostics) diagnostics.push({ ...d, variant: d.variant ?? `matrix ${row.label}` });
-  const shown = report.results.find((r) => r.variant === variant) ?? report.results[0]!;
+  const spec = checkSpec(path, text);
+  const file = spec.file;
+  const shown = spec.results.find((r) => r.variant === variant) ?? spec.results[0]!;
   const layers = new Map<LayerNode, { layer: CheckedLayer; field: FieldAt }>();
   if (shown.checked) {
     const fields = receptiveFields(shown.checked);
     shown.checked.layers.forEach((layer, i) => layers.set(layer.resolved.node, { layer, field: fields[i]! }));
   }
+  let all: Diagnostic[] | undefined;
   return {
     file,
-    ...(report.ast ? { ast: report.ast } : {}),
-    diagnostics,
+    ...(spec.ast ? { ast: spec.ast } : {}),
+    diagnostics: () => (all ??= reported(spec.ast, file, spec.results)),
     ...(shown.checked ? { shown } : {}),
     ...(shown.variant !== undefined ? { variant: shown.variant } : {}),
     layers,
   };
+}
+
+/** As `checkSpecReport` (src/check/variants.ts) reports them: matrix findings once, errors only. */
+function reported(ast: SpecNode | undefined, file: SourceFile, results: CheckResult[]): Diagnostic[] {
+  const out = results.flatMap((r) => r.diagnostics);
+  if (!ast) return out;
+  const bag = new DiagnosticBag();
+  const axes = matrixAxes(ast, file, bag);
+  out.push(...bag.items);
+  const seen = new Set(out.map(diagnosticKey));
+  for (const row of runMatrix(file, ast, axes))
+    out.push(...row.result.diagnostics.filter((d) => !seen.has(diagnosticKey(d)) && d.severity === "error"));
+  return out;
 }

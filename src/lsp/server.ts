@@ -89,7 +89,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       connection.sendDiagnostics({
         uri: doc.uri,
         version: doc.version,
-        diagnostics: a.diagnostics.map((d) => toLspDiagnostic(d, a.file, doc.uri)),
+        diagnostics: a.diagnostics().map((d) => toLspDiagnostic(d, a.file, doc.uri)),
       });
     },
     undefined,
