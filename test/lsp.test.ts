@@ -6,6 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { checkSpecReport } from "../src/check/variants.js";
 import { applyEdits, LspClient, positionAt, type LspDiagnostic, type TextEdit } from "./lsp-client.js";
 
@@ -115,6 +116,17 @@ test("the variant code lens switches the shapes shown; formatting is alexc fmt's
       options: { tabSize: 2, insertSpaces: true },
     });
     assert.is(applyEdits(messy, formatting), SEED);
+    assert.is(await lsp.close(), 0);
+  } finally {
+    lsp.child.kill();
+  }
+});
+
+test("the alexc-lsp bin is the same server", async () => {
+  const lsp = new LspClient([], join("dist", "cli", "alexc-lsp.cjs"));
+  try {
+    const init = await lsp.initialize();
+    assert.ok(init.capabilities["inlayHintProvider"]);
     assert.is(await lsp.close(), 0);
   } finally {
     lsp.child.kill();

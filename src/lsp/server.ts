@@ -108,8 +108,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     settings = readSettings(params.initializationOptions);
-    canRefreshHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
-    canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    canRefreshHints = params.capabilities?.workspace?.inlayHint?.refreshSupport === true;
+    canRefreshLenses = params.capabilities?.workspace?.codeLens?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
