@@ -12,7 +12,7 @@ import type { ArgSpec } from "../layers/kind.js";
 import { sectionKeys } from "../resolve/sections.js";
 
 /** LSP's CompletionItemKind values. */
-const KIND = { function: 3, field: 5, variable: 6, property: 10, keyword: 14, enumMember: 20 } as const;
+const KIND = { function: 3, field: 5, variable: 6, property: 10, keyword: 14 } as const;
 
 /** Statements of a model body; the sections are the section table's names plus `matrix`. */
 const MODEL_KEYWORDS = ["param", "input", "block", "variant"];

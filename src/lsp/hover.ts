@@ -9,6 +9,7 @@ import { explanations } from "../diagnostics/explanations.js";
 import { formatShape } from "../layers/kind.js";
 import { layerKinds } from "../layers/index.js";
 import { groupThousands } from "../util/numbers.js";
+import type { LayerNode } from "../syntax/ast.js";
 import type { Analysis } from "./analysis.js";
 import { toRange } from "./positions.js";
 import { contains, layerAt, layersOf, paramAt } from "./syntax-walk.js";
@@ -16,6 +17,8 @@ import { contains, layerAt, layersOf, paramAt } from "./syntax-walk.js";
 const markdown = (value: string): Hover["contents"] => ({ kind: "markdown", value });
 
 export function hover(a: Analysis, offset: number): Hover | undefined {
+  const code = codeAt(a.file.text, offset);
+  if (code) return code;
   if (!a.ast) return undefined;
   for (const { layer } of layersOf(a.ast))
     for (const allow of layer.allows)
@@ -23,8 +26,6 @@ export function hover(a: Analysis, offset: number): Hover | undefined {
         const entry = allowableByName.get(allow.code);
         return entry ? explain(entry) : undefined;
       }
-  const code = codeAt(a.file.text, offset);
-  if (code) return code;
   const param = paramAt(a.ast, offset);
   if (param)
     return paramHover(
@@ -58,7 +59,7 @@ function paramHover(a: Analysis, name: string, spans: Array<{ start: number; end
   };
 }
 
-function layerHover(a: Analysis, node: Parameters<Analysis["layers"]["get"]>[0]): Hover | undefined {
+function layerHover(a: Analysis, node: LayerNode): Hover | undefined {
   const kind = layerKinds.get(node.layerKind);
   const range = toRange(a.file, node.headSpan);
   if (!kind) return undefined;
