@@ -17,6 +17,9 @@ import { layerKinds } from "../src/layers/index.js";
 import { sectionKeys } from "../src/resolve/sections.js";
 import { checkSpecReport } from "../src/check/variants.js";
 import { diagnosticKey } from "../src/check/check-spec.js";
+import fc from "fast-check";
+import { brokenSpec } from "./fuzz/generators.js";
+import { toLspDiagnostic, codeActions } from "../src/lsp/diagnostics.js";
 
 const SEED = readFileSync("specs/alexnet.anet", "utf8");
 const URI = "file:///s.anet";
@@ -148,6 +151,30 @@ test("diagnostics are what alexc check reports, matrix combinations included", (
   );
   const ours = analyse("s.anet", text).diagnostics();
   assert.equal(ours.map(diagnosticKey).sort(), cli.map(diagnosticKey).sort());
+});
+
+test("every answer on text near a valid spec (random edits): no throw, and fixes stay inside the text", () => {
+  fc.assert(
+    fc.property(brokenSpec, fc.nat(), (text, seed) => {
+      const a = analyse("s.anet", text);
+      const offsets = [0, text.length, seed % (text.length + 1), (seed * 7) % (text.length + 1)];
+      for (const offset of offsets) {
+        completions(text, offset);
+        hover(a, offset);
+        definition(a, URI, offset);
+        references(a, URI, offset, true);
+        rename(a, URI, offset, "renamed");
+      }
+      inlayHints(a, { start: 0, end: text.length });
+      documentSymbols(a);
+      foldingRanges(a.file, a.ast, lex(text).comments);
+      semanticTokens(a.file, lex(text), a.ast);
+      const diagnostics = a.diagnostics().map((d) => toLspDiagnostic(d, a.file, URI));
+      for (const action of codeActions(URI, diagnostics))
+        for (const e of action.edit!.changes![URI]!) assert.ok(e.range.end.line <= a.file.lineStarts.length, "edit inside the text");
+    }),
+    { numRuns: 150, seed: 17 },
+  );
 });
 
 test.run();
