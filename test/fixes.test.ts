@@ -1,6 +1,6 @@
 /**
  * Exact fixes carried as data on diagnostics (`Diagnostic.fixes`): applying each one removes the
- * finding it belongs to, and the CLI's rendering does not show them (its output is unchanged).
+ * finding it belongs to, and the rendered diagnostics (what alexc prints) do not show them.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -72,7 +72,7 @@ test("no fix where there is no single answer (no close name)", () => {
   assert.is(d.fixes, undefined);
 });
 
-test("the CLI's rendering does not change with fixes (they are data, not text)", () => {
+test("rendering does not change with fixes (they are data, not text)", () => {
   const text = SEED.replace("dense(128*6*6 -> 2048)", "dense(128*5*5 -> 2048)");
   const r = checkSource("t.anet", text);
   const d = r.diagnostics.find((x) => x.code === "E0201")!;
