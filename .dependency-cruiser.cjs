@@ -2,11 +2,12 @@
  * The architecture's import rules, checked in CI (`npm run lint`). docs/architecture.md explains them.
  * Stages may import only earlier stages: a later stage's needs never reach back into an earlier one.
  *   util < diagnostics < syntax < layers < resolve < check < lower < emit < views < src/*.ts < cli
+ * lsp/ (the language server) is a top-level consumer like cli/: it may import any stage, and only cli/ imports it.
  * runtime/ is what generated programs import: it stands alone and imports nothing else of alexc.
  * grammar/ (tokens and parser) is below syntax/ and imports nothing from src/.
  */
 const ORDER = ["util", "diagnostics", "syntax", "layers", "resolve", "check", "lower", "emit", "views"];
-const later = (i) => [...ORDER.slice(i + 1), "cli", "runtime-never-matches"].filter((f) => f !== "runtime-never-matches");
+const later = (i) => [...ORDER.slice(i + 1), "cli", "lsp", "runtime-never-matches"].filter((f) => f !== "runtime-never-matches");
 
 const stageRules = ORDER.map((stage, i) => ({
   name: `${stage}-imports-only-earlier-stages`,
@@ -37,6 +38,12 @@ module.exports = {
       severity: "error",
       from: { path: "^src/(?!cli/)" },
       to: { path: "^src/cli/" },
+    },
+    {
+      name: "only-the-cli-imports-the-lsp",
+      severity: "error",
+      from: { path: "^src/(?!cli/|lsp/)" },
+      to: { path: "^src/lsp/" },
     },
     {
       name: "not-to-tests-or-tools",

@@ -16,6 +16,7 @@ interface BenchRun {
 /** The seed model runs twice: with the default thread count (the cores) and single-threaded. */
 const BENCHES: BenchRun[] = [
   { file: "compiler" },
+  { file: "lsp" },
   { file: "trainer-overhead" },
   { file: "pipeline" },
   { file: "seed-224" },
@@ -72,6 +73,15 @@ function checks(results: BenchResult[]): Check[] {
   const pipelineBuiltin = must("pipeline", "built-in set");
   const startRatio = must("compiler", "ratio cold check");
   const tenThousand = must("compiler", "check of a 10,000-layer");
+  // The slowest kind of answer (median) after an edit, per spec size; completion included.
+  const slowestAnswer = (label: string): number =>
+    Math.max(
+      ...(results.find((r) => r.name === "lsp")?.metrics ?? [])
+        .filter((m) => m.name.startsWith(`${label}: `) && !m.name.includes("checkSource"))
+        .map((m) => median(m.samples)),
+    );
+  const lspSeed = slowestAnswer("seed spec");
+  const lspLarge = slowestAnswer("10,000 layers");
   const growth = Math.max(
     must("compiler", "growth 10 → 100"),
     must("compiler", "growth 100 → 1000"),
@@ -91,6 +101,8 @@ function checks(results: BenchResult[]): Check[] {
     },
     { what: "check of a 10,000-layer spec (ms)", value: tenThousand, target: "< 500", pass: tenThousand < 500 },
     { what: "largest growth of check time per 10× layers", value: growth, target: "≤ 12", pass: growth <= 12 },
+    { what: "language server, slowest answer after an edit, seed spec (ms)", value: lspSeed, target: "< 50", pass: lspSeed < 50 },
+    { what: "language server, slowest answer after an edit, 10,000 layers (ms)", value: lspLarge, target: "< 500", pass: lspLarge < 500 },
     {
       what: "generated trainer / hand-written idiomatic tfjs, same data work (median of per-round ratios)",
       value: idiomatic,

@@ -112,7 +112,7 @@ export const Allow = keyword("allow");
 export const Variant = keyword("variant");
 export const Where = keyword("where");
 
-const keywords: TokenType[] = [Model, Param, Input, Block, Allow, Variant, Where];
+export const keywords: TokenType[] = [Model, Param, Input, Block, Allow, Variant, Where];
 
 export const allTokens: TokenType[] = [
   WhiteSpace,

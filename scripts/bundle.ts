@@ -34,7 +34,16 @@ const lazyChildProcess: Plugin = {
     }));
   },
 };
-const external = ["@tensorflow/*", "@viz-js/viz", "handlebars", "sharp", "playwright-core"];
+const external = [
+  "@tensorflow/*",
+  "@viz-js/viz",
+  "handlebars",
+  "sharp",
+  "playwright-core",
+  "vscode-languageserver",
+  "vscode-languageserver/*",
+  "vscode-languageserver-textdocument",
+];
 const commonJs: BuildOptions = { bundle: true, format: "cjs", platform: "node", target: "node20", logLevel: "warning" };
 
 const cli = await build({
@@ -70,6 +79,11 @@ writeFileSync(
   '#!/usr/bin/env node\nimport { createRequire } from "node:module";\ncreateRequire(import.meta.url)("./alexc.cjs");\n',
   { mode: 0o755 },
 );
+
+// The language server's own bin, for editors configured with a command and no arguments.
+writeFileSync(join(outdir, "alexc-lsp.cjs"), '#!/usr/bin/env node\nprocess.argv.splice(2, 0, "lsp");\nrequire("./alexc.cjs");\n', {
+  mode: 0o755,
+});
 
 // A spec-less package (an npm tarball) makes its cache on the first real run instead.
 const seed = join(PACKAGE_ROOT, "specs", "alexnet.anet");

@@ -25,6 +25,7 @@ import { registerExport } from "./commands/export.js";
 import { registerInit } from "./commands/init.js";
 import { registerTrain } from "./commands/train.js";
 import { registerPredict } from "./commands/predict.js";
+import { registerLsp } from "./commands/lsp.js";
 
 const EXIT_INTERNAL = 70;
 
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerExport(program);
   registerInit(program);
+  registerLsp(program);
   // train and predict pass every option after the spec to the generated program.
   program.enablePositionalOptions();
   registerTrain(program);

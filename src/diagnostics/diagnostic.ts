@@ -7,6 +7,15 @@ export interface RelatedSpan {
 }
 
 /**
+ * An exact fix as data (the `help` says it in words): replace each span's text with `text`
+ * (an empty span inserts). Editors offer it as a code action; any renderer may show it.
+ */
+export interface Fix {
+  title: string;
+  edits: Array<{ span: Span; text: string }>;
+}
+
+/**
  * One finding. `message` is the headline; `label` is printed under the caret; `notes` carry the
  * derivation (the arithmetic that led here); `help` is the fix where one exists.
  */
@@ -18,6 +27,8 @@ export interface Diagnostic {
   label?: string;
   notes: string[];
   help?: string;
+  /** Exact edits that carry out the help, where the finding has one. */
+  fixes?: Fix[];
   related: RelatedSpan[];
   /** Set when an `allow` clause in the spec acknowledges this warning: its reason. */
   acknowledged?: string;
@@ -32,6 +43,7 @@ export interface DiagnosticInit {
   label?: string;
   notes?: string[];
   help?: string;
+  fixes?: Fix[];
   related?: RelatedSpan[];
 }
 
@@ -40,6 +52,7 @@ export function diag(code: Code, message: string, init: DiagnosticInit = {}): Di
   if (init.span) d.span = init.span;
   if (init.label !== undefined) d.label = init.label;
   if (init.help !== undefined) d.help = init.help;
+  if (init.fixes?.length) d.fixes = init.fixes;
   return d;
 }
 
@@ -111,6 +124,11 @@ function editDistance(a: string, b: string): number {
     }
   }
   return prev[b.length]!;
+}
+
+/** The did-you-mean fix: `guess` written in place of the name at `span`. */
+export function renameFix(span: Span | undefined, guess: string | undefined): { fixes?: Fix[] } {
+  return span && guess !== undefined ? { fixes: [{ title: `change to '${guess}'`, edits: [{ span, text: guess }] }] } : {};
 }
 
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {

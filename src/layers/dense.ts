@@ -37,6 +37,16 @@ export const dense: LayerKind<DenseArgs> = {
             : `the input has ${n} features`,
         ],
         help: `write ${ctx.producerExpression ?? n} as the in-features, or leave them out (\`dense(${a.out})\`) to take whatever arrives`,
+        ...(written
+          ? {
+              fixes: [
+                {
+                  title: `write ${ctx.producerExpression ?? n}`,
+                  edits: [{ span: written.span, text: ctx.producerExpression ?? String(n) }],
+                },
+              ],
+            }
+          : {}),
       });
     }
     return { rank: "flat", n: a.out };

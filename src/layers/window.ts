@@ -11,6 +11,8 @@
  */
 import type { CheckContext, Padding, PaddingArg, Shape, WindowGeometry } from "./kind.js";
 import { layerLabel } from "./kind.js";
+import type { Fix } from "../diagnostics/diagnostic.js";
+import { entry } from "../diagnostics/catalogue.js";
 
 export interface AxisResult {
   out: number;
@@ -115,6 +117,12 @@ export function applyWindow(
   return { h: results[0]!.out, w: results[1]!.out };
 }
 
+/** W0301's exact fix: acknowledge it after the layer, with a reason the user can reword. */
+function allowFix(at: number): Fix {
+  const text = ` allow ${entry("W0301").name} "the reference model floors this too"`;
+  return { title: "acknowledge it with an allow clause", edits: [{ span: { start: at, end: at }, text }] };
+}
+
 /** What a kind adds to its W0301 (pooling: what Caffe's ceil mode would do). */
 export interface InexactExtras {
   notes?: string[];
@@ -162,6 +170,7 @@ function reportInexact(
     label: `output ${results[0]!.out}×${results[1]!.out}${ceil ? "" : ", floored"}`,
     notes,
     help: `${fixes.join("; or ")}; or acknowledge it with \`allow inexact "reason"\` after the layer`,
+    fixes: [allowFix(ctx.span.end)],
   });
 }
 

@@ -4,7 +4,7 @@
  * and evaluation goes on with `undefined` so later errors are still found.
  */
 import type { BinaryOp, Expr, Span } from "../syntax/ast.js";
-import { didYouMean, type DiagnosticBag } from "../diagnostics/diagnostic.js";
+import { didYouMean, renameFix, type DiagnosticBag } from "../diagnostics/diagnostic.js";
 import { decimalProblem, Rational } from "./rational.js";
 
 /** A literal as quoted in a message: a 4,000-digit number is shown by its ends. */
@@ -71,6 +71,7 @@ export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (
         span: expr.span,
         label: "not a declared parameter",
         ...(guess ? { help: `did you mean '${guess}'?` } : { help: `declare it: param ${expr.name}: int = …` }),
+        ...renameFix(expr.span, guess),
       });
       return undefined;
     }
@@ -82,6 +83,7 @@ export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (
           span: expr.calleeSpan,
           label: `expressions offer ${[...functions.keys()].join(", ")}`,
           ...(guess ? { help: `did you mean '${guess}'?` } : {}),
+          ...renameFix(expr.calleeSpan, guess),
         });
         return undefined;
       }

@@ -5,7 +5,7 @@
  * there is none.
  */
 import type { AllowNode, Expr, InputNode, LayerNode, SettingNode, SpecNode, Span, Value } from "../syntax/ast.js";
-import { DiagnosticBag, didYouMean } from "../diagnostics/diagnostic.js";
+import { DiagnosticBag, didYouMean, renameFix } from "../diagnostics/diagnostic.js";
 import { allowableByName } from "../diagnostics/catalogue.js";
 import { evaluate, roundingHelp, type Scope } from "./eval.js";
 import { resolveParams, type Assignment, type ResolvedParam } from "./params.js";
@@ -247,6 +247,7 @@ function resolveLayer(
       span: node.layerKindSpan,
       label: "not a layer kind",
       help: guess ? `did you mean '${guess}'?` : `layer kinds: ${[...layerKinds.keys()].join(", ")}`,
+      ...renameFix(node.layerKindSpan, guess),
     });
     return undefined;
   }
@@ -256,6 +257,7 @@ function resolveLayer(
       bag.add("E0116", `'${a.code}' is not a warning that can be allowed`, {
         span: a.codeSpan,
         help: guess ? `did you mean '${guess}'?` : `allowable warnings: ${[...allowableByName.keys()].join(", ")}`,
+        ...renameFix(a.codeSpan, guess),
       });
     }
     if (a.reason.trim() === "")
@@ -342,6 +344,7 @@ function matchArgs(node: LayerNode, kind: LayerKind, bag: DiagnosticBag): Map<st
       bag.add("E0104", `${node.layerKind} has no argument '${arg.name}'`, {
         span: arg.nameSpan,
         help: guess ? `did you mean '${guess}'?` : describeArgs(kind),
+        ...renameFix(arg.nameSpan, guess),
       });
       ok = false;
       continue;

@@ -150,7 +150,7 @@ const defaults = {
 
 type SettingKind = FunctionTable | "count" | "mean" | "std";
 
-const sectionKeys: Record<string, Record<string, SettingKind>> = {
+export const sectionKeys: Record<string, Record<string, SettingKind>> = {
   init: { conv: initFunctions, dense: initFunctions, bias: initFunctions },
   train: { optimizer: optimizers, loss: losses, batch: "count", epochs: "count" },
   data: { train: trainTransforms, val: evalTransforms, flip: flips, mean: "mean", std: "std" },
