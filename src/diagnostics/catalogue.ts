@@ -77,7 +77,7 @@ const entries = [
     severity: "error",
     class: "reading",
     message: "{problem} in a string",
-    title: "A string that is unterminated, has an unknown escape or holds a control character",
+    title: "A string with an unknown escape or a control character",
   },
   {
     code: "E0006",
@@ -292,6 +292,18 @@ const entries = [
     splitFrom: "E0111",
     message: "{quantity} {beyond}",
     title: "A number or tensor beyond what alexc computes exactly (more than 4096 bits, or more than 2^53 values)",
+  },
+
+  // Split from overloaded codes (issue #15): one meaning per code. The older code keeps the meaning
+  // its title still names; these say what the finding was before they got their own number.
+  {
+    code: "E0160",
+    name: "unterminated-string",
+    severity: "error",
+    class: "reading",
+    splitFrom: "E0005",
+    message: "unterminated string: no closing '\"' on this line",
+    title: "A string with no closing quote on its line",
   },
 
   {

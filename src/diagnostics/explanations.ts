@@ -55,9 +55,9 @@ export const explanations: Record<Code, Explanation> = {
   },
   E0005: {
     meaning:
-      'A string is not closed on its line, uses a backslash escape other than `\\"`, `\\\\`, `\\n` and `\\t`, or holds a raw control character (a TAB included). Strings have exactly these escapes so that every string has one meaning; a Windows path `C:\\data` would otherwise read `\\d` as an escape.',
+      'A string uses a backslash escape other than `\\"`, `\\\\`, `\\n` and `\\t`, or holds a raw control character (a TAB included). Strings have exactly these escapes so that every string has one meaning; a Windows path `C:\\data` would otherwise read `\\d` as an escape. (A string with no closing quote was E0005 before; it is E0160.)',
     example: small('  conv(16, kernel=3) allow inexact "C:\\data"'),
-    fix: "Write `\\\\` for a backslash (or use `/` in paths, which works on Windows too), `\\t` for a tab, and close the string on the same line.",
+    fix: "Write `\\\\` for a backslash (or use `/` in paths, which works on Windows too), and `\\t` for a tab.",
     fixed: small("  conv(16, kernel=3)"),
   },
   E0006: {
@@ -236,6 +236,13 @@ export const explanations: Record<Code, Explanation> = {
     example: small("  conv(16, kernel=1e999999)"),
     fix: "Use a size that fits a real network; the message names the expression.",
     fixed: small("  conv(16, kernel=3)"),
+  },
+  E0160: {
+    meaning:
+      'A string has no closing `"` on its line. Strings cannot span lines, so the rest of the line is read as the string and the parser stops at the line end.',
+    example: small('  conv(16, kernel=3, stride=2) allow inexact "floors like PyTorch'),
+    fix: 'Close the string with `"` on the same line.',
+    fixed: small('  conv(16, kernel=3, stride=2) allow inexact "floors like PyTorch"'),
   },
   E0201: {
     meaning:
