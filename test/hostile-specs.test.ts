@@ -419,13 +419,13 @@ test("input 224x224x3 is recognised as H×W×C, with the C×H×W form in the hel
     "t.anet",
     "model m {\n  input 224x224x3\n  conv(64, kernel=11, stride=4, padding=2)\n  relu\n  maxpool(kernel=3, stride=2)\n  flatten\n  dense(10)\n}\n",
   );
-  const d = r.diagnostics.find((x) => x.code === "E0112");
+  const d = r.diagnostics.find((x) => x.code === "E0164");
   assert.ok(d, JSON.stringify(r.diagnostics.map((x) => x.message)));
   assert.match(d.message, /input 224x224x3 looks like height × width × channels/);
   assert.match(d.help!, /write input 3x224x224/);
   // A model that checks is left alone, and so is an ordinary C×H×W input.
-  assert.not.ok(codes("model m {\n  input 224x224x3\n  flatten\n  dense(10)\n}\n").includes("E0112"));
-  assert.not.ok(codes("model m {\n  input 3x224x224\n  conv(8, kernel=300)\n}\n").includes("E0112"));
+  assert.not.ok(codes("model m {\n  input 224x224x3\n  flatten\n  dense(10)\n}\n").includes("E0164"));
+  assert.not.ok(codes("model m {\n  input 3x224x224\n  conv(8, kernel=300)\n}\n").includes("E0164"));
 });
 
 // Also: E0201 counts the layer as written; E0110 suggests rounding the channel count.

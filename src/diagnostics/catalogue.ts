@@ -333,6 +333,15 @@ const entries = [
     title: "A model with two `input` lines",
   },
   {
+    code: "E0164",
+    name: "channels-last-input",
+    severity: "error",
+    class: "value",
+    splitFrom: "E0112",
+    message: "input {c}x{h}x{w} looks like height × width × channels; alexc reads channels × height × width",
+    title: "An input written height × width × channels where alexc reads channels × height × width",
+  },
+  {
     code: "E0165",
     name: "unknown-choice",
     severity: "error",

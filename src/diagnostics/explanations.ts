@@ -157,7 +157,7 @@ export const explanations: Record<Code, Explanation> = {
   },
   E0112: {
     meaning:
-      "The model's `input` is not three sizes, channels x height x width. (A missing input was E0112 before; it is E0162. A second input is E0163.)",
+      "The model's `input` is not three sizes, channels x height x width. (A missing input was E0112 before; it is E0162. A second input is E0163, and one that looks like height x width x channels E0164.)",
     example: "model m {\n  input 32x32\n  flatten\n  dense(10)\n}\n",
     fix: "Declare the input as C x H x W: `input 3x32x32`.",
     fixed: small("  conv(16, kernel=3)"),
@@ -266,6 +266,13 @@ export const explanations: Record<Code, Explanation> = {
     example: "model m {\n  input 3x32x32\n  input 3x64x64\n  flatten\n  dense(10)\n}\n",
     fix: "Keep one `input` line; put other sizes in variants (`variant big { input 3x64x64 }`) or try them with `alexc inputs`.",
     fixed: small(""),
+  },
+  E0164: {
+    meaning:
+      "The input reads as C×H×W with a small last size and two large, similar first ones (`input 224x224x3`): almost certainly height × width × channels, the order of NumPy, PIL and TensorFlow's default. alexc reads channels first, as PyTorch does, so it says this once at the input rather than reporting a 224-channel convolution.",
+    example: "model m {\n  input 32x32x3\n  conv(16, kernel=5)\n  flatten\n  dense(10)\n}\n",
+    fix: "Write the input channels first: `input 3x32x32`.",
+    fixed: small("  conv(16, kernel=5)"),
   },
   E0165: {
     meaning: "A setting that takes one of a few choices (`flip`, `optimizer`, `schedule` …) is given a name it does not offer.",
