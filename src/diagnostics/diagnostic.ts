@@ -39,9 +39,8 @@ export interface DiagnosticInit {
  * A finding of `code`, its headline the catalogue's template filled from `args` (typed from the
  * template, so tsc catches a missing or misspelt hole); `init` holds the free text around it.
  */
-export function diag<C extends Code>(code: C, args: MessageArgs<C> | string, init: DiagnosticInit = {}): Diagnostic {
-  // A headline as text: only until every call site passes the template's arguments (this series).
-  const message = typeof args === "string" ? args : formatMessage(code, args);
+export function diag<C extends Code>(code: C, args: MessageArgs<C>, init: DiagnosticInit = {}): Diagnostic {
+  const message = formatMessage(code, args);
   const d: Diagnostic = { code, severity: entry(code).severity, message, notes: init.notes ?? [], related: init.related ?? [] };
   if (init.span) d.span = init.span;
   if (init.label !== undefined) d.label = init.label;
@@ -53,7 +52,7 @@ export function diag<C extends Code>(code: C, args: MessageArgs<C> | string, ini
 export class DiagnosticBag {
   readonly items: Diagnostic[] = [];
 
-  add<C extends Code>(code: C, args: MessageArgs<C> | string, init?: DiagnosticInit): Diagnostic {
+  add<C extends Code>(code: C, args: MessageArgs<C>, init?: DiagnosticInit): Diagnostic {
     const d = diag(code, args, init);
     this.items.push(d);
     return d;
