@@ -13,7 +13,7 @@ const SET_MISTAKES: Array<[string, string, RegExp]> = [
   ["no value", "num_classes", /expected name=value/],
   ["not a number", "num_classes=many", /'many' is not a number/],
   ["an unknown name", "num_clases=5", /unknown parameter 'num_clases'/],
-  ["a fraction for an int", "num_classes=2.5", /is an int parameter; 2\.5 is not a whole number/],
+  ["a fraction for an int", "num_classes=2.5", /int parameter 'num_classes' must be a whole number, got 2\.5/],
   ["out of the declared bounds", "num_classes=1", /'num_classes' must be >= 2/],
 ];
 

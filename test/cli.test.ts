@@ -167,12 +167,17 @@ test("several files in one run: each checked, one summary, exit 1 if any fails",
 });
 
 const overrides: Array<[string, string[], number, RegExp]> = [
-  ["an int parameter given a fraction", ["--set", "num_classes=2.5"], 2, /'num_classes' is an int parameter; 2\.5 is not a whole number/],
+  [
+    "an int parameter given a fraction",
+    ["--set", "num_classes=2.5"],
+    2,
+    /error\[E0110\]: --set num_classes=2\.5: int parameter 'num_classes' must be a whole number, got 2\.5/,
+  ],
   [
     "a value outside the declared bounds",
     ["--set", "num_classes=1"],
     2,
-    /'num_classes' must be >= 2; --set num_classes=1 gives 1[\s\S]*the bound is declared here: specs\/alexnet\.anet:4:39/,
+    /error\[E0161\]: 'num_classes' must be >= 2; --set num_classes=1 gives 1[\s\S]*the bound is declared here: specs\/alexnet\.anet:4:39/,
   ],
   ["the last --set wins", ["--set", "num_classes=1", "--set", "num_classes=10"], 0, /1 spec, 1 variant: 0 errors/],
   ["exact decimals", ["--set", "num_classes=1e1"], 0, /0 errors/],

@@ -80,19 +80,19 @@ test("one mean for a greyscale input stays one value", () => {
 // Each mistake: the code raised and the text it points at.
 const errors: Array<[string, string, string, string, string?]> = [
   ["unknown data setting", "data { crop = resize }", "E0113", "crop"],
-  ["unknown transform", "data { train = random_crop }", "E0113", "random_crop"],
-  ["center_crop for training", "data { train = center_crop }", "E0113", "center_crop"],
+  ["unknown transform", "data { train = random_crop }", "E0165", "random_crop"],
+  ["center_crop for training", "data { train = center_crop }", "E0165", "center_crop"],
   ["a crop scale that is not a range", "data { train = random_resized_crop(scale=0.5) }", "E0106", "0.5"],
   ["a crop scale above 1", "data { train = random_resized_crop(scale=[0.5, 2]) }", "E0111", "2"],
   ["a crop scale of 0", "data { train = random_resized_crop(scale=[0, 1]) }", "E0111", "0"],
-  ["a reversed ratio", "data { train = random_resized_crop(ratio=[4/3, 3/4]) }", "E0111", "[4/3, 3/4]"],
+  ["a reversed ratio", "data { train = random_resized_crop(ratio=[4/3, 3/4]) }", "E0167", "[4/3, 3/4]"],
   ["two means for three channels", "data { mean = [0.5, 0.5] }", "E0120", "[0.5, 0.5]"],
   ["a zero std", "data { std = [0.2, 0, 0.2] }", "E0111", "0"],
   ["a mean outside [0, 1]", "data { mean = 127 }", "E0111", "127"],
-  ["a flip that does not exist", "data { flip = vertical }", "E0113", "vertical"],
+  ["a flip that does not exist", "data { flip = vertical }", "E0165", "vertical"],
   ["a fraction above 1", "data { val = center_crop(fraction=1.2) }", "E0111", "1.2"],
   ["label smoothing of 2", "train { loss = cross_entropy(label_smoothing=2) }", "E0111", "2"],
-  ["a data section twice", "data { flip = none }\ndata { flip = none }", "E0113", "data"],
+  ["a data section twice", "data { flip = none }\ndata { flip = none }", "E0166", "data"],
 ];
 
 for (const [what, sections, code, at] of errors) {

@@ -110,11 +110,15 @@ function acknowledge(layer: ResolvedLayer, found: Diagnostic[], bag: DiagnosticB
   }
   for (const a of layer.allows) {
     if (!used.has(a.code) && allowableByName.has(a.code)) {
-      bag.add("W0302", `${layer.name}: \`allow ${a.code}\` acknowledges nothing`, {
-        span: a.span,
-        label: `this layer raises no ${a.code} warning`,
-        help: "remove the clause",
-      });
+      bag.add(
+        "W0302",
+        { layer: layer.name, warning: a.code },
+        {
+          span: a.span,
+          label: `this layer raises no ${a.code} warning`,
+          help: "remove the clause",
+        },
+      );
     }
   }
 }
@@ -128,11 +132,15 @@ function acknowledge(layer: ResolvedLayer, found: Diagnostic[], bag: DiagnosticB
 function channelsLastHint(model: ResolvedModel): Diagnostic | undefined {
   const { c, h, w, span } = model.input;
   if (!(w <= 4 && c > 4 && h > 4 && c / h <= 4 && h / c <= 4)) return undefined;
-  return diag("E0112", `input ${c}x${h}x${w} looks like height × width × channels; alexc reads channels × height × width`, {
-    span,
-    label: `read as ${c} channels of ${h}×${w}`,
-    help: `write input ${w}x${c}x${h} (C×H×W: ${w} channel${w === 1 ? "" : "s"}, ${c}×${h} pixels)`,
-  });
+  return diag(
+    "E0164",
+    { c, h, w },
+    {
+      span,
+      label: `read as ${c} channels of ${h}×${w}`,
+      help: `write input ${w}x${c}x${h} (C×H×W: ${w} channel${w === 1 ? "" : "s"}, ${c}×${h} pixels)`,
+    },
+  );
 }
 
 /** Input-size findings get the sizes that would work, found by scanning candidate inputs. */

@@ -11,7 +11,7 @@ export function requireClassScores(checked: CheckedModel, bag: DiagnosticBag): v
   if (!checked.complete || !out || out.rank === "flat") return;
   bag.add(
     "E0204",
-    `${checked.model.name} ends in a ${formatShape(out)} feature map, but cross_entropy training needs a vector of class scores`,
+    { model: checked.model.name, shape: formatShape(out) },
     {
       span: checked.model.layers.at(-1)?.node.headSpan,
       help: "end the model with `flatten` and `dense(num_classes)`",

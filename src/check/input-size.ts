@@ -70,7 +70,13 @@ export function inputSizeWarning(model: ResolvedModel): { layer: ResolvedLayer; 
     layer: first,
     diagnostic: diag(
       "W0313",
-      `${layerLabel(first.name, kind)} tiles a ${at(best.h, best.w)} input exactly, not ${at(h, w)}: the flatten gets ${here.features} features at ${at(h, w)} and ${best.verdict.features} at ${at(best.h, best.w)}`,
+      {
+        layer: layerLabel(first.name, kind),
+        exact_size: at(best.h, best.w),
+        size: at(h, w),
+        features: here.features!,
+        exact_features: best.verdict.features!,
+      },
       {
         span: first.node.headSpan,
         label: `tiles ${at(best.h, best.w)}, the size the declared in-features expect; ${at(h, w)} is floored`,

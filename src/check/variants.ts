@@ -51,12 +51,16 @@ export function matrixAxes(spec: SpecNode, file: SourceFile, bag: DiagnosticBag)
   const total = countCombinations(section.settings.map((s) => (s.value.kind === "list" ? s.value.items.length : 1)));
   if (total > BigInt(MAX_COMBINATIONS)) {
     const sizes = section.settings.map((s) => `${s.name} ${s.value.kind === "list" ? s.value.items.length : 1}`).join(" × ");
-    bag.add("E0121", `the matrix has ${groupThousands(total)} combinations, more than the limit of ${groupThousands(MAX_COMBINATIONS)}`, {
-      span: section.nameSpan,
-      label: "too many combinations to check",
-      notes: [`${sizes} = ${groupThousands(total)}`],
-      help: "check fewer values per axis, or split the matrix; `alexc variants --set` checks a grid from the command line",
-    });
+    bag.add(
+      "E0121",
+      { total: groupThousands(total), limit: groupThousands(MAX_COMBINATIONS) },
+      {
+        span: section.nameSpan,
+        label: "too many combinations to check",
+        notes: [`${sizes} = ${groupThousands(total)}`],
+        help: "check fewer values per axis, or split the matrix; `alexc variants --set` checks a grid from the command line",
+      },
+    );
     return [];
   }
   const axes: MatrixAxis[] = [];
@@ -65,7 +69,11 @@ export function matrixAxes(spec: SpecNode, file: SourceFile, bag: DiagnosticBag)
     const values: Rational[] = [];
     for (const item of items) {
       if (item.kind === "list" || item.kind === "record" || item.kind === "dims" || item.kind === "arrow") {
-        bag.add("E0106", `matrix: '${s.name}' takes a list of numbers`, { span: item.span, help: `e.g. ${s.name} = [1, 2, 3]` });
+        bag.add(
+          "E0106",
+          { what: `matrix: '${s.name}'`, expected: "a list of numbers" },
+          { span: item.span, help: `e.g. ${s.name} = [1, 2, 3]` },
+        );
         continue;
       }
       // Matrix values are constants: they may not refer to parameters, which they set.
@@ -136,7 +144,11 @@ export function refusedSpecReport(path: string, message: string): SpecReport {
       {
         file,
         diagnostics: [
-          diag("E0008", why, { help: "specs are regular files of at most 4 MiB; replace the link or file with the spec itself" }),
+          diag(
+            "E0008",
+            { refusal: why },
+            { help: "specs are regular files of at most 4 MiB; replace the link or file with the spec itself" },
+          ),
         ],
       },
     ],

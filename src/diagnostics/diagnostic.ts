@@ -1,5 +1,5 @@
 import type { Span } from "./source.js";
-import { entry, type Code, type Severity } from "./catalogue.js";
+import { entry, formatMessage, type Code, type MessageArgs, type Severity } from "./catalogue.js";
 
 export interface RelatedSpan {
   span: Span;
@@ -47,7 +47,12 @@ export interface DiagnosticInit {
   related?: RelatedSpan[];
 }
 
-export function diag(code: Code, message: string, init: DiagnosticInit = {}): Diagnostic {
+/**
+ * A finding of `code`, its headline the catalogue's template filled from `args` (typed from the
+ * template, so tsc catches a missing or misspelt hole); `init` holds the free text around it.
+ */
+export function diag<C extends Code>(code: C, args: MessageArgs<C>, init: DiagnosticInit = {}): Diagnostic {
+  const message = formatMessage(code, args);
   const d: Diagnostic = { code, severity: entry(code).severity, message, notes: init.notes ?? [], related: init.related ?? [] };
   if (init.span) d.span = init.span;
   if (init.label !== undefined) d.label = init.label;
@@ -60,8 +65,8 @@ export function diag(code: Code, message: string, init: DiagnosticInit = {}): Di
 export class DiagnosticBag {
   readonly items: Diagnostic[] = [];
 
-  add(code: Code, message: string, init?: DiagnosticInit): Diagnostic {
-    const d = diag(code, message, init);
+  add<C extends Code>(code: C, args: MessageArgs<C>, init?: DiagnosticInit): Diagnostic {
+    const d = diag(code, args, init);
     this.items.push(d);
     return d;
   }
@@ -102,9 +107,13 @@ export function capDiagnostics(ds: Diagnostic[], omittedErrors = 0): Diagnostic[
     `${errors} error${errors === 1 ? "" : "s"}`,
     ...(total > errors ? [`${total - errors} warning${total - errors === 1 ? "" : "s"}`] : []),
   ];
-  const more = diag("E0007", `${total} more diagnostics not shown (${parts.join(", ")})`, {
-    help: `fix the first ${MAX_DIAGNOSTICS_PER_FILE} and check again; if this is not a spec at all, check the path`,
-  });
+  const more = diag(
+    "E0007",
+    { total, counts: parts.join(", ") },
+    {
+      help: `fix the first ${MAX_DIAGNOSTICS_PER_FILE} and check again; if this is not a spec at all, check the path`,
+    },
+  );
   // Only as severe as what it hides: 150 warnings must not fail a check.
   if (errors === 0) more.severity = "warning";
   more.hidden = { errors, warnings: total - errors };

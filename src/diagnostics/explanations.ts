@@ -55,9 +55,9 @@ export const explanations: Record<Code, Explanation> = {
   },
   E0005: {
     meaning:
-      'A string is not closed on its line, uses a backslash escape other than `\\"`, `\\\\`, `\\n` and `\\t`, or holds a raw control character (a TAB included). Strings have exactly these escapes so that every string has one meaning; a Windows path `C:\\data` would otherwise read `\\d` as an escape.',
+      'A string uses a backslash escape other than `\\"`, `\\\\`, `\\n` and `\\t`, or holds a raw control character (a TAB included). Strings have exactly these escapes so that every string has one meaning; a Windows path `C:\\data` would otherwise read `\\d` as an escape. (A string with no closing quote was E0005 before; it is E0160.)',
     example: small('  conv(16, kernel=3) allow inexact "C:\\data"'),
-    fix: "Write `\\\\` for a backslash (or use `/` in paths, which works on Windows too), `\\t` for a tab, and close the string on the same line.",
+    fix: "Write `\\\\` for a backslash (or use `/` in paths, which works on Windows too), and `\\t` for a tab.",
     fixed: small("  conv(16, kernel=3)"),
   },
   E0006: {
@@ -150,29 +150,31 @@ export const explanations: Record<Code, Explanation> = {
   },
   E0111: {
     meaning:
-      "A value is outside the range its place allows: sizes and strides ≥ 1, padding ≥ 0, dropout in [0, 1), pooling padding at most half the kernel, or a parameter outside its declared `where` bounds. (A number too large to compute was E0111 before; it is E0123.)",
+      "A value is outside the range its place allows: sizes and strides ≥ 1, padding ≥ 0, dropout in [0, 1), pooling padding at most half the kernel. (A number too large to compute was E0111 before; it is E0123. A parameter outside its declared `where` bounds is E0161, a [low, high] pair written high first E0167.)",
     example: small("  conv(16, kernel=3, stride=0)"),
     fix: "Use a value in range; the message names the range.",
     fixed: small("  conv(16, kernel=3, stride=1)"),
   },
   E0112: {
-    meaning: "The model has no `input`, more than one, or one that is not channels x height x width.",
-    example: "model m {\n  conv(16, kernel=3)\n}\n",
-    fix: "Declare the input once, as C x H x W: `input 3x224x224`.",
+    meaning:
+      "The model's `input` is not three sizes, channels x height x width. (A missing input was E0112 before; it is E0162. A second input is E0163, and one that looks like height x width x channels E0164.)",
+    example: "model m {\n  input 32x32\n  flatten\n  dense(10)\n}\n",
+    fix: "Declare the input as C x H x W: `input 3x32x32`.",
     fixed: small("  conv(16, kernel=3)"),
   },
   E0113: {
-    meaning: "A section (`init`, `train`, `matrix`) or a setting or choice inside one is unknown.",
+    meaning:
+      "A section (`init`, `train`, `matrix`), or a setting inside one, that alexc does not know. (An unknown choice for a setting, such as `flip = vertical`, was E0113 before; it is E0165. A section written twice is E0166.)",
     example: small("  train { optimiser = adam(lr=0.001) }"),
     fix: "Use the names of docs/language.md; the message suggests the closest.",
     fixed: small("  train { optimizer = adam(lr=0.001) }"),
   },
   E0114: {
     meaning:
-      "A parameter assignment from `--set`, a variant or a matrix does not fit the spec: the name is not declared, or the value has the wrong type or breaks the declared bounds.",
+      "A parameter assignment from `--set`, a variant or a matrix names a parameter the spec does not declare, or `--variant` names a variant it does not have. (A fraction for an int parameter from `--set` was E0114 before; it is E0110 wherever it is written. A value outside the declared bounds from `--set` is E0161.)",
     example:
       "model m {\n  param num_classes: int = 10\n  input 3x32x32\n  flatten\n  dense(num_classes)\n  variant five { num_clases = 5 }\n}\n",
-    fix: "Use a declared parameter name (the message suggests one) and a value of its type.",
+    fix: "Use a declared parameter or variant name (the message suggests the closest).",
     fixed:
       "model m {\n  param num_classes: int = 10\n  input 3x32x32\n  flatten\n  dense(num_classes)\n  variant five { num_classes = 5 }\n}\n",
   },
@@ -236,6 +238,60 @@ export const explanations: Record<Code, Explanation> = {
     example: small("  conv(16, kernel=1e999999)"),
     fix: "Use a size that fits a real network; the message names the expression.",
     fixed: small("  conv(16, kernel=3)"),
+  },
+  E0160: {
+    meaning:
+      'A string has no closing `"` on its line. Strings cannot span lines, so the rest of the line is read as the string and the parser stops at the line end.',
+    example: small('  conv(16, kernel=3, stride=2) allow inexact "floors like PyTorch'),
+    fix: 'Close the string with `"` on the same line.',
+    fixed: small('  conv(16, kernel=3, stride=2) allow inexact "floors like PyTorch"'),
+  },
+  E0161: {
+    meaning:
+      "A parameter's value, its default or one set by a variant, a matrix or `--set`, breaks a bound its declaration states with `where` (`param num_classes: int = 10 where >= 2`). The bound is the spec author's, so the message shows it and where the value came from.",
+    example:
+      "model m {\n  param num_classes: int = 10 where >= 2\n  input 3x32x32\n  flatten\n  dense(num_classes)\n  variant one { num_classes = 1 }\n}\n",
+    fix: "Give a value inside the bounds, or change the bound if it is wrong.",
+    fixed:
+      "model m {\n  param num_classes: int = 10 where >= 2\n  input 3x32x32\n  flatten\n  dense(num_classes)\n  variant two { num_classes = 2 }\n}\n",
+  },
+  E0162: {
+    meaning: "The model has no `input` line, so nothing after it has a shape.",
+    example: "model m {\n  conv(16, kernel=3)\n}\n",
+    fix: "Declare the input as C x H x W: `input 3x224x224`.",
+    fixed: small("  conv(16, kernel=3)"),
+  },
+  E0163: {
+    meaning: "The model declares its input more than once; which one is meant is not clear, so neither is taken.",
+    example: "model m {\n  input 3x32x32\n  input 3x64x64\n  flatten\n  dense(10)\n}\n",
+    fix: "Keep one `input` line; put other sizes in variants (`variant big { input 3x64x64 }`) or try them with `alexc inputs`.",
+    fixed: small(""),
+  },
+  E0164: {
+    meaning:
+      "The input reads as C×H×W with a small last size and two large, similar first ones (`input 224x224x3`): almost certainly height × width × channels, the order of NumPy, PIL and TensorFlow's default. alexc reads channels first, as PyTorch does, so it says this once at the input rather than reporting a 224-channel convolution.",
+    example: "model m {\n  input 32x32x3\n  conv(16, kernel=5)\n  flatten\n  dense(10)\n}\n",
+    fix: "Write the input channels first: `input 3x32x32`.",
+    fixed: small("  conv(16, kernel=5)"),
+  },
+  E0165: {
+    meaning: "A setting that takes one of a few choices (`flip`, `optimizer`, `schedule` …) is given a name it does not offer.",
+    example: small("  data { flip = vertical }"),
+    fix: "Use one of the choices the help lists (docs/language.md describes each).",
+    fixed: small("  data { flip = horizontal }"),
+  },
+  E0166: {
+    meaning:
+      "A section (`init`, `train`, `data`, `matrix`) is written twice in one model; alexc would otherwise have to guess which settings win.",
+    example: small("  train { epochs = 2 }\n  train { batch = 8 }"),
+    fix: "Merge the two into one section.",
+    fixed: small("  train {\n    epochs = 2\n    batch = 8\n  }"),
+  },
+  E0167: {
+    meaning: "A [low, high] range (such as `random_resized_crop`'s `scale` or `ratio`) has its low end above its high end.",
+    example: small("  data { train = random_resized_crop(scale=[1, 0.08]) }"),
+    fix: "Write the low end first.",
+    fixed: small("  data { train = random_resized_crop(scale=[0.08, 1]) }"),
   },
   E0201: {
     meaning:

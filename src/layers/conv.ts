@@ -145,15 +145,19 @@ function groupsDivide(a: ConvArgs, cin: number, ctx: CheckContext): boolean {
     bad.length === 2
       ? `${cin} input and ${a.out} output channels are`
       : `${bad[0]!.n} ${bad[0]!.what} channel${bad[0]!.n === 1 ? " is" : "s are"}`;
-  ctx.bag.add("E0210", `${layerLabel(ctx.name, "conv")} has groups=${a.groups}, but its ${counted} not divisible by ${a.groups}`, {
-    span: ctx.sources["groups"]?.span ?? ctx.span,
-    label: `groups=${a.groups}`,
-    notes: [
-      `a grouped convolution splits its input and output channels into ${a.groups} equal groups, so both must be divisible by ${a.groups} (PyTorch: "in_channels must be divisible by groups", "out_channels must be divisible by groups")`,
-      `input ${cin} channels${ctx.producer ? `, from ${ctx.producer}` : " (the model input)"}; output ${a.out} channels`,
-    ],
-    help: fixes.join("; or "),
-  });
+  ctx.bag.add(
+    "E0210",
+    { layer: layerLabel(ctx.name, "conv"), groups: a.groups, counted },
+    {
+      span: ctx.sources["groups"]?.span ?? ctx.span,
+      label: `groups=${a.groups}`,
+      notes: [
+        `a grouped convolution splits its input and output channels into ${a.groups} equal groups, so both must be divisible by ${a.groups} (PyTorch: "in_channels must be divisible by groups", "out_channels must be divisible by groups")`,
+        `input ${cin} channels${ctx.producer ? `, from ${ctx.producer}` : " (the model input)"}; output ${a.out} channels`,
+      ],
+      help: fixes.join("; or "),
+    },
+  );
   return false;
 }
 

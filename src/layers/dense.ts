@@ -28,26 +28,30 @@ export const dense: LayerKind<DenseArgs> = {
     if (a.in !== undefined && a.in !== n) {
       const written = ctx.sources["in"];
       const declared = written && written.text !== String(a.in) ? `${written.text} = ${a.in}` : `${a.in}`;
-      ctx.bag.add("E0201", `${layerLabel(ctx.name, "dense")} declares ${a.in} in-features, but ${n} reach it`, {
-        span: written?.span ?? ctx.span,
-        label: `declared ${declared}`,
-        notes: [
-          ctx.producer
-            ? `${ctx.producer} gives ${ctx.producerExpression ? `${ctx.producerExpression.replace(/\*/g, " × ")} = ` : ""}${n}`
-            : `the input has ${n} features`,
-        ],
-        help: `write ${ctx.producerExpression ?? n} as the in-features, or leave them out (\`dense(${a.out})\`) to take whatever arrives`,
-        ...(written
-          ? {
-              fixes: [
-                {
-                  title: `write ${ctx.producerExpression ?? n}`,
-                  edits: [{ span: written.span, text: ctx.producerExpression ?? String(n) }],
-                },
-              ],
-            }
-          : {}),
-      });
+      ctx.bag.add(
+        "E0201",
+        { layer: layerLabel(ctx.name, "dense"), declared: a.in, actual: n },
+        {
+          span: written?.span ?? ctx.span,
+          label: `declared ${declared}`,
+          notes: [
+            ctx.producer
+              ? `${ctx.producer} gives ${ctx.producerExpression ? `${ctx.producerExpression.replace(/\*/g, " × ")} = ` : ""}${n}`
+              : `the input has ${n} features`,
+          ],
+          help: `write ${ctx.producerExpression ?? n} as the in-features, or leave them out (\`dense(${a.out})\`) to take whatever arrives`,
+          ...(written
+            ? {
+                fixes: [
+                  {
+                    title: `write ${ctx.producerExpression ?? n}`,
+                    edits: [{ span: written.span, text: ctx.producerExpression ?? String(n) }],
+                  },
+                ],
+              }
+            : {}),
+        },
+      );
     }
     return { rank: "flat", n: a.out };
   },

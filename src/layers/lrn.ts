@@ -44,10 +44,14 @@ export const lrn: LayerKind<LrnArgs> = {
     for (const [name, good, range] of ranges) {
       if (good) continue;
       ok = false;
-      ctx.bag.add("E0111", `${layerLabel(ctx.name, "lrn")}: ${name} must be ${range}, got ${num(a[name])}`, {
-        span: ctx.sources[name]?.span ?? ctx.span,
-        ...(name === "k" ? { notes: ["with k = 0 a run of all-zero channels gives 0 / 0"] } : {}),
-      });
+      ctx.bag.add(
+        "E0111",
+        { what: `${layerLabel(ctx.name, "lrn")}: ${name}`, range, value: num(a[name]) },
+        {
+          span: ctx.sources[name]?.span ?? ctx.span,
+          ...(name === "k" ? { notes: ["with k = 0 a run of all-zero channels gives 0 / 0"] } : {}),
+        },
+      );
     }
     if (!ok) return undefined;
     // A written alpha may have been copied from the paper or TensorFlow code, where it means something

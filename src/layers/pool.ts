@@ -173,12 +173,16 @@ function inferPool(
   for (let i = 0; i < 2; i++) {
     const half = Math.floor(a.kernel[i]! / 2);
     if (padding[i]!.some((p) => p > half)) {
-      ctx.bag.add("E0111", `${layerLabel(ctx.name, kind)} pads more than half its kernel`, {
-        span: ctx.sources["padding"]?.span ?? ctx.span,
-        label: `padding ${formatPadding(padding)} with kernel ${formatWindow(a.kernel)}`,
-        notes: ["a window could then lie entirely in the padding; PyTorch rejects this too (pad should be at most half of kernel size)"],
-        help: `use padding ≤ ${half}`,
-      });
+      ctx.bag.add(
+        "E0111",
+        { what: `${layerLabel(ctx.name, kind)} padding`, range: "at most half its kernel", value: formatPadding(padding) },
+        {
+          span: ctx.sources["padding"]?.span ?? ctx.span,
+          label: `padding ${formatPadding(padding)} with kernel ${formatWindow(a.kernel)}`,
+          notes: ["a window could then lie entirely in the padding; PyTorch rejects this too (pad should be at most half of kernel size)"],
+          help: `use padding ≤ ${half}`,
+        },
+      );
       return undefined;
     }
   }

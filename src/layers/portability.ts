@@ -51,7 +51,13 @@ export function samePaddingWarning(
   const torchPad = port.torchPad(l, r, t, b);
   ctx.bag.add(
     "W0311",
-    `${layerLabel(ctx.name, kind)} padding=same pads ${formatPadding(padding)} here: ${dims(tfOut)} in TensorFlow, ${dims(symOut)} with Caffe's or PyTorch's symmetric padding ${formatPadding(symmetric)}`,
+    {
+      layer: layerLabel(ctx.name, kind),
+      padding: formatPadding(padding),
+      tf_output: dims(tfOut),
+      symmetric_output: dims(symOut),
+      symmetric: formatPadding(symmetric),
+    },
     {
       span: ctx.sources["padding"]?.span ?? ctx.span,
       label: `same = ${formatPadding(padding)}`,
@@ -105,15 +111,19 @@ export function ceilModeWarning(
     );
   } else notes.push(`Caffe (ceil mode by default) agrees with PyTorch: ${dims(caffe)}`);
   notes.push(`alexc follows PyTorch; the generated tfjs code ${lowering}, which gives ${dims(pytorch)}`);
-  const differs = !same(pytorch, floor)
-    ? `${dims(pytorch)} in ceil mode but ${dims(floor)} in TensorFlow's floor mode`
-    : `${dims(pytorch)} in PyTorch but ${dims(caffe)} in Caffe`;
-  ctx.bag.add("W0310", `${layerLabel(ctx.name, kind)} gives ${differs}`, {
-    span: ctx.sources["ceil_mode"]?.span ?? ctx.span,
-    label: `output ${dims(pytorch)}`,
-    notes,
-    help: `acknowledge it with \`allow ceil_mode "reason"\` once the model is meant for PyTorch's rule; or drop ceil_mode for ${dims(floor)} in PyTorch and TensorFlow (Caffe: round_mode: FLOOR)`,
-  });
+  const [ours, theirs] = !same(pytorch, floor)
+    ? [`${dims(pytorch)} in ceil mode`, `${dims(floor)} in TensorFlow's floor mode`]
+    : [`${dims(pytorch)} in PyTorch`, `${dims(caffe)} in Caffe`];
+  ctx.bag.add(
+    "W0310",
+    { layer: layerLabel(ctx.name, kind), ours, theirs },
+    {
+      span: ctx.sources["ceil_mode"]?.span ?? ctx.span,
+      label: `output ${dims(pytorch)}`,
+      notes,
+      help: `acknowledge it with \`allow ceil_mode "reason"\` once the model is meant for PyTorch's rule; or drop ceil_mode for ${dims(floor)} in PyTorch and TensorFlow (Caffe: round_mode: FLOOR)`,
+    },
+  );
 }
 
 /** For W0301 on a floor-mode pool: Caffe, which always pools in ceil mode, would keep the partial window. */
@@ -153,7 +163,7 @@ export function lrnAlphaWarning(a: { size: number; alpha: number; beta: number; 
   }
   ctx.bag.add(
     "W0312",
-    `${layerLabel(ctx.name, "lrn")} alpha=${num(a.alpha)} is divided by size ${a.size} in PyTorch and Caffe, but not in the AlexNet paper or TensorFlow`,
+    { layer: layerLabel(ctx.name, "lrn"), alpha: num(a.alpha), size: a.size },
     {
       span: ctx.sources["alpha"]?.span ?? ctx.span,
       label: `${num(perTerm)} per squared neighbour here; ${num(a.alpha)} in TensorFlow`,

@@ -55,10 +55,14 @@ export const flatten: LayerKind<NoArgs> = {
     const n = BigInt(input.c) * BigInt(input.h) * BigInt(input.w);
     // Sizes stay exact doubles through the pipeline; a larger vector could not be allocated anyway.
     if (n > BigInt(Number.MAX_SAFE_INTEGER)) {
-      ctx.bag.add("E0123", `${ctx.name}: ${input.c}×${input.h}×${input.w} = ${n} values is too large to flatten`, {
-        span: ctx.span,
-        label: "more than 2^53 values",
-      });
+      ctx.bag.add(
+        "E0123",
+        { quantity: `${ctx.name}: ${input.c}×${input.h}×${input.w} = ${n} values`, beyond: "is too large to flatten" },
+        {
+          span: ctx.span,
+          label: "more than 2^53 values",
+        },
+      );
       return undefined;
     }
     return { rank: "flat", n: Number(n) };

@@ -101,7 +101,7 @@ export function applyWindow(
     const padded = sizes[i]! + padding[i]![0] + padding[i]![1];
     ctx.bag.add(
       "E0202",
-      `${layerLabel(ctx.name, kindLabel)} has an empty output: its ${kernel[i]}-wide kernel is larger than its padded input ${padded}`,
+      { layer: layerLabel(ctx.name, kindLabel), kernel: kernel[i]!, padded },
       {
         span: ctx.span,
         label: `output ${AXES[i]} would be ${results[i]!.out}`,
@@ -165,13 +165,17 @@ function reportInexact(
   const sameBoth = inexact.length === 2 && exactSizes(0) === exactSizes(1);
   const inputFix = sameBoth ? exactSizes(0) : inexact.map((i) => `${AXES[i]} ${exactSizes(i)}`).join(", ");
   fixes.push(`${ctx.isFirstSpatial ? "an input" : "an input to this layer"} of ${inputFix} divides exactly`);
-  ctx.bag.add("W0301", `${layerLabel(ctx.name, kindLabel)} drops ${parts.join(" and ")} of its padded input`, {
-    span: ctx.span,
-    label: `output ${results[0]!.out}×${results[1]!.out}${ceil ? "" : ", floored"}`,
-    notes,
-    help: `${fixes.join("; or ")}; or acknowledge it with \`allow inexact "reason"\` after the layer`,
-    fixes: [allowFix(ctx.span.end)],
-  });
+  ctx.bag.add(
+    "W0301",
+    { layer: layerLabel(ctx.name, kindLabel), dropped: parts.join(" and ") },
+    {
+      span: ctx.span,
+      label: `output ${results[0]!.out}×${results[1]!.out}${ceil ? "" : ", floored"}`,
+      notes,
+      help: `${fixes.join("; or ")}; or acknowledge it with \`allow inexact "reason"\` after the layer`,
+      fixes: [allowFix(ctx.span.end)],
+    },
+  );
 }
 
 /** One note per axis, or a single "height and width" note when both axes read the same. */

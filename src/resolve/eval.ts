@@ -54,47 +54,59 @@ export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (
     case "number": {
       const value = Rational.parseDecimal(expr.text);
       if (value instanceof Rational) return value;
-      bag.add("E0123", `the number ${shorten(expr.text)} ${decimalProblem(value)}`, {
-        span: expr.span,
-        label: value === "too-many-digits" ? "too many digits" : "exponent out of range",
-      });
+      bag.add(
+        "E0123",
+        { quantity: `the number ${shorten(expr.text)}`, beyond: decimalProblem(value) },
+        {
+          span: expr.span,
+          label: value === "too-many-digits" ? "too many digits" : "exponent out of range",
+        },
+      );
       return undefined;
     }
     case "string":
-      bag.add("E0106", "a string cannot stand where a number is expected", { span: expr.span, label: "a string" });
+      bag.add("E0106", { what: "arithmetic", expected: "numbers, not strings" }, { span: expr.span, label: "a string" });
       return undefined;
     case "name": {
       const bound = scope.get(expr.name);
       if (bound) return bound.value;
       const guess = didYouMean(expr.name, scope.keys());
-      bag.add("E0101", `unknown name '${expr.name}'`, {
-        span: expr.span,
-        label: "not a declared parameter",
-        ...(guess ? { help: `did you mean '${guess}'?` } : { help: `declare it: param ${expr.name}: int = …` }),
-        ...renameFix(expr.span, guess),
-      });
+      bag.add(
+        "E0101",
+        { name: expr.name },
+        {
+          span: expr.span,
+          label: "not a declared parameter",
+          ...(guess ? { help: `did you mean '${guess}'?` } : { help: `declare it: param ${expr.name}: int = …` }),
+          ...renameFix(expr.span, guess),
+        },
+      );
       return undefined;
     }
     case "call": {
       const f = functions.get(expr.callee);
       if (!f) {
         const guess = didYouMean(expr.callee, functions.keys());
-        bag.add("E0115", `unknown function '${expr.callee}'`, {
-          span: expr.calleeSpan,
-          label: `expressions offer ${[...functions.keys()].join(", ")}`,
-          ...(guess ? { help: `did you mean '${guess}'?` } : {}),
-          ...renameFix(expr.calleeSpan, guess),
-        });
+        bag.add(
+          "E0115",
+          { name: expr.callee },
+          {
+            span: expr.calleeSpan,
+            label: `expressions offer ${[...functions.keys()].join(", ")}`,
+            ...(guess ? { help: `did you mean '${guess}'?` } : {}),
+            ...renameFix(expr.calleeSpan, guess),
+          },
+        );
         return undefined;
       }
       if (expr.args.length !== f.arity || expr.args.some((a) => a.name !== undefined || isCompound(a.value.kind))) {
-        bag.add("E0119", `${expr.callee} takes ${f.arity} number${f.arity === 1 ? "" : "s"}`, { span: expr.span });
+        bag.add("E0119", { function: expr.callee, arity: `${f.arity} number${f.arity === 1 ? "" : "s"}` }, { span: expr.span });
         return undefined;
       }
       const values = expr.args.map((a) => evaluate(a.value as Expr, scope, bag, source));
       if (values.some((v) => v === undefined)) return undefined;
       if (expr.callee === "make_divisible" && values[1]!.cmp(Rational.int(0)) <= 0) {
-        bag.add("E0111", "make_divisible needs a positive divisor", { span: expr.args[1]!.span });
+        bag.add("E0111", { what: "make_divisible's divisor", range: "above 0", value: `${values[1]}` }, { span: expr.args[1]!.span });
         return undefined;
       }
       return f.fn(...(values as Rational[]));
@@ -108,27 +120,39 @@ export function evaluate(expr: Expr, scope: Scope, bag: DiagnosticBag, source: (
       const r = evaluate(expr.right, scope, bag, source);
       if (l === undefined || r === undefined) return undefined;
       if ((expr.op === "/" || expr.op === "%") && r.isZero) {
-        bag.add("E0109", `${expr.op === "/" ? "division" : "remainder"} by zero`, {
-          span: expr.span,
-          label: `${source(expr.right.span)} is 0`,
-        });
+        bag.add(
+          "E0109",
+          { operation: expr.op === "/" ? "division" : "remainder" },
+          {
+            span: expr.span,
+            label: `${source(expr.right.span)} is 0`,
+          },
+        );
         return undefined;
       }
       if (expr.op === "**" && !r.isInteger) {
-        bag.add("E0110", `the exponent must be a whole number, got ${r}`, { span: expr.right.span });
+        bag.add("E0110", { what: "the exponent", value: `${r}` }, { span: expr.right.span });
         return undefined;
       }
       if (expr.op === "**" && (r.num > 4096n || r.num < -4096n || l.bits * Math.abs(Number(r.num)) > MAX_BITS * 2)) {
-        bag.add("E0123", `${source(expr.span)} is too large to compute`, { span: expr.span, label: "more than 4096 bits" });
+        bag.add(
+          "E0123",
+          { quantity: source(expr.span), beyond: "is too large to compute" },
+          { span: expr.span, label: "more than 4096 bits" },
+        );
         return undefined;
       }
       if (expr.op === "**" && l.isZero && r.num < 0n) {
-        bag.add("E0109", "zero to a negative power divides by zero", { span: expr.span });
+        bag.add("E0109", { operation: "zero to a negative power divides" }, { span: expr.span });
         return undefined;
       }
       const result = apply(expr.op, l, r);
       if (result.bits > MAX_BITS) {
-        bag.add("E0123", `${source(expr.span)} is too large to compute`, { span: expr.span, label: "more than 4096 bits" });
+        bag.add(
+          "E0123",
+          { quantity: source(expr.span), beyond: "is too large to compute" },
+          { span: expr.span, label: "more than 4096 bits" },
+        );
         return undefined;
       }
       return result;

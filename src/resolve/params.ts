@@ -44,11 +44,15 @@ export function resolveParams(
   for (const p of spec.params) {
     const first = declared.get(p.name);
     if (first) {
-      bag.add("E0102", `parameter '${p.name}' is declared twice`, {
-        span: p.nameSpan,
-        label: "declared again here",
-        related: [{ span: first.nameSpan, message: "first declared here" }],
-      });
+      bag.add(
+        "E0102",
+        { name: p.name },
+        {
+          span: p.nameSpan,
+          label: "declared again here",
+          related: [{ span: first.nameSpan, message: "first declared here" }],
+        },
+      );
       continue;
     }
     declared.set(p.name, p);
@@ -57,15 +61,19 @@ export function resolveParams(
     if (declared.has(a.name)) continue;
     const guess = didYouMean(a.name, declared.keys());
     const known = declared.size > 0 ? `the spec declares ${[...declared.keys()].join(", ")}` : "the spec declares no parameters";
-    bag.add("E0114", `${a.origin}: unknown parameter '${a.name}'`, {
-      span: a.nameSpan,
-      notes: [known],
-      ...(guess ? { help: `did you mean '${guess}'?` } : {}),
-    });
+    bag.add(
+      "E0114",
+      { origin: a.origin, kind: "parameter", name: a.name },
+      {
+        span: a.nameSpan,
+        notes: [known],
+        ...(guess ? { help: `did you mean '${guess}'?` } : {}),
+      },
+    );
   }
   for (const p of declared.values()) {
     if (p.type !== undefined && !TYPES.includes(p.type as ParamType)) {
-      bag.add("E0118", `unknown parameter type '${p.type}'`, { span: p.typeSpan, label: "expected int or float" });
+      bag.add("E0118", { type: p.type }, { span: p.typeSpan, label: "expected int or float" });
       continue;
     }
     const resolved = resolveOne(p, assignments.filter((a) => a.name === p.name).at(-1), scope, bag, text);
@@ -89,11 +97,15 @@ function resolveOne(
     (p.type as ParamType | undefined) ??
     (byDefault.isInteger && !(p.value.kind === "number" && /[.eE]/.test(p.value.text)) ? "int" : "float");
   if (type === "int" && !byDefault.isInteger) {
-    bag.add("E0110", `int parameter '${p.name}' has the default ${byDefault}`, {
-      span: p.value.span,
-      label: `${text(p.value.span)} = ${byDefault}`,
-      help: roundingHelp(text(p.value.span), byDefault),
-    });
+    bag.add(
+      "E0110",
+      { what: `the default of int parameter '${p.name}'`, value: `${byDefault}` },
+      {
+        span: p.value.span,
+        label: `${text(p.value.span)} = ${byDefault}`,
+        help: roundingHelp(text(p.value.span), byDefault),
+      },
+    );
     return undefined;
   }
   // After a bad assignment the parameter keeps its default, so its uses do not cascade into
@@ -102,10 +114,15 @@ function resolveOne(
   if (assigned) {
     const v = assigned.value instanceof Rational ? assigned.value : evaluate(assigned.value, scope, bag, text);
     if (v !== undefined && type === "int" && !v.isInteger) {
-      bag.add(assigned.nameSpan ? "E0110" : "E0114", `${assigned.origin}: '${p.name}' is an int parameter; ${v} is not a whole number`, {
-        span: assigned.nameSpan,
-        related: [{ span: p.nameSpan, message: `'${p.name}' is declared here` }],
-      });
+      // From a spec's variant or the command line alike: the command line's has no span (see cli/commands/common.ts).
+      bag.add(
+        "E0110",
+        { what: `${assigned.origin}: int parameter '${p.name}'`, value: `${v}` },
+        {
+          span: assigned.nameSpan,
+          related: [{ span: p.nameSpan, message: `'${p.name}' is declared here` }],
+        },
+      );
     } else if (v !== undefined) value = v;
   }
   const bounds: ResolvedParam["bounds"] = [];
@@ -115,10 +132,14 @@ function resolveOne(
     bounds.push({ op: b.op, limit });
     if (!holds(value, b.op, limit)) {
       const source = assigned ? `${assigned.origin} gives ${value}` : `the default is ${value}`;
-      bag.add(assigned?.nameSpan || !assigned ? "E0111" : "E0114", `'${p.name}' must be ${b.op} ${limit}; ${source}`, {
-        span: assigned ? assigned.nameSpan : p.value.span,
-        related: [{ span: b.span, message: `the bound is declared here` }],
-      });
+      bag.add(
+        "E0161",
+        { name: p.name, op: b.op, limit: `${limit}`, source },
+        {
+          span: assigned ? assigned.nameSpan : p.value.span,
+          related: [{ span: b.span, message: `the bound is declared here` }],
+        },
+      );
     }
   }
   const resolved: ResolvedParam = { name: p.name, type, value, bounds, span: p.nameSpan };

@@ -59,10 +59,14 @@ export function resolve(spec: SpecNode, file: SourceFile, options: ResolveOption
       options.variant,
       spec.variants.map((v) => v.name),
     );
-    bag.add("E0114", `model '${spec.name}' has no variant '${options.variant}'`, {
-      notes: [spec.variants.length ? `variants: ${spec.variants.map((v) => v.name).join(", ")}` : "the spec declares no variants"],
-      ...(guess ? { help: `did you mean '${guess}'?` } : {}),
-    });
+    bag.add(
+      "E0114",
+      { origin: `model '${spec.name}'`, kind: "variant", name: options.variant },
+      {
+        notes: [spec.variants.length ? `variants: ${spec.variants.map((v) => v.name).join(", ")}` : "the spec declares no variants"],
+        ...(guess ? { help: `did you mean '${guess}'?` } : {}),
+      },
+    );
     return undefined;
   }
   const assignments: Assignment[] = [
@@ -79,7 +83,7 @@ export function resolve(spec: SpecNode, file: SourceFile, options: ResolveOption
 
 function variantAssignment(s: SettingNode, variant: string, bag: DiagnosticBag): Assignment | undefined {
   if (s.value.kind === "dims" || s.value.kind === "arrow" || s.value.kind === "list" || s.value.kind === "record") {
-    bag.add("E0106", `variant ${variant}: '${s.name}' takes one number`, { span: s.value.span });
+    bag.add("E0106", { what: `variant ${variant}: '${s.name}'`, expected: "one number" }, { span: s.value.span });
     return undefined;
   }
   return { name: s.name, value: s.value, origin: `variant ${variant}`, nameSpan: s.span };
@@ -94,24 +98,36 @@ function resolveInput(
 ): ResolvedModel["input"] | undefined {
   const [first, ...rest] = inputs;
   for (const extra of rest)
-    bag.add("E0112", "the model declares its input twice", {
-      span: extra.span,
-      related: [{ span: first!.span, message: "first declared here" }],
-    });
+    bag.add(
+      "E0163",
+      {},
+      {
+        span: extra.span,
+        related: [{ span: first!.span, message: "first declared here" }],
+      },
+    );
   if (!first) {
-    bag.add("E0112", `model '${spec.name}' declares no input`, {
-      span: spec.nameSpan,
-      help: "add `input 3x224x224` (channels x height x width)",
-    });
+    bag.add(
+      "E0162",
+      { model: spec.name },
+      {
+        span: spec.nameSpan,
+        help: "add `input 3x224x224` (channels x height x width)",
+      },
+    );
     return undefined;
   }
   const v = first.value;
   if (v.kind !== "dims" || v.items.length !== 3) {
-    bag.add("E0112", "the input must be channels x height x width", {
-      span: v.span,
-      label: "expected C x H x W",
-      help: "e.g. `input 3x224x224`",
-    });
+    bag.add(
+      "E0112",
+      {},
+      {
+        span: v.span,
+        label: "expected C x H x W",
+        help: "e.g. `input 3x224x224`",
+      },
+    );
     return undefined;
   }
   const [c, h, w] = v.items.map((e) => positiveInteger(e, scope, bag, text, "input size"));
@@ -165,15 +181,15 @@ function positiveInteger(e: Expr, scope: Scope, bag: DiagnosticBag, text: (s: Sp
     const help = factored
       ? `round the channel count, not the product: ${factored}; or ${roundingHelp(text(e.span), value)}`
       : roundingHelp(text(e.span), value);
-    bag.add("E0110", `${what} must be a whole number, got ${value}`, { span: e.span, label: shown, help });
+    bag.add("E0110", { what, value: `${value}` }, { span: e.span, label: shown, help });
     return undefined;
   }
   if (value.cmp(Rational.int(min)) < 0) {
-    bag.add("E0111", `${what} must be at least ${min}, got ${value}`, { span: e.span, label: shown });
+    bag.add("E0111", { what, range: `at least ${min}`, value: `${value}` }, { span: e.span, label: shown });
     return undefined;
   }
   if (value.cmp(Rational.int(MAX_SIZE)) > 0) {
-    bag.add("E0111", `${what} ${value} is too large (sizes go up to ${MAX_SIZE})`, { span: e.span, label: shown });
+    bag.add("E0111", { what, range: `at most ${MAX_SIZE}`, value: `${value}` }, { span: e.span, label: shown });
     return undefined;
   }
   return value.toNumber();
@@ -188,19 +204,27 @@ function resolveLayers(spec: SpecNode, scope: Scope, bag: DiagnosticBag, text: (
   const claim = (name: string, span: Span): void => {
     // tfjs names tensors after layers and accepts only names that start with a letter or digit.
     if (!/^[A-Za-z0-9]/.test(name)) {
-      bag.add("E0117", `the name '${name}' cannot be used for a layer or block`, {
-        span,
-        label: "must start with a letter or digit",
-        help: `TensorFlow.js rejects tensor names that start with '${name[0]}'; try '${name.replace(/^_+/, "") || "layer"}'`,
-      });
+      bag.add(
+        "E0117",
+        { name },
+        {
+          span,
+          label: "must start with a letter or digit",
+          help: `TensorFlow.js rejects tensor names that start with '${name[0]}'; try '${name.replace(/^_+/, "") || "layer"}'`,
+        },
+      );
     }
     const before = taken.get(name);
     if (before)
-      bag.add("E0107", `the name '${name}' is used twice`, {
-        span,
-        label: "used again here",
-        related: [{ span: before, message: "first used here" }],
-      });
+      bag.add(
+        "E0107",
+        { name },
+        {
+          span,
+          label: "used again here",
+          related: [{ span: before, message: "first used here" }],
+        },
+      );
     else taken.set(name, span);
   };
   // Explicit names first, so automatic names can avoid them.
@@ -243,28 +267,40 @@ function resolveLayer(
   const kind = layerKinds.get(node.layerKind);
   if (!kind) {
     const guess = didYouMean(node.layerKind, layerKinds.keys());
-    bag.add("E0103", `unknown layer kind '${node.layerKind}'`, {
-      span: node.layerKindSpan,
-      label: "not a layer kind",
-      help: guess ? `did you mean '${guess}'?` : `layer kinds: ${[...layerKinds.keys()].join(", ")}`,
-      ...renameFix(node.layerKindSpan, guess),
-    });
+    bag.add(
+      "E0103",
+      { kind: node.layerKind },
+      {
+        span: node.layerKindSpan,
+        label: "not a layer kind",
+        help: guess ? `did you mean '${guess}'?` : `layer kinds: ${[...layerKinds.keys()].join(", ")}`,
+        ...renameFix(node.layerKindSpan, guess),
+      },
+    );
     return undefined;
   }
   for (const a of node.allows) {
     if (!allowableByName.has(a.code)) {
       const guess = didYouMean(a.code, allowableByName.keys());
-      bag.add("E0116", `'${a.code}' is not a warning that can be allowed`, {
-        span: a.codeSpan,
-        help: guess ? `did you mean '${guess}'?` : `allowable warnings: ${[...allowableByName.keys()].join(", ")}`,
-        ...renameFix(a.codeSpan, guess),
-      });
+      bag.add(
+        "E0116",
+        { name: a.code },
+        {
+          span: a.codeSpan,
+          help: guess ? `did you mean '${guess}'?` : `allowable warnings: ${[...allowableByName.keys()].join(", ")}`,
+          ...renameFix(a.codeSpan, guess),
+        },
+      );
     }
     if (a.reason.trim() === "")
-      bag.add("E0122", "an `allow` needs a reason", {
-        span: a.span,
-        help: `write why, e.g. allow ${a.code} "matches the reference model"`,
-      });
+      bag.add(
+        "E0122",
+        {},
+        {
+          span: a.span,
+          help: `write why, e.g. allow ${a.code} "matches the reference model"`,
+        },
+      );
   }
   const given = matchArgs(node, kind, bag);
   if (!given) return undefined;
@@ -285,13 +321,17 @@ function resolveLayer(
     if (spec.name in args || given.has(spec.name)) continue;
     if (spec.default === undefined) {
       if (spec.position === undefined && spec.name === kind.declaresInFeatures) continue; // optional declared size
-      bag.add("E0105", `${node.layerKind} needs '${spec.name}' (${spec.doc})`, {
-        span: node.headSpan,
-        help: `e.g. ${node.layerKind}(${kind.args
-          .filter((a) => a.default === undefined && a.name !== kind.declaresInFeatures)
-          .map((a) => (a.position === 0 ? "…" : `${a.name}=…`))
-          .join(", ")})`,
-      });
+      bag.add(
+        "E0105",
+        { kind: node.layerKind, argument: spec.name, doc: spec.doc },
+        {
+          span: node.headSpan,
+          help: `e.g. ${node.layerKind}(${kind.args
+            .filter((a) => a.default === undefined && a.name !== kind.declaresInFeatures)
+            .map((a) => (a.position === 0 ? "…" : `${a.name}=…`))
+            .join(", ")})`,
+        },
+      );
       ok = false;
       continue;
     }
@@ -308,7 +348,7 @@ function matchArgs(node: LayerNode, kind: LayerKind, bag: DiagnosticBag): Map<st
   const set = (name: string, value: Value, span: Span): void => {
     const before = spans.get(name);
     if (before) {
-      bag.add("E0108", `'${name}' is given twice`, { span, related: [{ span: before, message: "first given here" }] });
+      bag.add("E0108", { name }, { span, related: [{ span: before, message: "first given here" }] });
       ok = false;
       return;
     }
@@ -321,11 +361,15 @@ function matchArgs(node: LayerNode, kind: LayerKind, bag: DiagnosticBag): Map<st
       const spec = kind.args.find((a) => a.position === position);
       position++;
       if (!spec) {
-        bag.add("E0104", `${node.layerKind} takes ${countPositional(kind)} unnamed argument${countPositional(kind) === 1 ? "" : "s"}`, {
-          span: arg.span,
-          label: "one too many",
-          help: describeArgs(kind),
-        });
+        bag.add(
+          "E0104",
+          { owner: node.layerKind, argument: `at position ${position}` },
+          {
+            span: arg.span,
+            label: `one too many: ${node.layerKind} takes ${countPositional(kind)} unnamed argument${countPositional(kind) === 1 ? "" : "s"}`,
+            help: describeArgs(kind),
+          },
+        );
         ok = false;
         continue;
       }
@@ -341,11 +385,15 @@ function matchArgs(node: LayerNode, kind: LayerKind, bag: DiagnosticBag): Map<st
         arg.name,
         kind.args.map((a) => a.name),
       );
-      bag.add("E0104", `${node.layerKind} has no argument '${arg.name}'`, {
-        span: arg.nameSpan,
-        help: guess ? `did you mean '${guess}'?` : describeArgs(kind),
-        ...renameFix(arg.nameSpan, guess),
-      });
+      bag.add(
+        "E0104",
+        { owner: node.layerKind, argument: `'${arg.name}'` },
+        {
+          span: arg.nameSpan,
+          help: guess ? `did you mean '${guess}'?` : describeArgs(kind),
+          ...renameFix(arg.nameSpan, guess),
+        },
+      );
       ok = false;
       continue;
     }
@@ -367,21 +415,21 @@ function describeArgs(kind: LayerKind): string {
 function convert(spec: ArgSpec, value: Value, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string, what: string): unknown {
   switch (spec.type) {
     case "count":
-      if (!isExpr(value)) return wrongForm(value, bag, `${what} takes one number`);
+      if (!isExpr(value)) return wrongForm(value, bag, what, "one number");
       return positiveInteger(value, scope, bag, text, what);
     case "probability": {
-      if (!isExpr(value)) return wrongForm(value, bag, `${what} takes one number`);
+      if (!isExpr(value)) return wrongForm(value, bag, what, "one number");
       const p = evaluate(value, scope, bag, text);
       if (p === undefined) return undefined;
       if (p.cmp(Rational.int(0)) < 0 || p.cmp(Rational.int(1)) >= 0) {
-        bag.add("E0111", `${what} must be in [0, 1), got ${p}`, { span: value.span });
+        bag.add("E0111", { what, range: "in [0, 1)", value: `${p}` }, { span: value.span });
         return undefined;
       }
       return p.toNumber();
     }
     case "window":
       return perAxis(value, scope, bag, text, what, (e, axis) =>
-        isExpr(e) ? positiveInteger(e, scope, bag, text, `${what}${axis}`) : wrongForm(e, bag, `${what}${axis} takes one number`),
+        isExpr(e) ? positiveInteger(e, scope, bag, text, `${what}${axis}`) : wrongForm(e, bag, `${what}${axis}`, "one number"),
       );
     case "padding": {
       // `same` depends on the input size: the layer resolves it with TensorFlow's rule when checked.
@@ -396,12 +444,12 @@ function convert(spec: ArgSpec, value: Value, scope: Scope, bag: DiagnosticBag, 
       return perAxis(value, scope, bag, text, what, (e, axis) => pair(e, scope, bag, text, `${what}${axis}`), true);
     }
     case "number": {
-      if (!isExpr(value)) return wrongForm(value, bag, `${what} takes one number`);
+      if (!isExpr(value)) return wrongForm(value, bag, what, "one number");
       return evaluate(value, scope, bag, text)?.toNumber();
     }
     case "flag": {
       const flag = word(value, scope, ["true", "false"]);
-      if (flag === undefined) return wrongForm(value, bag, `${what} takes true or false`);
+      if (flag === undefined) return wrongForm(value, bag, what, "true or false");
       return flag === "true";
     }
   }
@@ -416,8 +464,8 @@ function isExpr(v: Value): v is Expr {
   return v.kind !== "dims" && v.kind !== "arrow" && v.kind !== "list" && v.kind !== "record";
 }
 
-function wrongForm(value: Value, bag: DiagnosticBag, message: string): undefined {
-  bag.add("E0106", message, { span: value.span, label: `a ${value.kind === "dims" ? "size list" : value.kind}` });
+function wrongForm(value: Value, bag: DiagnosticBag, what: string, expected: string): undefined {
+  bag.add("E0106", { what, expected }, { span: value.span, label: `a ${value.kind === "dims" ? "size list" : value.kind}` });
   return undefined;
 }
 
@@ -438,10 +486,14 @@ function perAxis<T>(
     const w = value.entries.find((e) => e.key === "w");
     const stray = value.entries.find((e) => e.key !== "h" && e.key !== "w");
     if (stray || !h || !w) {
-      bag.add("E0106", `${what}: a per-axis value names exactly h and w`, {
-        span: stray?.keySpan ?? value.span,
-        help: "e.g. {h: [1, 2], w: 1}",
-      });
+      bag.add(
+        "E0106",
+        { what, expected: "a per-axis value naming exactly h and w" },
+        {
+          span: stray?.keySpan ?? value.span,
+          help: "e.g. {h: [1, 2], w: 1}",
+        },
+      );
       return undefined;
     }
     const hv = read(h.value, " (h)");
@@ -449,12 +501,12 @@ function perAxis<T>(
     return hv === undefined || wv === undefined ? undefined : [hv, wv];
   }
   if (value.kind === "dims") {
-    if (value.items.length !== 2) return wrongForm(value, bag, `${what}: give H x W (two sizes)`);
+    if (value.items.length !== 2) return wrongForm(value, bag, what, "H x W (two sizes)");
     const hv = read(value.items[0]!, " (h)");
     const wv = read(value.items[1]!, " (w)");
     return hv === undefined || wv === undefined ? undefined : [hv, wv];
   }
-  if (value.kind === "list" && !isPadding) return wrongForm(value, bag, `${what}: give one size or H x W`);
+  if (value.kind === "list" && !isPadding) return wrongForm(value, bag, what, "one size or H x W");
   const both = read(value, "");
   return both === undefined ? undefined : [both, structuredClone(both)];
 }
@@ -462,12 +514,12 @@ function perAxis<T>(
 /** Padding on one axis: `P` (both sides) or `[P1, P2]` (top/left, bottom/right as in the seed). */
 function pair(v: Value, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string, what: string): [number, number] | undefined {
   if (v.kind === "list") {
-    if (v.items.length !== 2 || !v.items.every(isExpr)) return wrongForm(v, bag, `${what}: give [P1, P2] (before, after)`);
+    if (v.items.length !== 2 || !v.items.every(isExpr)) return wrongForm(v, bag, what, "[P1, P2] (before, after)");
     const a = positiveInteger(v.items[0] as Expr, scope, bag, text, what, 0);
     const b = positiveInteger(v.items[1] as Expr, scope, bag, text, what, 0);
     return a === undefined || b === undefined ? undefined : [a, b];
   }
-  if (!isExpr(v)) return wrongForm(v, bag, `${what}: give P or [P1, P2]`);
+  if (!isExpr(v)) return wrongForm(v, bag, what, "P or [P1, P2]");
   const p = positiveInteger(v, scope, bag, text, what, 0);
   return p === undefined ? undefined : [p, p];
 }

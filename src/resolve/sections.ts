@@ -178,17 +178,25 @@ export function readSections(
     const keys = sectionKeys[section.name];
     if (!keys) {
       const guess = didYouMean(section.name, [...Object.keys(sectionKeys), "matrix"]);
-      bag.add("E0113", `unknown section '${section.name}'`, {
-        span: section.nameSpan,
-        help: guess ? `did you mean '${guess}'?` : "sections: init, train, matrix",
-      });
+      bag.add(
+        "E0113",
+        { place: "the spec", what: "section", name: section.name },
+        {
+          span: section.nameSpan,
+          help: guess ? `did you mean '${guess}'?` : "sections: init, train, matrix",
+        },
+      );
       continue;
     }
     if (seen.has(section.name)) {
-      bag.add("E0113", `section '${section.name}' appears twice`, {
-        span: section.nameSpan,
-        related: [{ span: seen.get(section.name)!, message: "first here" }],
-      });
+      bag.add(
+        "E0166",
+        { name: section.name },
+        {
+          span: section.nameSpan,
+          related: [{ span: seen.get(section.name)!, message: "first here" }],
+        },
+      );
       continue;
     }
     seen.set(section.name, section.nameSpan);
@@ -198,14 +206,18 @@ export function readSections(
       const table = keys[s.name];
       if (!table) {
         const guess = didYouMean(s.name, Object.keys(keys));
-        bag.add("E0113", `${section.name} has no setting '${s.name}'`, {
-          span: s.nameSpan,
-          help: guess ? `did you mean '${guess}'?` : `${section.name} settings: ${Object.keys(keys).join(", ")}`,
-        });
+        bag.add(
+          "E0113",
+          { place: section.name, what: "setting", name: s.name },
+          {
+            span: s.nameSpan,
+            help: guess ? `did you mean '${guess}'?` : `${section.name} settings: ${Object.keys(keys).join(", ")}`,
+          },
+        );
         continue;
       }
       if (given.has(s.name)) {
-        bag.add("E0108", `'${s.name}' is set twice`, { span: s.nameSpan });
+        bag.add("E0108", { name: s.name }, { span: s.nameSpan });
         continue;
       }
       given.add(s.name);
@@ -238,18 +250,22 @@ function readPerChannel(
 ): number[] | undefined {
   const items = v.kind === "list" ? v.items : [v];
   if (v.kind === "list" && input && items.length !== 1 && items.length !== input.c) {
-    bag.add("E0120", `${what} has ${items.length} values, but the input has ${input.c} channel${input.c === 1 ? "" : "s"}`, {
-      span: v.span,
-      label: `${items.length} values`,
-      related: [{ span: input.span, message: `${input.c} channel${input.c === 1 ? "" : "s"} here` }],
-      help: `give one value for every channel, or ${input.c} values in channel order`,
-    });
+    bag.add(
+      "E0120",
+      { what, count: items.length, channels: `${input.c} channel${input.c === 1 ? "" : "s"}` },
+      {
+        span: v.span,
+        label: `${items.length} values`,
+        related: [{ span: input.span, message: `${input.c} channel${input.c === 1 ? "" : "s"} here` }],
+        help: `give one value for every channel, or ${input.c} values in channel order`,
+      },
+    );
     return undefined;
   }
   const values: number[] = [];
   for (const item of items) {
     if (!isPlain(item)) {
-      bag.add("E0106", `${what} takes a number or a list of numbers`, { span: item.span });
+      bag.add("E0106", { what, expected: "a number or a list of numbers" }, { span: item.span });
       return undefined;
     }
     const n = evaluateNumber(item, scope, bag, text);
@@ -257,7 +273,7 @@ function readPerChannel(
     if (positive ? !(n > 0) : !(n >= 0 && n <= 1)) {
       bag.add(
         "E0111",
-        positive ? `${what} must be above 0, got ${n}` : `${what} must be in [0, 1] (pixels are scaled to [0, 1] first), got ${n}`,
+        { what, range: positive ? "above 0" : "in [0, 1] (pixels are scaled to [0, 1] first)", value: n },
         { span: item.span },
       );
       return undefined;
@@ -274,13 +290,15 @@ function evaluateNumber(e: Expr, scope: Scope, bag: DiagnosticBag, text: (s: Spa
 
 function readCount(v: Value, scope: Scope, bag: DiagnosticBag, text: (s: Span) => string, what: string): number | undefined {
   if (v.kind === "dims" || v.kind === "arrow" || v.kind === "list" || v.kind === "record") {
-    bag.add("E0106", `${what} takes one whole number`, { span: v.span });
+    bag.add("E0106", { what, expected: "one whole number" }, { span: v.span });
     return undefined;
   }
   const n = evaluate(v, scope, bag, text);
   if (n === undefined) return undefined;
   if (!n.isInteger || n.cmp(Rational.int(1)) < 0 || n.cmp(Rational.int(2 ** 31)) > 0) {
-    bag.add(n.isInteger ? "E0111" : "E0110", `${what} must be a whole number from 1 to 2^31, got ${n}`, { span: v.span });
+    const got = { what, value: `${n}` };
+    if (n.isInteger) bag.add("E0111", { ...got, range: "a whole number from 1 to 2^31" }, { span: v.span });
+    else bag.add("E0110", got, { span: v.span });
     return undefined;
   }
   return n.toNumber();
@@ -301,16 +319,20 @@ function readChoice(
         ? { name: v.callee, span: v.calleeSpan, args: v.args }
         : undefined;
   if (!head) {
-    bag.add("E0106", `${what} takes one of ${Object.keys(table).join(", ")}`, { span: v.span });
+    bag.add("E0106", { what, expected: `one of ${Object.keys(table).join(", ")}` }, { span: v.span });
     return undefined;
   }
   const spec = table[head.name];
   if (!spec) {
     const guess = didYouMean(head.name, Object.keys(table));
-    bag.add("E0113", `${what}: unknown choice '${head.name}'`, {
-      span: head.span,
-      help: guess ? `did you mean '${guess}'?` : `choices: ${Object.keys(table).join(", ")}`,
-    });
+    bag.add(
+      "E0165",
+      { setting: what, name: head.name },
+      {
+        span: head.span,
+        help: guess ? `did you mean '${guess}'?` : `choices: ${Object.keys(table).join(", ")}`,
+      },
+    );
     return undefined;
   }
   const args: Choice["args"] = {};
@@ -322,14 +344,18 @@ function readChoice(
     const kind = name === undefined ? undefined : spec[name];
     if (!kind || name === undefined) {
       const guess = arg.name ? didYouMean(arg.name, names) : undefined;
-      bag.add("E0104", `${head.name} has no argument ${arg.name ? `'${arg.name}'` : `at position ${i + 1}`}`, {
-        span: arg.nameSpan ?? arg.span,
-        help: guess
-          ? `did you mean '${guess}'?`
-          : names.length
-            ? `${head.name} takes ${names.join(", ")}`
-            : `${head.name} takes no arguments`,
-      });
+      bag.add(
+        "E0104",
+        { owner: head.name, argument: arg.name ? `'${arg.name}'` : `at position ${i + 1}` },
+        {
+          span: arg.nameSpan ?? arg.span,
+          help: guess
+            ? `did you mean '${guess}'?`
+            : names.length
+              ? `${head.name} takes ${names.join(", ")}`
+              : `${head.name} takes no arguments`,
+        },
+      );
       ok = false;
       return;
     }
@@ -340,7 +366,7 @@ function readChoice(
       return;
     }
     if (!isPlain(arg.value)) {
-      bag.add("E0106", `${head.name}: ${name} takes one value`, { span: arg.value.span });
+      bag.add("E0106", { what: `${head.name}: ${name}`, expected: "one value" }, { span: arg.value.span });
       ok = false;
       return;
     }
@@ -348,7 +374,7 @@ function readChoice(
     if (kind.type === "symbol") {
       const sym = value.kind === "name" ? value.name : undefined;
       if (sym === undefined || !kind.values.includes(sym)) {
-        bag.add("E0106", `${head.name}: ${name} must be one of ${kind.values.join(", ")}`, { span: value.span });
+        bag.add("E0106", { what: `${head.name}: ${name}`, expected: `one of ${kind.values.join(", ")}` }, { span: value.span });
         ok = false;
       } else args[name] = sym;
       return;
@@ -357,7 +383,7 @@ function readChoice(
     const problem = n === undefined ? undefined : outOfRange(n, kind);
     if (n === undefined) ok = false;
     else if (problem) {
-      bag.add("E0111", `${head.name}: ${name} must be ${problem}, got ${n}`, { span: value.span });
+      bag.add("E0111", { what: `${head.name}: ${name}`, range: problem, value: n }, { span: value.span });
       ok = false;
     } else args[name] = n;
   });
@@ -382,7 +408,7 @@ function readRange(
   what: string,
 ): [number, number] | undefined {
   if (v.kind !== "list" || v.items.length !== 2 || !v.items.every(isPlain)) {
-    bag.add("E0106", `${what} takes [low, high]`, { span: v.span, help: "e.g. scale=[0.08, 1]" });
+    bag.add("E0106", { what, expected: "[low, high]" }, { span: v.span, help: "e.g. scale=[0.08, 1]" });
     return undefined;
   }
   const [low, high] = (v.items as Expr[]).map((e) => evaluateNumber(e, scope, bag, text));
@@ -393,12 +419,12 @@ function readRange(
   ] as const) {
     const problem = outOfRange(n, kind);
     if (problem) {
-      bag.add("E0111", `${what} must be ${problem}, got ${n}`, { span: item.span });
+      bag.add("E0111", { what, range: problem, value: n }, { span: item.span });
       return undefined;
     }
   }
   if (low > high) {
-    bag.add("E0111", `${what}: the low end ${low} is above the high end ${high}`, { span: v.span, help: `write [${high}, ${low}]` });
+    bag.add("E0167", { what, low, high }, { span: v.span, help: `write [${high}, ${low}]` });
     return undefined;
   }
   return [low, high];

@@ -57,11 +57,15 @@ export function parse(text: string): ParseResult {
     }
     const letter = /\p{L}/u.test(ch);
     diagnostics.push(
-      diag("E0001", `unexpected character ${describeChars(ch)}`, {
-        span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
-        label: letter ? "names use ASCII letters, digits and _" : "not part of any .anet token",
-        ...(letter ? { help: "write the name in ASCII, e.g. a transliteration; comments may use any characters" } : {}),
-      }),
+      diag(
+        "E0001",
+        { chars: describeChars(ch) },
+        {
+          span: { start: e.offset, end: e.offset + Math.max(1, e.length) },
+          label: letter ? "names use ASCII letters, digits and _" : "not part of any .anet token",
+          ...(letter ? { help: "write the name in ASCII, e.g. a transliteration; comments may use any characters" } : {}),
+        },
+      ),
     );
   }
   const keep = (d: Diagnostic): void => {
@@ -116,11 +120,15 @@ function encodingProblems(text: string, lineOf: (offset: number) => number): { d
         ? `a lone surrogate U+${m[0].charCodeAt(0).toString(16).toUpperCase()}`
         : `byte 0x${byte.toString(16).toUpperCase().padStart(2, "0")}`;
     out.push(
-      diag("E0004", `this line is not valid UTF-8 (${what})`, {
-        span: { start: m.index, end: m.index + 1 },
-        label: "not UTF-8",
-        help: "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`); alexc does not guess encodings, and fmt leaves such files alone",
-      }),
+      diag(
+        "E0004",
+        { problem: what },
+        {
+          span: { start: m.index, end: m.index + 1 },
+          label: "not UTF-8",
+          help: "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`); alexc does not guess encodings, and fmt leaves such files alone",
+        },
+      ),
     );
   }
   return { diagnostics: out, omitted };
@@ -128,17 +136,25 @@ function encodingProblems(text: string, lineOf: (offset: number) => number): { d
 
 function unterminatedDiagnostic(t: IToken): Diagnostic {
   if (t.tokenType === UnterminatedComment) {
-    return diag("E0006", "unterminated comment: '/*' has no closing '*/'", {
-      span: { start: t.startOffset, end: t.startOffset + 2 },
-      label: "the comment starts here and runs to the end of the file",
-      help: "close it with */",
-    });
+    return diag(
+      "E0006",
+      {},
+      {
+        span: { start: t.startOffset, end: t.startOffset + 2 },
+        label: "the comment starts here and runs to the end of the file",
+        help: "close it with */",
+      },
+    );
   }
-  return diag("E0005", "unterminated string: no closing '\"' on this line", {
-    span: { start: t.startOffset, end: t.startOffset + 1 },
-    label: "the string starts here",
-    help: 'close it with " on the same line; strings cannot span lines',
-  });
+  return diag(
+    "E0160",
+    {},
+    {
+      span: { start: t.startOffset, end: t.startOffset + 1 },
+      label: "the string starts here",
+      help: 'close it with " on the same line; strings cannot span lines',
+    },
+  );
 }
 
 /**
@@ -163,21 +179,29 @@ function stringProblems(t: IToken): Diagnostic[] {
       const next = image[i + 1]!;
       if (!STRING_ESCAPES.has(next)) {
         out.push(
-          diag("E0005", `unknown escape '\\${describeEscape(next)}' in a string`, {
-            span: { start: at.start, end: at.end + 1 },
-            label: 'strings know \\", \\\\, \\n and \\t',
-            help: "write \\\\ for a backslash; in paths, / works on every system (C:/data)",
-          }),
+          diag(
+            "E0005",
+            { problem: `unknown escape '\\${describeEscape(next)}'` },
+            {
+              span: { start: at.start, end: at.end + 1 },
+              label: 'strings know \\", \\\\, \\n and \\t',
+              help: "write \\\\ for a backslash; in paths, / works on every system (C:/data)",
+            },
+          ),
         );
       }
       i++;
     } else if (c < 0x20 || c === 0x7f || (c >= 0x80 && c <= 0x9f)) {
       out.push(
-        diag("E0005", `a control character (${describeChars(image[i]!)}${c === 9 ? ", a tab" : ""}) in a string`, {
-          span: at,
-          label: "control characters are not allowed in strings",
-          help: c === 9 ? "write \\t for a tab" : "remove it; write \\n or \\t for a line break or a tab",
-        }),
+        diag(
+          "E0005",
+          { problem: `a control character (${describeChars(image[i]!)}${c === 9 ? ", a tab" : ""})` },
+          {
+            span: at,
+            label: "control characters are not allowed in strings",
+            help: c === 9 ? "write \\t for a tab" : "remove it; write \\n or \\t for a line break or a tab",
+          },
+        ),
       );
     }
     if (out.length >= 10) break;
@@ -231,18 +255,26 @@ function nestingProblem(tokens: IToken[]): Diagnostic | undefined {
     rightNested = name === "Power" || unaryMinus ? rightNested + 1 : continues ? rightNested : 0;
     previous = name;
     if (depth + rightNested > MAX_NESTING) {
-      return diag("E0003", `brackets, unary minus and ** nested more than ${MAX_NESTING} deep`, {
-        span: tokenSpan(t),
-        label: `level ${depth + rightNested}`,
-        help: "flatten the expression; no network needs this depth",
-      });
+      return diag(
+        "E0003",
+        { construct: "brackets, unary minus and ** nested", limit: MAX_NESTING, unit: "deep" },
+        {
+          span: tokenSpan(t),
+          label: `level ${depth + rightNested}`,
+          help: "flatten the expression; no network needs this depth",
+        },
+      );
     }
     if (operators > MAX_OPERATORS) {
-      return diag("E0003", `an expression with more than ${MAX_OPERATORS} operators`, {
-        span: tokenSpan(t),
-        label: "too long",
-        help: "split it into parameters",
-      });
+      return diag(
+        "E0003",
+        { construct: "an expression with", limit: MAX_OPERATORS, unit: "operators" },
+        {
+          span: tokenSpan(t),
+          label: "too long",
+          help: "split it into parameters",
+        },
+      );
     }
   }
   return undefined;
@@ -264,9 +296,10 @@ function syntaxDiagnostic(e: IRecognitionException, text: string, lineOf: (offse
   if (!atEnd && name === "Comma" && (previousName === "Comma" || previousName === "LParen" || previousName === "LBracket")) {
     return diag(
       "E0002",
-      previousName === "Comma"
-        ? "an empty argument: two commas in a row"
-        : `an empty argument: '${previous!.image}' is followed by a comma`,
+      {
+        expected: "an argument",
+        actual: `found an empty one: ${previousName === "Comma" ? "two commas in a row" : `'${previous!.image}' is followed by a comma`}`,
+      },
       {
         span: tokenSpan(token),
         label: "nothing before this comma",
@@ -281,16 +314,29 @@ function syntaxDiagnostic(e: IRecognitionException, text: string, lineOf: (offse
     const lineBreak = /[\n\r]/.test(text.slice(end, token.startOffset));
     if (lineBreak) {
       const nextLine = lineOf(token.startOffset);
-      return diag("E0002", e.message.replace(/, found (.+)$/, `, but the line ends (line ${nextLine} starts with $1)`), {
-        span: { start: end, end },
-        label: "expected here",
-      });
+      const { expected, found } = expectedAndFound(e.message);
+      return diag(
+        "E0002",
+        { expected, actual: `but the line ends (line ${nextLine} starts with ${found})` },
+        {
+          span: { start: end, end },
+          label: "expected here",
+        },
+      );
     }
   }
   const span: Span = atEnd
     ? { start: text.length, end: text.length }
     : { start: token.startOffset, end: token.startOffset + Math.max(1, token.image.length) };
-  return diag("E0002", e.message, { span, label: atEnd ? "file ends here" : "unexpected here" });
+  const { expected, found } = expectedAndFound(e.message);
+  return diag("E0002", { expected, actual: `found ${found}` }, { span, label: atEnd ? "file ends here" : "unexpected here" });
+}
+
+/** grammar/messages.ts words every syntax error "expected …, found …"; E0002's template rejoins the parts. */
+function expectedAndFound(message: string): { expected: string; found: string } {
+  const m = /^expected (.*), found (.+)$/s.exec(message);
+  // A message chevrotain wrote itself (none is known to reach here) is kept whole.
+  return m ? { expected: m[1]!, found: m[2]! } : { expected: "valid .anet", found: message };
 }
 
 // ---------------------------------------------------------------------------------------------

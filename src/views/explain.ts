@@ -56,10 +56,22 @@ const indent = (s: string): string =>
     .map((l) => (l ? `    ${l}` : ""))
     .join("\n");
 
+/** Codes that took over a meaning `code` used to report (their `splitFrom`). */
+function splitOff(code: string): CatalogueEntry[] {
+  return [...catalogue.values()].filter((e) => e.splitFrom === code);
+}
+
+/** Markdown inline code that survives backticks in the text (E0122's "an `allow` needs a reason"). */
+const inlineCode = (s: string): string => (s.includes("`") ? `\`\` ${s} \`\`` : `\`${s}\``);
+
 export function explainText(entry: CatalogueEntry): string {
   const x = explanations[entry.code as Code];
+  const moved = splitOff(entry.code);
   return [
     `${entry.code} ${entry.name} (${entry.severity}, ${entry.class}): ${entry.title}${entry.splitFrom ? ` (reported as ${entry.splitFrom} before it got its own code)` : ""}`,
+    "",
+    `Message: ${entry.message}`,
+    ...(moved.length ? [`Split off: ${moved.map((e) => `${e.code} ${e.name}`).join(", ")}`] : []),
     "",
     x.meaning,
     "",
@@ -78,6 +90,8 @@ export function explainText(entry: CatalogueEntry): string {
   ].join("\n");
 }
 
+const link = (e: CatalogueEntry): string => `[${e.code}](#${e.code.toLowerCase()}) (\`${e.name}\`)`;
+
 export function diagnosticsMarkdown(): string {
   const entries = [...catalogue.values()];
   const lines = [
@@ -86,6 +100,8 @@ export function diagnosticsMarkdown(): string {
     "<!-- Generated from src/diagnostics/catalogue.ts and explanations.ts by `npm run docs`; a test keeps it in sync. -->",
     "",
     'Every finding has a stable code; `alexc explain CODE` prints the same page in a terminal. Warnings can be acknowledged on a layer with `allow NAME "reason"`.',
+    "",
+    'Each code has one meaning and one message template; the `{holes}` are filled from the finding (docs/architecture.md, "A new diagnostic is …").',
     "",
     "| code | name | severity | meaning |",
     "|---|---|---|---|",
@@ -98,6 +114,8 @@ export function diagnosticsMarkdown(): string {
       `## ${e.code}`,
       "",
       `\`${e.name}\`, ${e.severity}, ${e.class}: ${e.title}.${e.splitFrom ? ` Reported as [${e.splitFrom}](#${e.splitFrom.toLowerCase()}) before it got its own code.` : ""}`,
+      "",
+      `Message: ${inlineCode(e.message)}${splitOff(e.code).length ? ` Split off: ${splitOff(e.code).map(link).join(", ")}.` : ""}`,
       "",
       x.meaning,
       "",
@@ -120,6 +138,16 @@ export function diagnosticsMarkdown(): string {
       "",
     );
   }
+  lines.push(
+    "## Split codes",
+    "",
+    "A code that meant more than one thing keeps the meaning its title names; each other meaning moved to a new code, never a reused number. Tools matching an older code for one of these findings should match the new one as well.",
+    "",
+    "| new code | was reported as | meaning |",
+    "|---|---|---|",
+    ...entries.filter((e) => e.splitFrom).map((e) => `| ${link(e)} | ${link(catalogue.get(e.splitFrom!)!)} | ${e.title} |`),
+    "",
+  );
   // E0004's example holds an undecodable byte (a lone surrogate in memory); a file shows it as U+FFFD.
   return lines.join("\n").replace(/[\uD800-\uDFFF]/gu, "\uFFFD");
 }

@@ -96,18 +96,26 @@ export function compareWithLock(
   const where = (r: CheckResult) => (r.variant === undefined ? ast?.nameSpan : ast?.variants.find((v) => v.name === r.variant)?.nameSpan);
   if (!locked) {
     return [
-      diag("E0401", `${specPath} is not in ${lockPath}`, {
-        span: ast?.nameSpan,
-        help: `run alexc lock ${specPath} and commit ${lockPath}`,
-      }),
+      diag(
+        "E0401",
+        { configuration: specPath, difference: `is not in ${lockPath}` },
+        {
+          span: ast?.nameSpan,
+          help: `run alexc lock ${specPath} and commit ${lockPath}`,
+        },
+      ),
     ];
   }
   if (typeof locked !== "object" || locked === null || Array.isArray(locked)) {
     return [
-      diag("E0402", `the entry for ${specPath} in ${lockPath} is not an object of configurations`, {
-        span: ast?.nameSpan,
-        help: `run alexc lock ${specPath} to rewrite it`,
-      }),
+      diag(
+        "E0402",
+        { entry: specPath, lock: lockPath, problem: "not an object of configurations" },
+        {
+          span: ast?.nameSpan,
+          help: `run alexc lock ${specPath} to rewrite it`,
+        },
+      ),
     ];
   }
   for (const r of results) {
@@ -120,7 +128,11 @@ export function compareWithLock(
       out.push(
         diag(
           "E0402",
-          `the entry for ${name === "base" ? "the base model" : `variant ${name}`} of ${specPath} in ${lockPath} is malformed: ${malformed}`,
+          {
+            entry: `${name === "base" ? "the base model" : `variant ${name}`} of ${specPath}`,
+            lock: lockPath,
+            problem: `malformed: ${malformed}`,
+          },
           { span: where(r), help: `run alexc lock ${specPath} to rewrite it` },
         ),
       );
@@ -128,10 +140,14 @@ export function compareWithLock(
     }
     if (!before) {
       out.push(
-        diag("E0401", `${name === "base" ? "the base model" : `variant ${name}`} is not in ${lockPath}`, {
-          span: where(r),
-          help: `run alexc lock ${specPath}`,
-        }),
+        diag(
+          "E0401",
+          { configuration: name === "base" ? "the base model" : `variant ${name}`, difference: `is not in ${lockPath}` },
+          {
+            span: where(r),
+            help: `run alexc lock ${specPath}`,
+          },
+        ),
       );
       continue;
     }
@@ -150,7 +166,10 @@ export function compareWithLock(
       out.push(
         diag(
           "E0401",
-          `${name === "base" ? specPath.replace(/^.*\//, "") : `variant ${name}`} changed from the lock: ${changes.map((c) => c.split(" ")[0]).join(", ")}`,
+          {
+            configuration: name === "base" ? specPath.replace(/^.*\//, "") : `variant ${name}`,
+            difference: `changed from the lock: ${changes.map((c) => c.split(" ")[0]).join(", ")}`,
+          },
           {
             span: where(r),
             notes: changes,
@@ -163,10 +182,17 @@ export function compareWithLock(
   for (const name of Object.keys(locked).sort()) {
     if (!results.some((r) => configurationName(r) === name))
       out.push(
-        diag("E0401", `${name === "base" ? "the base model" : `variant ${name}`} is in ${lockPath} but no longer in the spec`, {
-          span: ast?.nameSpan,
-          help: `run alexc lock ${specPath}`,
-        }),
+        diag(
+          "E0401",
+          {
+            configuration: name === "base" ? "the base model" : `variant ${name}`,
+            difference: `is in ${lockPath} but no longer in the spec`,
+          },
+          {
+            span: ast?.nameSpan,
+            help: `run alexc lock ${specPath}`,
+          },
+        ),
       );
   }
   return out;

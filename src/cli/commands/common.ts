@@ -60,13 +60,16 @@ export function failed(results: CheckResult[], denyWarnings: boolean): boolean {
 }
 
 /**
- * Whether a finding is about the command line rather than the spec: E0114 (an override that does
- * not fit) naming one of the command line's overrides, or a `--variant` the spec lacks. The same
- * code for a spec's own `variant` or `matrix` entry has a span or names no command-line origin.
+ * Whether a finding is about the command line rather than the spec: an override that does not fit
+ * (E0114 an unknown parameter or a `--variant` the spec lacks, E0110 a fraction for an int, E0161
+ * outside the declared bounds) naming one of the command line's overrides. The same codes for a
+ * spec's own `variant` or `matrix` entry have a span or name no command-line origin.
  */
+const OVERRIDE_CODES: ReadonlySet<string> = new Set(["E0114", "E0110", "E0161"]);
+
 function aboutCommandLine(d: Diagnostic, origins: string[]): boolean {
-  if (d.code !== "E0114" || d.severity !== "error" || d.span !== undefined) return false;
-  return / has no variant '/.test(d.message) || origins.some((o) => d.message.includes(o));
+  if (!OVERRIDE_CODES.has(d.code) || d.severity !== "error" || d.span !== undefined) return false;
+  return /: unknown variant '/.test(d.message) || origins.some((o) => d.message.includes(o));
 }
 
 /**
