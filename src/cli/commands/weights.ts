@@ -53,7 +53,7 @@ function checkedSpec(file: string, opts: SpecOptions): { result: CheckResult; ch
 
 /** A path the user named must be a regular file: anything else is a wrong command line (exit 2). */
 function regularFile(path: string, what: string): void {
-  let isFile = false;
+  let isFile: boolean;
   try {
     isFile = statSync(path).isFile();
   } catch {

@@ -4,7 +4,7 @@
  * little-endian bytes. Nothing in it is code; the header's sizes and offsets are checked against
  * the file before any tensor is decoded.
  */
-import { DTYPE_BYTES, contiguous, decodeElements, elementCount, type StateDict, type TorchDtype, type TorchTensor } from "./dtypes.js";
+import { DTYPE_BYTES, contiguous, decodeElements, elementCount, type StateDict, type TorchDtype } from "./dtypes.js";
 import { refuse } from "./errors.js";
 
 const CODES: Record<string, TorchDtype> = { F32: "float32", F16: "float16", BF16: "bfloat16", F64: "float64", I64: "int64" };
@@ -86,5 +86,3 @@ export function writeSafetensors(dict: StateDict, metadata: Record<string, strin
   }
   return out;
 }
-
-export type { TorchTensor };

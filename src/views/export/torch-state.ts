@@ -29,7 +29,7 @@ export function expectedTorchParams(checked: CheckedModel): Expected[] {
   );
 }
 
-export const tfjsWeightName = (layer: string, part: TfjsWeightPart): string => `${layer}${part.suffix}/${part.weight}`;
+const tfjsWeightName = (layer: string, part: TfjsWeightPart): string => `${layer}${part.suffix}/${part.weight}`;
 
 const dims = (shape: readonly number[]): string => `[${shape.join(", ")}]`;
 
@@ -152,7 +152,6 @@ export function tfjsToTorch(checked: CheckedModel, weights: TfjsWeights): StateD
       const w = weights.get(name);
       if (!w) throw new Error(`the model has no weight ${name} for ${e.key}`);
       const [first, count] = part.rows ?? [0, shape[0] ?? 1];
-      const rowsShape = shape.length === 0 ? [] : [count, ...shape.slice(1)];
       let rows = w.values;
       if (part.permute) {
         const inverse = new Array<number>(part.permute.length);
