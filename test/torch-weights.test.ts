@@ -445,8 +445,21 @@ test("CLI: import-weights, then predict with that checkpoint, then export-weight
   const out = join(work, "cli.safetensors");
   const exported = runCli(["export-weights", "specs/alexnet-mini.anet", ckpt, "-o", out]);
   assert.is(exported.status, 0, exported.stderr);
+  const other = runCli(["export-weights", "specs/alexnet.anet", ckpt, "-o", join(work, "other.safetensors")]);
+  assert.is(other.status, 1, "a checkpoint of another spec is refused");
+  assert.match(other.stderr, /was made from a different spec \(model alexnet_mini/);
+  assert.is(runCli(["export-weights", "specs/alexnet-mini.anet", join(work, "none"), "-o", join(work, "none.safetensors")]).status, 2);
   const back = readStateDict(out);
   for (const [k, t] of readStateDict(fixture("mini.pt"))) assert.equal(Array.from(back.get(k)!.values), Array.from(t.values), k);
+});
+
+test("CLI: both commands' --help show an example and the exit statuses", () => {
+  for (const cmd of ["import-weights", "export-weights"]) {
+    const r = runCli([cmd, "--help"]);
+    assert.is(r.status, 0);
+    assert.match(r.stdout, new RegExp(`Examples:\\n  \\$ alexc ${cmd} `));
+    assert.match(r.stdout, /Exit status: 0/);
+  }
 });
 
 test("CLI: train --resume continues from an imported checkpoint (one step)", () => {
@@ -494,6 +507,9 @@ test("CLI: a file that does not fit exits 1 with every problem and writes nothin
   const evil = runCli(["import-weights", "specs/alexnet.anet", fixture("evil.pt"), "-o", out]);
   assert.is(evil.status, 1);
   assert.match(evil.stderr, /^alexc: .*evil\.pt \(data\.pkl\): asks for the Python global "posix\.system"/m);
+  const noData = runCli(["import-weights", "specs/alexnet-mini.anet", fixture("mini.pt"), "--data", join(work, "nowhere"), "-o", out]);
+  assert.is(noData.status, 2, noData.stderr);
+  assert.match(noData.stderr, /^alexc: --data .*nowhere: no such folder/m);
   const missing = runCli(["import-weights", "specs/alexnet.anet", join(work, "nope.pt"), "-o", out]);
   assert.is(missing.status, 2);
   assert.match(missing.stderr, /nope\.pt: no such file/);

@@ -128,7 +128,16 @@ Exit status: 0 written, 1 the spec has errors or the file does not fit it, 2 usa
       const outputs = numClasses(checked);
       let classes = Array.from({ length: outputs }, (_, i) => String(i));
       const { openDataset } = await import("../../runtime/dataset.js");
-      if (opts.data !== undefined) classes = openDataset(opts.data).classes;
+      const { AlexcRuntimeError } = await import("../../runtime/errors.js");
+      if (opts.data !== undefined) {
+        try {
+          classes = openDataset(opts.data).classes;
+        } catch (e) {
+          // The trainer's own words for a --data it cannot use (no such folder, no class folders).
+          if (e instanceof AlexcRuntimeError) throw new UsageError(e.message);
+          throw e;
+        }
+      }
       if (opts.classes !== undefined) classes = readClasses(opts.classes);
       if (classes.length > outputs)
         throw new UsageError(`${classes.length} class names, but ${checked.model.name} has ${outputs} outputs: give at most ${outputs}`);
@@ -204,6 +213,8 @@ Exit status: 0 written, 1 the spec has errors or the checkpoint is not of it, 2 
       const { checked } = found;
       const tf = await import("@tensorflow/tfjs");
       tf.enableProdMode();
+      const { existingCheckpoint } = await import("../../runtime/checkpoint.js");
+      if (!existingCheckpoint(dir)) throw new UsageError(`${dir}: no checkpoint there (expected state.json, model.json and weights.bin)`);
       const { readCheckpointWeights } = await import("../../views/export/torch-checkpoint.js");
       const { tfjsToTorch } = await import("../../views/export/torch-state.js");
       const { writeSafetensors } = await import("../../runtime/torch/safetensors.js");
