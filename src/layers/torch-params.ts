@@ -9,6 +9,12 @@
  * Non-trainable tfjs weights (batchnorm's moving statistics) are weights like any other here;
  * PyTorch bookkeeping with no tfjs weight (num_batches_tracked) has no parts: read and checked on
  * import, written as `fill` on export.
+ *
+ * A new kind's hook is one line, e.g.
+ *   batchnorm:                      torch: (a, input) => torchBatchNorm(input.rank === "chw" ? input.c : input.n, a.affine),
+ *   conv/dense with bias=false:     torch: (a, input) => torchConv(a.out, cin, a.kernel, a.groups, a.bias),
+ *   pools, activations, pad:        torch: noTorchParams,
+ * and test/torch-weights.test.ts checks it against the tfjs weights the kind's lowering builds.
  */
 
 export interface TfjsWeightPart {
