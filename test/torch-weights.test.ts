@@ -470,6 +470,8 @@ test("CLI: train --resume continues from an imported checkpoint (one step)", () 
     fixture("mini.pt"),
     "--data",
     "builtin:16",
+    "--seed",
+    "7",
     "-o",
     join(run, "last"),
   ]);
@@ -492,6 +494,7 @@ test("CLI: train --resume continues from an imported checkpoint (one step)", () 
   assert.is(trained.status, 0, trained.stderr);
   assert.match(trained.stderr + trained.stdout, /resuming .*last: 0 epochs done/);
   assert.is(readState(join(run, "last")).epoch, 1);
+  assert.is(readState(join(run, "last")).seed, 7, "the imported run's seed is kept");
 });
 
 test("CLI: a file that does not fit exits 1 with every problem and writes nothing; a hostile file exits 1; a missing file exits 2", () => {

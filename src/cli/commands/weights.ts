@@ -103,6 +103,16 @@ export function registerWeights(program: Command): void {
       "--data <data>",
       "what the model was trained on (a folder of class folders, or builtin): its classes name the outputs, and --resume trains on it",
     )
+    .option(
+      "--seed <n>",
+      "the run's seed, recorded for --resume (its validation split and shuffles)",
+      (v) => {
+        const n = Number(v);
+        if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 32) throw new UsageError(`--seed ${v}: expected a whole number from 0 to 2^32`);
+        return n;
+      },
+      0,
+    )
     .option("--classes <file>", "class names for the outputs: class_indices.json, a JSON list, or one per line (default 0, 1, …)")
     .addHelpText(
       "after",
@@ -120,7 +130,7 @@ written then. The file is read as data: a pickle that asks for anything but tens
 is refused, never run. See docs/weights.md.
 Exit status: 0 written, 1 the spec has errors or the file does not fit it, 2 usage error, 74 I/O error.`,
     )
-    .action(async (spec: string, file: string, opts: SpecOptions & { out: string; data?: string; classes?: string }) => {
+    .action(async (spec: string, file: string, opts: SpecOptions & { out: string; data?: string; classes?: string; seed: number }) => {
       const found = checkedSpec(spec, opts);
       if (!found) return;
       const { result, checked } = found;
@@ -177,7 +187,7 @@ Exit status: 0 written, 1 the spec has errors or the file does not fit it, 2 usa
           dir: opts.out,
           classes,
           data: opts.data ?? `imported from ${basename(file)}`,
-          seed: 0,
+          seed: opts.seed,
         });
       } catch (e) {
         throw outputError(opts.out, e, "cannot write the checkpoint");
