@@ -182,6 +182,13 @@ test("bfloat16, float64, float16 and a non-contiguous view read the same from .p
   }
 });
 
+test("a zip with deflated entries reads as the stored one, inflated within its declared sizes", () => {
+  const stored = readStateDict(fixture("grouped.pt"));
+  const deflated = readStateDict(fixture("grouped-deflated.pt"));
+  assert.equal([...deflated.keys()], [...stored.keys()]);
+  for (const [k, t] of stored) assert.equal(Array.from(deflated.get(k)!.values), Array.from(t.values), k);
+});
+
 test("safetensors written by alexc read back exactly (float32 and int64)", () => {
   const dict: StateDict = new Map([
     ["a.weight", { dtype: "float32", shape: [2, 3], values: Float32Array.from([1, -2, 3.5, 0, 1e-30, -7]) }],
