@@ -22,6 +22,7 @@ import { registerInputs } from "./commands/inputs.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerReport } from "./commands/report.js";
 import { registerExport } from "./commands/export.js";
+import { registerWeights } from "./commands/weights.js";
 import { registerInit } from "./commands/init.js";
 import { registerTrain } from "./commands/train.js";
 import { registerPredict } from "./commands/predict.js";
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerGraph(program);
   registerReport(program);
   registerExport(program);
+  registerWeights(program);
   registerInit(program);
   registerLsp(program);
   // train and predict pass every option after the spec to the generated program.

@@ -3,6 +3,7 @@ import { layerLabel, trainable } from "./kind.js";
 import { applyWindow, concretePadding, describePadding, formatWindow } from "./window.js";
 import { needsFeatureMap } from "./ranks.js";
 import { samePaddingWarning, type SamePort } from "./portability.js";
+import { torchConv } from "./torch-params.js";
 
 export type ConvArgs = {
   out: number;
@@ -101,6 +102,7 @@ export const conv: LayerKind<ConvArgs> = {
     steps.push({ branches, merge: { factory: "concatenate", suffix: "", config: { axis: -1 } } });
     return steps;
   },
+  torch: (a, input) => torchConv(a.out, input.rank === "chw" ? input.c : 0, a.kernel, a.groups),
 };
 
 /** What W0311 says about PyTorch's Conv2d: its padding='same' only takes stride 1. */

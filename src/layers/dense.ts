@@ -1,6 +1,7 @@
 import type { LayerKind } from "./kind.js";
 import { layerLabel, trainable } from "./kind.js";
 import { needsVector } from "./ranks.js";
+import { torchDense } from "./torch-params.js";
 
 export type DenseArgs = {
   out: number;
@@ -72,4 +73,5 @@ export const dense: LayerKind<DenseArgs> = {
       },
     ];
   },
+  torch: (a, input) => torchDense(input.rank === "flat" ? input.n : 0, a.out),
 };

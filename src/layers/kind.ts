@@ -5,6 +5,7 @@
  */
 import type { Span } from "../syntax/ast.js";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
+import type { TorchParam } from "./torch-params.js";
 
 export type Shape = { rank: "chw"; c: number; h: number; w: number } | { rank: "flat"; n: number };
 
@@ -179,6 +180,12 @@ export interface LayerKind<A = Record<string, unknown>> {
   /** Compact settings for reports: "48, kernel 11, stride 4, padding 2"; `input` resolves `same`. */
   describe(args: A, input?: Shape): string;
   lower(args: A, input: Shape, output: Shape, ctx: LoweringContext): TfjsStep[];
+  /**
+   * Its PyTorch state dict entries (`<name>.weight`, …) and the tfjs weights of its lowering each
+   * becomes (src/layers/torch-params.ts): what `alexc import-weights` and `export-weights` move.
+   * Required, so a new kind says how its weights travel; `noTorchParams` for a kind without any.
+   */
+  torch(args: A, input: Shape, output: Shape): TorchParam[];
 }
 
 /** Weights only, all trained: conv and dense. */

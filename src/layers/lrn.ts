@@ -2,6 +2,7 @@ import type { LayerKind } from "./kind.js";
 import { layerLabel, NO_PARAMS } from "./kind.js";
 import { needsFeatureMap } from "./ranks.js";
 import { lrnAlphaWarning, num } from "./portability.js";
+import { noTorchParams } from "./torch-params.js";
 
 export type LrnArgs = {
   size: number;
@@ -60,6 +61,7 @@ export const lrn: LayerKind<LrnArgs> = {
     return input;
   },
   params: () => NO_PARAMS,
+  torch: noTorchParams,
   macs: () => 0n,
   describe: (a) => `size ${a.size}, alpha ${num(a.alpha)}, beta ${num(a.beta)}, k ${num(a.k)}`,
   lower: (a) => [

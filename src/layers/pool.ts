@@ -3,6 +3,7 @@ import { layerLabel, NO_PARAMS } from "./kind.js";
 import { applyWindow, concretePadding, describePadding, formatPadding, formatWindow, windowAxis } from "./window.js";
 import { needsFeatureMap } from "./ranks.js";
 import { caffeCeilNote, ceilModeWarning, samePaddingWarning, type SamePort } from "./portability.js";
+import { noTorchParams } from "./torch-params.js";
 
 export type PoolArgs = {
   kernel: [number, number];
@@ -66,6 +67,7 @@ export const maxpool: LayerKind<PoolArgs> = {
   args: [...poolArgs("-inf")],
   infer: (a, input, ctx) => inferPool("maxpool", MAXPOOL_SAME, "pads the bottom/right with −∞ and pools without padding", a, input, ctx),
   params: () => NO_PARAMS,
+  torch: noTorchParams,
   macs: () => 0n,
   window: poolWindow,
   describe(a, input) {
@@ -110,6 +112,7 @@ export const avgpool: LayerKind<AvgPoolArgs> = {
   infer: (a, input, ctx) =>
     inferPool("avgpool", AVGPOOL_SAME, "pads and rescales the partial windows as PyTorch divides them", a, input, ctx),
   params: () => NO_PARAMS,
+  torch: noTorchParams,
   macs: () => 0n,
   window: poolWindow,
   describe: (a, input) => maxpool.describe(a, input) + (a.count_include_pad ? "" : ", padding not counted"),

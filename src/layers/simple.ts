@@ -1,5 +1,6 @@
 import type { LayerKind, Shape } from "./kind.js";
 import { NO_PARAMS } from "./kind.js";
+import { noTorchParams } from "./torch-params.js";
 
 type NoArgs = Record<string, never>;
 
@@ -15,6 +16,7 @@ export const relu: LayerKind<NoArgs> = {
   args: [],
   infer: identityShape,
   params: () => NO_PARAMS,
+  torch: noTorchParams,
   macs: () => 0n,
   describe: () => "",
   lower: () => [{ factory: "reLU", suffix: "", config: {} }],
@@ -33,6 +35,7 @@ export const dropout: LayerKind<DropoutArgs> = {
   args: [{ name: "p", type: "probability", position: 0, default: 0.5, doc: "drop probability in [0, 1)" }],
   infer: identityShape,
   params: () => NO_PARAMS,
+  torch: noTorchParams,
   macs: () => 0n,
   describe: (a) => `p ${a.p}`,
   lower: (a) => [{ factory: "dropout", suffix: "", config: { rate: a.p } }],
@@ -68,6 +71,7 @@ export const flatten: LayerKind<NoArgs> = {
     return { rank: "flat", n: Number(n) };
   },
   params: () => NO_PARAMS,
+  torch: noTorchParams,
   macs: () => 0n,
   describe: () => "",
   lower: (_a, input) =>

@@ -197,26 +197,28 @@ const short = (n: number): string => String(+n.toPrecision(6));
  * optimizer with PyTorch's update rule, the transforms with torchvision's geometry), so that the
  * command line can override any of them.
  */
-function trainIr(model: CheckedModel["model"]): TrainIR {
+export function runtimeSettings(model: CheckedModel["model"]): {
+  training: Record<string, unknown>;
+  preprocessing: Record<string, unknown>;
+} {
   const { optimizer, loss, batch, epochs } = model.train;
   const { train, val, flip, mean, std } = model.data;
   // Spec names are snake_case; the runtime's fields are camelCase.
   const camel = (args: Choice["args"]): Record<string, unknown> =>
     Object.fromEntries(Object.entries(args).map(([k, v]) => [k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), v]));
   return {
-    settings: [
-      `optimizer: ${literal({ name: optimizer.fn, ...camel(optimizer.args) })}`,
-      `loss: ${literal({ name: loss.fn, ...camel(loss.args) })}`,
-      `batch: ${literal(batch)}`,
-      `epochs: ${literal(epochs)}`,
-    ],
-    preprocessing: [
-      `train: ${literal({ kind: train.fn, ...camel(train.args) })}`,
-      `flip: ${literal(flip.fn)}`,
-      `val: ${literal({ kind: val.fn, ...camel(val.args) })}`,
-      `mean: ${literal(mean)}`,
-      `std: ${literal(std)}`,
-    ],
+    training: { optimizer: { name: optimizer.fn, ...camel(optimizer.args) }, loss: { name: loss.fn, ...camel(loss.args) }, batch, epochs },
+    preprocessing: { train: { kind: train.fn, ...camel(train.args) }, flip: flip.fn, val: { kind: val.fn, ...camel(val.args) }, mean, std },
+  };
+}
+
+function trainIr(model: CheckedModel["model"]): TrainIR {
+  const { optimizer, loss, batch, epochs } = model.train;
+  const { train, val, flip, mean, std } = model.data;
+  const { training, preprocessing } = runtimeSettings(model);
+  return {
+    settings: Object.entries(training).map(([k, v]) => `${k}: ${literal(v)}`),
+    preprocessing: Object.entries(preprocessing).map(([k, v]) => `${k}: ${literal(v)}`),
     describe: commentText(`${callText(optimizer)}, ${callText(loss)}, batch ${batch}, ${epochs} epochs`),
     describePreprocessing: commentText(
       `training images ${callText(train)}${flip.fn === "none" ? "" : ` + ${flip.fn} flip`}, validation images ${callText(val)}, ` +

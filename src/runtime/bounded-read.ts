@@ -18,6 +18,8 @@ export const READ_LIMITS = {
   json: 16 * 1024 * 1024,
   /** model.json: the topology and the weight manifest, kilobytes for any real network. */
   modelJson: 64 * 1024 * 1024,
+  /** A PyTorch state dict to import: 250 M float64 parameters; tfjs could not hold a larger model anyway. */
+  weights: 2 * 1024 * 1024 * 1024,
 } as const;
 
 const FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);

@@ -57,7 +57,11 @@ export function exportSizeProblem(checked: CheckedModel): string | undefined {
   return `the model has ${g(params)} parameters, more than the ${g(MAX_EXPORT_PARAMS)} export builds in memory (tfjs holds about 12 bytes a parameter: ${g((params * 12n) / 1_000_000_000n)} GB here)`;
 }
 
-export async function exportTfjsJson(checked: CheckedModel, specPath: string, options: ExportOptions): Promise<Exported> {
+/**
+ * The model the generated buildModel() constructs, built here with tfjs from the same lowering:
+ * fresh weights drawn with `seed` (undefined: tfjs's own random seeds).
+ */
+export function buildTfjsModel(checked: CheckedModel, seed: number | undefined): tf.LayersModel {
   const { model } = checked;
   const input = tf.input({ shape: [model.input.h, model.input.w, model.input.c], name: "input" });
   let x: tf.SymbolicTensor = input;
@@ -73,7 +77,7 @@ export async function exportTfjsJson(checked: CheckedModel, specPath: string, op
         // tfjs treats a seed of 0 as none, so each initializer gets seed + its ordinal (from 1).
         Object.entries(step.initializers ?? {}).map(([k, call]) => [
           k,
-          initializer(call, options.weights ? options.seed + ++ordinal : undefined),
+          initializer(call, seed !== undefined ? seed + ++ordinal : undefined),
         ]),
       );
       return make({ name: l.name + step.suffix, ...step.config, ...inits });
@@ -87,7 +91,12 @@ export async function exportTfjsJson(checked: CheckedModel, specPath: string, op
       } else x = layer(step).apply(x) as tf.SymbolicTensor;
     }
   }
-  const built = tf.model({ inputs: input, outputs: x, name: model.name });
+  return tf.model({ inputs: input, outputs: x, name: model.name });
+}
+
+export async function exportTfjsJson(checked: CheckedModel, specPath: string, options: ExportOptions): Promise<Exported> {
+  const { model } = checked;
+  const built = buildTfjsModel(checked, options.weights ? options.seed : undefined);
   try {
     let artifacts: tf.io.ModelArtifacts | undefined;
     await built.save(
