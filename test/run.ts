@@ -29,6 +29,8 @@ const KNOWN_SLOW = [
   "crash.test.ts",
   "interrupt.test.ts",
   "ci-docs.test.ts",
+  "torch-weights.test.ts",
+  "lsp.test.ts",
   "resume.test.ts",
   "hostile-specs.test.ts",
   "inputs.test.ts",
