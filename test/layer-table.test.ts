@@ -73,7 +73,7 @@ test("a misspelled argument name in a kind's declaration fails tsc", () => {
     macs: () => 0n,
     describe: (a) => `${a.size}`,
     lower: () => [],
-    torch: () => [],
+    torchParams: () => [],
   };
   assert.is(defineKind(kind).kind, "probe");
 });

@@ -102,7 +102,7 @@ export const conv: LayerKind<ConvArgs> = {
     steps.push({ branches, merge: { factory: "concatenate", suffix: "", config: { axis: -1 } } });
     return steps;
   },
-  torch: (a, input) => torchConv(a.out, input.rank === "chw" ? input.c : 0, a.kernel, a.groups),
+  torchParams: (a, input) => torchConv(a.out, input.rank === "chw" ? input.c : 0, a.kernel, a.groups),
 };
 
 /** What W0311 says about PyTorch's Conv2d: its padding='same' only takes stride 1. */

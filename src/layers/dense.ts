@@ -73,5 +73,5 @@ export const dense: LayerKind<DenseArgs> = {
       },
     ];
   },
-  torch: (a, input) => torchDense(input.rank === "flat" ? input.n : 0, a.out),
+  torchParams: (a, input) => torchDense(input.rank === "flat" ? input.n : 0, a.out),
 };

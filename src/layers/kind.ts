@@ -185,7 +185,7 @@ export interface LayerKind<A = Record<string, unknown>> {
    * becomes (src/layers/torch-params.ts): what `alexc import-weights` and `export-weights` move.
    * Required, so a new kind says how its weights travel; `noTorchParams` for a kind without any.
    */
-  torch(args: A, input: Shape, output: Shape): TorchParam[];
+  torchParams(args: A, input: Shape, output: Shape): TorchParam[];
 }
 
 /** Weights only, all trained: conv and dense. */

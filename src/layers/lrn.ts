@@ -61,7 +61,7 @@ export const lrn: LayerKind<LrnArgs> = {
     return input;
   },
   params: () => NO_PARAMS,
-  torch: noTorchParams,
+  torchParams: noTorchParams,
   macs: () => 0n,
   describe: (a) => `size ${a.size}, alpha ${num(a.alpha)}, beta ${num(a.beta)}, k ${num(a.k)}`,
   lower: (a) => [

@@ -67,7 +67,7 @@ export const maxpool: LayerKind<PoolArgs> = {
   args: [...poolArgs("-inf")],
   infer: (a, input, ctx) => inferPool("maxpool", MAXPOOL_SAME, "pads the bottom/right with −∞ and pools without padding", a, input, ctx),
   params: () => NO_PARAMS,
-  torch: noTorchParams,
+  torchParams: noTorchParams,
   macs: () => 0n,
   window: poolWindow,
   describe(a, input) {
@@ -112,7 +112,7 @@ export const avgpool: LayerKind<AvgPoolArgs> = {
   infer: (a, input, ctx) =>
     inferPool("avgpool", AVGPOOL_SAME, "pads and rescales the partial windows as PyTorch divides them", a, input, ctx),
   params: () => NO_PARAMS,
-  torch: noTorchParams,
+  torchParams: noTorchParams,
   macs: () => 0n,
   window: poolWindow,
   describe: (a, input) => maxpool.describe(a, input) + (a.count_include_pad ? "" : ", padding not counted"),

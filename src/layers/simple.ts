@@ -16,7 +16,7 @@ export const relu: LayerKind<NoArgs> = {
   args: [],
   infer: identityShape,
   params: () => NO_PARAMS,
-  torch: noTorchParams,
+  torchParams: noTorchParams,
   macs: () => 0n,
   describe: () => "",
   lower: () => [{ factory: "reLU", suffix: "", config: {} }],
@@ -35,7 +35,7 @@ export const dropout: LayerKind<DropoutArgs> = {
   args: [{ name: "p", type: "probability", position: 0, default: 0.5, doc: "drop probability in [0, 1)" }],
   infer: identityShape,
   params: () => NO_PARAMS,
-  torch: noTorchParams,
+  torchParams: noTorchParams,
   macs: () => 0n,
   describe: (a) => `p ${a.p}`,
   lower: (a) => [{ factory: "dropout", suffix: "", config: { rate: a.p } }],
@@ -71,7 +71,7 @@ export const flatten: LayerKind<NoArgs> = {
     return { rank: "flat", n: Number(n) };
   },
   params: () => NO_PARAMS,
-  torch: noTorchParams,
+  torchParams: noTorchParams,
   macs: () => 0n,
   describe: () => "",
   lower: (_a, input) =>

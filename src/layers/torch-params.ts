@@ -11,9 +11,9 @@
  * import, written as `fill` on export.
  *
  * A new kind's hook is one line, e.g.
- *   batchnorm:                      torch: (a, input) => torchBatchNorm(input.rank === "chw" ? input.c : input.n, a.affine),
- *   conv/dense with bias=false:     torch: (a, input) => torchConv(a.out, cin, a.kernel, a.groups, a.bias),
- *   pools, activations, pad:        torch: noTorchParams,
+ *   batchnorm:                      torchParams: (a, input) => torchBatchNorm(input.rank === "chw" ? input.c : input.n, a.affine),
+ *   conv/dense with bias=false:     torchParams: (a, input) => torchConv(a.out, cin, a.kernel, a.groups, a.bias),
+ *   pools, activations, pad:        torchParams: noTorchParams,
  * and test/torch-weights.test.ts checks it against the tfjs weights the kind's lowering builds.
  */
 

@@ -24,7 +24,7 @@ interface Expected {
 export function expectedTorchParams(checked: CheckedModel): Expected[] {
   return checked.layers.flatMap((layer) =>
     layer.resolved.kind
-      .torch(layer.resolved.args, layer.input, layer.output)
+      .torchParams(layer.resolved.args, layer.input, layer.output)
       .map((param) => ({ layer, key: `${layer.name}.${param.key}`, param })),
   );
 }
