@@ -58,4 +58,5 @@ export const dense: LayerKind<DenseArgs> = {
       },
     ];
   },
+  torch: (a, input) => `nn.Linear(${input.rank === "flat" ? input.n : 0}, ${a.out})`,
 };
