@@ -1,0 +1,201 @@
+/**
+ * `alexc compile --target pytorch`: the generated files (golden for the seed spec), the CLI, and
+ * the same-model proof on small specs — every layer kind's example, the helper modules for uneven
+ * padding, and alexnet-mini: PyTorch's parameter count and per-layer output shapes equal the
+ * check's, and with PyTorch's weights moved into the generated tfjs model (src/runtime/torch-weights.ts)
+ * both give the same logits to 1e-4 relative. The full-size specs are proven by `npm run parity:torch`
+ * (docs/pytorch.md has its figures). PyTorch tests skip with a message where no python has torch.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import * as tf from "@tensorflow/tfjs";
+import { renderBuiltin, selectBackend, setTorchConv2dWeights, setTorchDenseWeights } from "../src/runtime/index.js";
+import { checkSource } from "../src/check/check-spec.js";
+import { emitModel } from "../src/emit/emit.js";
+import { writeOutputs } from "../src/emit/write.js";
+import { buildTorchIr } from "../src/lower/torch-ir.js";
+import { layerKinds } from "../src/layers/index.js";
+import { FIXTURES, ROOT, golden, runCli, specText } from "./support.js";
+import { relErr } from "./numeric.js";
+import { TORCH_PYTHON, warnWhenMissing } from "./torch-python.js";
+
+const LOGITS_TOL = 1e-4;
+warnWhenMissing("PyTorch-target tests (same-model proof, built-in images)");
+const torchTest = TORCH_PYTHON ? test : test.skip;
+
+mkdirSync(join(ROOT, "tmp"), { recursive: true });
+const work = mkdtempSync(join(ROOT, "tmp", "pytorch-target-"));
+
+function checked(path: string, text: string) {
+  const r = checkSource(path, text);
+  assert.equal(
+    r.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message}`),
+    [],
+  );
+  return r;
+}
+
+/** Compiles a spec for both targets under `work`: the two folders. */
+function both(path: string, text: string): { torch: string; tfjs: string; r: ReturnType<typeof checked> } {
+  const r = checked(path, text);
+  const py = emitModel(r.checked!, r.file, "pytorch");
+  writeOutputs(join(work, "py"), py.dir, py.files);
+  const ts = emitModel(r.checked!, r.file);
+  writeOutputs(join(work, "ts"), ts.dir, ts.files);
+  return { torch: join(work, "py", py.dir), tfjs: join(work, "ts", ts.dir), r };
+}
+
+function python(args: string[]): string {
+  const r = spawnSync(TORCH_PYTHON!, args, { encoding: "utf8", cwd: ROOT, env: { ...process.env, OMP_NUM_THREADS: "1" } });
+  assert.is(r.status, 0, `${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+test("the seed spec's PyTorch files are deterministic and match the golden files (UPDATE=1 to accept)", () => {
+  const r = checked("specs/alexnet.anet", specText("alexnet.anet"));
+  const a = emitModel(r.checked!, r.file, "pytorch");
+  const b = emitModel(checked("specs/alexnet.anet", specText("alexnet.anet")).checked!, r.file, "pytorch");
+  assert.equal([...a.files.keys()], ["model.py", "train.py", "predict.py", "builtin.py", "requirements.txt", "README.md"]);
+  for (const [name, text] of a.files) {
+    assert.is(text, b.files.get(name), `${name} is the same twice`);
+    assert.not.match(text, /\r|\/work\/|\d{4}-\d\d-\d\dT/, `${name}: no CR, absolute path or date`);
+    golden(join(FIXTURES, "pytorch", "alexnet", name), text);
+  }
+});
+
+test("the seed spec's state_dict keys are the seed's nn.Sequential layout", () => {
+  const r = checked("specs/alexnet.anet", specText("alexnet.anet"));
+  const keys = [0, 3, 6, 8, 10].map((i) => `features.${i}`).concat([1, 4, 6].map((i) => `classifier.${i}`));
+  assert.equal(
+    buildTorchIr(r.checked!, "specs/alexnet.anet").stateDict,
+    keys.flatMap((k) => [`${k}.weight`, `${k}.bias`]),
+  );
+  const model = emitModel(r.checked!, r.file, "pytorch").files.get("model.py")!;
+  assert.match(
+    model,
+    /self\.features = nn\.Sequential\(\n\s+# features\.0: [^\n]*\n\s+nn\.Conv2d\(3, 48, kernel_size=11, stride=4, padding=2\),/,
+  );
+  assert.match(model, /def forward\(self, x\):\n {8}x = self\.features\(x\)\n {8}x = self\.flatten\(x\)\n {8}x = self\.classifier\(x\)\n/);
+});
+
+test("named layers among a block's numbered ones: each module under its own name, forward calls them in spec order", () => {
+  const r = checked("specs/alexnet-table.anet", specText("alexnet-table.anet"));
+  const ir = buildTorchIr(r.checked!, "specs/alexnet-table.anet");
+  assert.ok(ir.stateDict.includes("conv1.weight") && ir.stateDict.includes("classifier.6.bias"));
+  assert.equal(ir.forward.slice(0, 3), ["x = self.conv1(x)", 'x = getattr(self.features, "1")(x)', "x = self.pool1(x)"]);
+  assert.equal(ir.helpers, ["Conv2dPadded"], "conv1's padding [1, 2] is uneven");
+});
+
+test("alexc compile --target pytorch writes the folder, --check agrees (Python's __pycache__ ignored), tfjs stays the default", () => {
+  const out = join(work, "cli");
+  const r = runCli(["compile", "specs/alexnet-mini.anet", "--target", "pytorch", "-o", out]);
+  assert.is(r.status, 0, r.stderr);
+  for (const f of ["model.py", "train.py", "predict.py", "builtin.py", "requirements.txt", "README.md"])
+    assert.ok(existsSync(join(out, "alexnet_mini", f)), f);
+  mkdirSync(join(out, "alexnet_mini", "__pycache__"));
+  writeFileSync(join(out, "alexnet_mini", "__pycache__", "model.cpython-311.pyc"), "");
+  const check = runCli(["compile", "specs/alexnet-mini.anet", "--target", "pytorch", "-o", out, "--check"]);
+  assert.is(check.status, 0, check.stdout + check.stderr);
+  // A tfjs compile into the same root leaves the Python files alone (its obsolete-file sweep is per target).
+  assert.is(runCli(["compile", "specs/alexnet-mini.anet", "-o", out]).status, 0);
+  assert.ok(existsSync(join(out, "alexnet_mini", "model.py")) && existsSync(join(out, "alexnet_mini", "model.ts")));
+  const bad = runCli(["compile", "specs/alexnet-mini.anet", "--target", "onnx"]);
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /--target onnx: write tfjs \(the default\) or pytorch/);
+});
+
+/** Every layer kind's documented example (plus a flatten, as test/layer-table.test.ts does), and the helper modules' cases. */
+const SMALL_SPECS: Array<[string, string]> = [
+  ...[...layerKinds.values()].map((k): [string, string] => [`kind_${k.kind}`, `${k.docs.example}\n  flatten`]),
+  // Uneven padding: Conv2dPadded, MaxPool2dPadded (ceil mode's extension too) and AvgPool2dPadded (padding not counted).
+  [
+    "uneven",
+    "input 4x11x11\n  conv(6, kernel=3, padding=[1, 2], groups=2)\n  maxpool(kernel=3, stride=2, padding=[0, 1], ceil_mode=true)\n" +
+      "  avgpool(kernel=2, stride=1, padding=[1, 0], count_include_pad=false)\n  avgpool(kernel=3, stride=2, padding=[1, 0])\n  flatten\n  dense(5)",
+  ],
+  ["same", "input 3x10x10\n  conv(4, kernel=4, stride=3, padding=same)\n  maxpool(kernel=2, padding=same)\n  flatten\n  dense(3)"],
+];
+
+/** PyTorch's weights into the generated tfjs model, its input through both: the largest relative difference of the logits. */
+async function logitsDiff(folders: { torch: string; tfjs: string }): Promise<number> {
+  const out = join(folders.torch, "parity");
+  const index = JSON.parse(readFileSync(join(out, "index.json"), "utf8")) as Array<{ name: string; shape: number[]; offset: number }>;
+  const bytes = readFileSync(join(out, "tensors.bin"));
+  const tensor = (name: string) => {
+    const e = index.find((t) => t.name === name)!;
+    const n = e.shape.reduce((a, b) => a * b, 1);
+    return tf.tensor(new Float32Array(bytes.buffer.slice(bytes.byteOffset + e.offset, bytes.byteOffset + e.offset + 4 * n)), e.shape);
+  };
+  const mod = (await import(pathToFileURL(join(folders.tfjs, "model.ts")).href)) as { buildModel(): tf.LayersModel };
+  const model = mod.buildModel();
+  try {
+    return tf.tidy(() => {
+      for (const { name, shape } of index.filter((t) => t.name.endsWith(".weight"))) {
+        const layer = name.slice(0, -".weight".length);
+        const bias = index.some((t) => t.name === `${layer}.bias`) ? (tensor(`${layer}.bias`) as tf.Tensor1D) : undefined;
+        if (shape.length === 4) setTorchConv2dWeights(model, layer, tensor(name) as tf.Tensor4D, bias);
+        else setTorchDenseWeights(model, layer, tensor(name) as tf.Tensor2D, bias);
+      }
+      const x = tensor("input").transpose([0, 2, 3, 1]);
+      const y = model.predict(x) as tf.Tensor;
+      return relErr(y.dataSync(), tensor("logits").dataSync());
+    });
+  } finally {
+    model.dispose();
+  }
+}
+
+torchTest(
+  "same model: every kind's example, uneven padding and alexnet-mini give check's params and shapes in PyTorch, and tfjs's logits",
+  async () => {
+    await selectBackend("cpu", () => {});
+    const cases = [
+      ...SMALL_SPECS.map(([name, body]) => both(`${name}.anet`, `model ${name} {\n  ${body}\n}\n`)),
+      both("specs/alexnet-mini.anet", specText("alexnet-mini.anet")),
+    ];
+    const reports = python(["test/torch/check_model.py", ...cases.map((c) => c.torch)])
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { ok: boolean; params: number; wrong_shapes: object; bad_keys: string[] });
+    cases.forEach((c, i) => {
+      const rep = reports[i]!;
+      assert.ok(rep.ok, `${c.torch}: ${JSON.stringify(rep)}`);
+      assert.is(BigInt(rep.params), c.r.checked!.totals.params, `${c.torch}: parameters`);
+    });
+    python(["test/torch/logits.py", ...cases.map((c) => c.torch)]);
+    for (const c of cases) {
+      const err = await logitsDiff(c);
+      assert.ok(err <= LOGITS_TOL, `${c.torch}: logits differ by ${err.toExponential(2)} (relative) > ${LOGITS_TOL}`);
+    }
+  },
+);
+
+torchTest("builtin.py draws the built-in images byte for byte as the tfjs trainer does", () => {
+  const r = checked("specs/alexnet-mini.anet", specText("alexnet-mini.anet"));
+  const dir = join(work, "builtin");
+  writeOutputs(dir, "m", emitModel(r.checked!, r.file, "pytorch").files);
+  const cases: Array<[number, number, number, number]> = [
+    [0, 32, 32, 3],
+    [1, 32, 32, 3],
+    [6, 40, 24, 3],
+    [7, 48, 48, 1],
+    [2999, 64, 64, 3],
+  ];
+  const script = `import sys, json, base64; sys.path.insert(0, ${JSON.stringify(join(dir, "m"))}); import builtin
+for i, w, h, c in json.loads(sys.argv[1]): print(base64.b64encode(builtin.render(i, w, h, c).tobytes()).decode())`;
+  const lines = python(["-c", script, JSON.stringify(cases)])
+    .trim()
+    .split("\n");
+  cases.forEach(([i, w, h, c], k) => {
+    const js = Buffer.from(renderBuiltin(i, w, h, c));
+    assert.ok(Buffer.from(lines[k]!, "base64").equals(js), `image ${i} at ${w}×${h}×${c}`);
+  });
+});
+
+test.after(() => rmSync(work, { recursive: true, force: true }));
+
+test.run();
