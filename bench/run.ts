@@ -21,6 +21,7 @@ const BENCHES: BenchRun[] = [
   { file: "seed-224" },
   { file: "seed-224", env: { ALEXC_WASM_THREADS: "1" } },
   { file: "torch" },
+  { file: "torchrun" },
 ];
 
 interface Check {

@@ -8,20 +8,17 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import * as tf from "@tensorflow/tfjs";
-import { renderBuiltin, selectBackend, setTorchConv2dWeights, setTorchDenseWeights } from "../src/runtime/index.js";
+import { renderBuiltin, selectBackend } from "../src/runtime/index.js";
 import { checkSource } from "../src/check/check-spec.js";
 import { emitModel } from "../src/emit/emit.js";
 import { writeOutputs } from "../src/emit/write.js";
 import { buildTorchIr } from "../src/lower/torch-ir.js";
 import { layerKinds } from "../src/layers/index.js";
 import { FIXTURES, ROOT, golden, runCli, specText } from "./support.js";
-import { relErr } from "./numeric.js";
 import { TORCH_PYTHON, warnWhenMissing } from "./torch-python.js";
+import { compileBoth, logitsDiff, runPython } from "./torch/same-model.js";
 
 const LOGITS_TOL = 1e-4;
 warnWhenMissing("PyTorch-target tests (same-model proof, built-in images)");
@@ -39,21 +36,8 @@ function checked(path: string, text: string) {
   return r;
 }
 
-/** Compiles a spec for both targets under `work`: the two folders. */
-function both(path: string, text: string): { torch: string; tfjs: string; r: ReturnType<typeof checked> } {
-  const r = checked(path, text);
-  const py = emitModel(r.checked!, r.file, "pytorch");
-  writeOutputs(join(work, "py"), py.dir, py.files);
-  const ts = emitModel(r.checked!, r.file);
-  writeOutputs(join(work, "ts"), ts.dir, ts.files);
-  return { torch: join(work, "py", py.dir), tfjs: join(work, "ts", ts.dir), r };
-}
-
-function python(args: string[]): string {
-  const r = spawnSync(TORCH_PYTHON!, args, { encoding: "utf8", cwd: ROOT, env: { ...process.env, OMP_NUM_THREADS: "1" } });
-  assert.is(r.status, 0, `${args.join(" ")}: ${r.stderr}`);
-  return r.stdout;
-}
+const both = (path: string, text: string) => compileBoth(work, checked(path, text));
+const python = (args: string[]) => runPython(args, (status, stderr) => assert.is(status, 0, `${args.join(" ")}: ${stderr}`));
 
 test("the seed spec's PyTorch files are deterministic and match the golden files (UPDATE=1 to accept)", () => {
   const r = checked("specs/alexnet.anet", specText("alexnet.anet"));
@@ -119,35 +103,6 @@ const SMALL_SPECS: Array<[string, string]> = [
   ],
   ["same", "input 3x10x10\n  conv(4, kernel=4, stride=3, padding=same)\n  maxpool(kernel=2, padding=same)\n  flatten\n  dense(3)"],
 ];
-
-/** PyTorch's weights into the generated tfjs model, its input through both: the largest relative difference of the logits. */
-async function logitsDiff(folders: { torch: string; tfjs: string }): Promise<number> {
-  const out = join(folders.torch, "parity");
-  const index = JSON.parse(readFileSync(join(out, "index.json"), "utf8")) as Array<{ name: string; shape: number[]; offset: number }>;
-  const bytes = readFileSync(join(out, "tensors.bin"));
-  const tensor = (name: string) => {
-    const e = index.find((t) => t.name === name)!;
-    const n = e.shape.reduce((a, b) => a * b, 1);
-    return tf.tensor(new Float32Array(bytes.buffer.slice(bytes.byteOffset + e.offset, bytes.byteOffset + e.offset + 4 * n)), e.shape);
-  };
-  const mod = (await import(pathToFileURL(join(folders.tfjs, "model.ts")).href)) as { buildModel(): tf.LayersModel };
-  const model = mod.buildModel();
-  try {
-    return tf.tidy(() => {
-      for (const { name, shape } of index.filter((t) => t.name.endsWith(".weight"))) {
-        const layer = name.slice(0, -".weight".length);
-        const bias = index.some((t) => t.name === `${layer}.bias`) ? (tensor(`${layer}.bias`) as tf.Tensor1D) : undefined;
-        if (shape.length === 4) setTorchConv2dWeights(model, layer, tensor(name) as tf.Tensor4D, bias);
-        else setTorchDenseWeights(model, layer, tensor(name) as tf.Tensor2D, bias);
-      }
-      const x = tensor("input").transpose([0, 2, 3, 1]);
-      const y = model.predict(x) as tf.Tensor;
-      return relErr(y.dataSync(), tensor("logits").dataSync());
-    });
-  } finally {
-    model.dispose();
-  }
-}
 
 torchTest(
   "same model: every kind's example, uneven padding and alexnet-mini give check's params and shapes in PyTorch, and tfjs's logits",
