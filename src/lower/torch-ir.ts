@@ -55,7 +55,7 @@ function access(base: string, name: string, inSequential: boolean): string {
 }
 
 /** A Python literal for plain data (JSON's strings are Python's too). */
-export function pyLiteral(v: unknown): string {
+function pyLiteral(v: unknown): string {
   if (v === true) return "True";
   if (v === false) return "False";
   if (typeof v === "number") {
