@@ -7,13 +7,14 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { checkSource } from "../src/check/check-spec.js";
 import { emitModel } from "../src/emit/emit.js";
 import { writeOutputs } from "../src/emit/write.js";
+import { BUILTIN_CLASSES } from "../src/runtime/index.js";
 import { ROOT, specText } from "./support.js";
 import { TORCH_PYTHON, warnWhenMissing } from "./torch-python.js";
 
@@ -145,6 +146,28 @@ torchTest("a torchrun worker killed mid-epoch: --resume continues from the last 
   assert.is(await resumed.exit, 0, resumed.output());
   assert.equal(metricsRows(out), expected, "the same rows as the run that was never interrupted");
   assert.ok(existsSync(join(out, "best.pt")));
+
+  // predict.py with train.py's checkpoint: class names from it, one JSON line per image.
+  const predicted = spawnSync(
+    TORCH_PYTHON!,
+    [join(work, emitted.dir, "predict.py"), "--builtin", "3", "--json", "--top", "2", "--checkpoint", join(out, "best.pt")],
+    {
+      encoding: "utf8",
+    },
+  );
+  assert.is(predicted.status, 0, predicted.stderr);
+  const rows = predicted.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { image: string; top: Array<{ class: string; probability: number }> });
+  assert.equal(
+    rows.map((r) => r.image),
+    ["builtin:0", "builtin:1", "builtin:2"],
+  );
+  for (const r of rows) {
+    assert.is(r.top.length, 2);
+    assert.ok((BUILTIN_CLASSES as readonly string[]).includes(r.top[0]!.class));
+  }
 });
 
 torchTest("two nodes: torchrun --nnodes 2 --node_rank 0/1 on 127.0.0.1 trains and rank 0 writes the run", async () => {
