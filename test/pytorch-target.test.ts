@@ -8,6 +8,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { renderBuiltin, selectBackend } from "../src/runtime/index.js";
@@ -150,6 +151,34 @@ for i, w, h, c in json.loads(sys.argv[1]): print(base64.b64encode(builtin.render
     assert.ok(Buffer.from(lines[k]!, "base64").equals(js), `image ${i} at ${w}×${h}×${c}`);
   });
 });
+
+torchTest(
+  "predict.py: a checkpoint with fewer classes than outputs names the extra outputs by index; a closed pipe ends it quietly",
+  () => {
+    const r = checked("specs/alexnet-mini.anet", specText("alexnet-mini.anet"));
+    const dir = join(work, "predict");
+    writeOutputs(dir, "m", emitModel(r.checked!, r.file, "pytorch").files);
+    const folder = join(dir, "m");
+    const checkpoint = join(folder, "two-classes.pt");
+    python([
+      "-c",
+      `import sys, torch; sys.path.insert(0, ${JSON.stringify(folder)}); import model
+torch.manual_seed(1); torch.save({"model": model.build_model().state_dict(), "classes": ["circle", "ring"]}, ${JSON.stringify(checkpoint)})`,
+    ]);
+    const top = python([join(folder, "predict.py"), "--builtin", "2", "--top", "8", "--json", "--checkpoint", checkpoint])
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { top: Array<{ class: string; index: number }> });
+    assert.is(top.length, 2);
+    for (const row of top) for (const t of row.top) assert.is(t.class, t.index < 2 ? ["circle", "ring"][t.index] : String(t.index));
+    // `| head -1`: the reader closes the pipe after one line.
+    const piped = spawnSync("sh", ["-c", `${TORCH_PYTHON} ${folder}/predict.py --builtin 300 --checkpoint ${checkpoint} | head -1`], {
+      encoding: "utf8",
+    });
+    assert.is(piped.status, 0);
+    assert.is(piped.stderr, "", "no traceback");
+  },
+);
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
