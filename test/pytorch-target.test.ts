@@ -16,6 +16,7 @@ import { checkSource } from "../src/check/check-spec.js";
 import { emitModel } from "../src/emit/emit.js";
 import { writeOutputs } from "../src/emit/write.js";
 import { buildTorchIr } from "../src/lower/torch-ir.js";
+import { readHeader } from "../src/lower/generated-header.js";
 import { layerKinds } from "../src/layers/index.js";
 import { FIXTURES, ROOT, golden, runCli, specText } from "./support.js";
 import { TORCH_PYTHON, warnWhenMissing } from "./torch-python.js";
@@ -49,6 +50,8 @@ test("the seed spec's PyTorch files are deterministic and match the golden files
     assert.is(text, b.files.get(name), `${name} is the same twice`);
     assert.not.match(text, /\r|\/work\/|\d{4}-\d\d-\d\dT/, `${name}: no CR, absolute path or date`);
     golden(join(FIXTURES, "pytorch", "alexnet", name), text);
+    // compile --check and the obsolete-file sweep read it back: `#` in Python and requirements.txt, `<!-- -->` in Markdown.
+    assert.is(readHeader(text)?.spec, "specs/alexnet.anet", `${name}: alexc's header line`);
   }
 });
 
