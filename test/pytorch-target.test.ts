@@ -78,6 +78,19 @@ test("named layers among a block's numbered ones: each module under its own name
   assert.equal(ir.helpers, ["Conv2dPadded"], "conv1's padding [1, 2] is uneven");
 });
 
+test("a layer named like an nn.Module attribute is refused for --target pytorch in one line (exit 2), not emitted as a broken model", () => {
+  const dir = join(work, "reserved");
+  mkdirSync(dir, { recursive: true });
+  const spec = join(dir, "r.anet");
+  writeFileSync(spec, "model r {\n  input 1x4x4\n  forward: relu\n  flatten\n  dense(2)\n}\n");
+  const r = runCli(["compile", spec, "--target", "pytorch", "-o", join(dir, "out")]);
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /layer forward: PyTorch cannot hold a module named 'forward' \(an attribute of torch\.nn\.Module\)/);
+  assert.not.match(r.stderr, /\n\s+at /, "no stack trace");
+  assert.not.ok(existsSync(join(dir, "out")), "nothing written");
+  assert.is(runCli(["compile", spec, "-o", join(dir, "ts")]).status, 0, "the tfjs target accepts the name");
+});
+
 test("alexc compile --target pytorch writes the folder, --check agrees (Python's __pycache__ ignored), tfjs stays the default", () => {
   const out = join(work, "cli");
   const r = runCli(["compile", "specs/alexnet-mini.anet", "--target", "pytorch", "-o", out]);

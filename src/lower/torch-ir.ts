@@ -14,6 +14,7 @@ import { commentText } from "./ir.js";
 import { lowerModel } from "./fuse.js";
 import { specHash } from "./spec-hash.js";
 import { headerJson } from "./generated-header.js";
+import { UserError } from "../util/user-error.js";
 
 export interface TorchIR {
   header: { specPath: string; compilerVersion: string; variant: string; overrides: string; json: string };
@@ -46,6 +47,35 @@ const PY_KEYWORDS = new Set(
     "is lambda nonlocal not or pass raise return try while with yield"
   ).split(" "),
 );
+
+/**
+ * Attributes of torch.nn.Module and nn.Sequential (torch 1.13 and 2.x), the model's own
+ * reset_parameters, and `training`: PyTorch refuses a child module under any of these names
+ * (add_module: "attribute already exists"), and an assignment would leave forward calling the method.
+ */
+const TORCH_RESERVED = new Set(
+  (
+    "T_destination add_module append apply bfloat16 buffers children compile cpu cuda double dump_patches eval extend extra_repr " +
+    "float forward get_buffer get_extra_state get_parameter get_submodule half insert ipu load_state_dict modules mtia " +
+    "named_buffers named_children named_modules named_parameters parameters pop register_backward_hook register_buffer " +
+    "register_forward_hook register_forward_pre_hook register_full_backward_hook register_full_backward_pre_hook " +
+    "register_load_state_dict_post_hook register_load_state_dict_pre_hook register_module register_parameter " +
+    "register_state_dict_post_hook register_state_dict_pre_hook requires_grad_ reset_parameters set_extra_state " +
+    "set_submodule share_memory state_dict to to_empty train training type xpu zero_grad"
+  ).split(" "),
+);
+
+/** The PyTorch target's one refusal of a spec the check accepts: a layer name PyTorch cannot register. */
+function checkTorchNames(layers: CheckedLayer[], specPath: string): void {
+  for (const l of layers) {
+    const part = l.name.split(".").find((p) => TORCH_RESERVED.has(p) || p.startsWith("_"));
+    if (part !== undefined)
+      throw new UserError(
+        `${specPath}: layer ${l.name}: PyTorch cannot hold a module named '${part}' (${part.startsWith("_") ? "a leading underscore is private" : "an attribute of torch.nn.Module"}), ` +
+          "and the state_dict keys are the spec's layer names: rename the layer or its block for --target pytorch (the tfjs target accepts it)",
+      );
+  }
+}
 
 /** An attribute access for a child name: `.features`, `[0]` in a Sequential, else getattr. */
 function access(base: string, name: string, inSequential: boolean): string {
@@ -204,6 +234,7 @@ export function buildTorchIr(checked: CheckedModel, specPath: string): TorchIR {
   if (!checked.complete || out?.rank !== "flat")
     throw new Error(`${model.name}: the IR is built only for a checked model that ends in class scores`);
   const layers = checked.layers;
+  checkTorchNames(layers, specPath);
   const root = tree(layers);
   const comments = new Map(
     layers.map((l) => [
