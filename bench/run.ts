@@ -22,6 +22,7 @@ const BENCHES: BenchRun[] = [
   { file: "seed-224" },
   { file: "seed-224", env: { ALEXC_WASM_THREADS: "1" } },
   { file: "torch" },
+  { file: "torchrun" },
 ];
 
 interface Check {
@@ -143,6 +144,15 @@ function checks(results: BenchResult[]): Check[] {
       goal: true,
       pass: miniVsTorch !== undefined && miniVsTorch >= 1,
     },
+    ...(["seed model", "alexnet-mini"] as const).map((label) => ({
+      what: `generated train.py, 2 processes / 1 process (DDP, gloo, CPU), ${label}`,
+      value: ratio(
+        medianOf(find(results, "torchrun", `PyTorch train.py, 2 processes (gloo, CPU), ${label}`)),
+        medianOf(find(results, "torchrun", `PyTorch train.py, 1 process (gloo, CPU), ${label}`)),
+      ),
+      target: "recorded",
+      pass: true,
+    })),
   ];
 }
 

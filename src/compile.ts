@@ -6,7 +6,7 @@
  */
 import type { CheckedModel } from "./check/check.js";
 import { allFindings, checkSpec, errorCount, openWarningCount, type CheckResult, type SpecCheck } from "./check/check-spec.js";
-import { emitModel } from "./emit/emit.js";
+import { emitModel, type Target } from "./emit/emit.js";
 import type { Override } from "./resolve/resolve.js";
 import { DiagnosticBag } from "./diagnostics/diagnostic.js";
 import { matrixAxes } from "./check/variants.js";
@@ -17,6 +17,8 @@ export interface CompileOptions {
   variants?: string[] | "all";
   /** Refuse to compile when a selected model has warnings no `allow` acknowledges. */
   denyWarnings?: boolean;
+  /** tfjs (TensorFlow.js TypeScript, the default) or pytorch (model.py, train.py, …). */
+  target?: Target;
 }
 
 /** One compiled model: its folder under the output root and its files there. */
@@ -56,7 +58,7 @@ export function compile(path: string, text: string, options: CompileOptions = {}
   const files = new Map<string, string>();
   if (unknownVariants.length > 0 || !compiles(selected, options.denyWarnings === true)) return { spec, selected, unknownVariants, files };
   const outputs = selected.map((result): CompiledModel => {
-    const emitted = emitModel(result.checked!, result.file);
+    const emitted = emitModel(result.checked!, result.file, options.target);
     for (const [name, content] of emitted.files) files.set(`${emitted.dir}/${name}`, content);
     return { dir: emitted.dir, files: emitted.files, result: result as CompiledModel["result"] };
   });

@@ -74,8 +74,27 @@ test("a misspelled argument name in a kind's declaration fails tsc", () => {
     describe: (a) => `${a.size}`,
     lower: () => [],
     torchParams: () => [],
+    torch: () => "nn.Identity()",
   };
   assert.is(defineKind(kind).kind, "probe");
+});
+
+test("a kind without its PyTorch emission (`torch`) fails tsc", () => {
+  // @ts-expect-error: property 'torch' is missing
+  const kind: LayerKind<Record<string, never>> = {
+    kind: "probe",
+    pytorch: "Identity",
+    doc: "probe",
+    docs: { pytorch: "`nn.Identity`", example: "input 1x1x1\n  probe" },
+    args: [],
+    role: "activation",
+    infer: (_a, input) => input,
+    params: () => NO_PARAMS,
+    macs: () => 0n,
+    describe: () => "",
+    lower: () => [],
+  };
+  assert.is(kind.kind, "probe");
 });
 
 test("docs/language.md's layer table is generated from the layer table (npm run docs)", () => {

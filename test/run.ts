@@ -28,6 +28,8 @@ const KNOWN_SLOW = [
   "train.test.ts",
   "crash.test.ts",
   "interrupt.test.ts",
+  "torchrun.test.ts",
+  "pytorch-target.test.ts",
   "ci-docs.test.ts",
   "torch-weights.test.ts",
   "lsp.test.ts",

@@ -403,7 +403,7 @@ test("torchBatchNorm: running statistics map to tfjs's non-trainable moving weig
     kind: "bn",
     input: { rank: "flat", n: 4 },
     output: { rank: "flat", n: 4 },
-    resolved: { args: {}, kind: { torch: () => params } },
+    resolved: { args: {}, kind: { torchParams: () => params } },
   };
   const checked = { layers: [layer] } as unknown as CheckedModel;
   const dict: StateDict = new Map(

@@ -4,6 +4,7 @@ import { applyWindow, concretePadding, describePadding, formatWindow } from "./w
 import { needsFeatureMap } from "./ranks.js";
 import { samePaddingWarning, type SamePort } from "./portability.js";
 import { torchConv } from "./torch-params.js";
+import { padLrtb, py, symmetricPadding } from "./torch.js";
 
 export type ConvArgs = {
   out: number;
@@ -103,6 +104,18 @@ export const conv: LayerKind<ConvArgs> = {
     return steps;
   },
   torchParams: (a, input) => torchConv(a.out, input.rank === "chw" ? input.c : 0, a.kernel, a.groups),
+  // PyTorch's own padding is the same on both sides: uneven padding (`[1, 2]`, some `same`) pads first.
+  torch(a, input) {
+    const [cin, h, w] = input.rank === "chw" ? [input.c, input.h, input.w] : [0, 0, 0];
+    const padding = concretePadding(a.padding, [h, w], a.kernel, a.stride);
+    const even = symmetricPadding(padding);
+    const args =
+      `${cin}, ${a.out}, kernel_size=${py(a.kernel)}` + (a.stride[0] === 1 && a.stride[1] === 1 ? "" : `, stride=${py(a.stride)}`);
+    const groups = a.groups > 1 ? `, groups=${a.groups}` : "";
+    return even
+      ? `nn.Conv2d(${args}${even.some((p) => p > 0) ? `, padding=${py(even)}` : ""}${groups})`
+      : `Conv2dPadded(${args}${groups}, pad=${padLrtb(padding)})`;
+  },
 };
 
 /** What W0311 says about PyTorch's Conv2d: its padding='same' only takes stride 1. */

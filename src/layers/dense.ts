@@ -74,4 +74,5 @@ export const dense: LayerKind<DenseArgs> = {
     ];
   },
   torchParams: (a, input) => torchDense(input.rank === "flat" ? input.n : 0, a.out),
+  torch: (a, input) => `nn.Linear(${input.rank === "flat" ? input.n : 0}, ${a.out})`,
 };

@@ -186,6 +186,13 @@ export interface LayerKind<A = Record<string, unknown>> {
    * Required, so a new kind says how its weights travel; `noTorchParams` for a kind without any.
    */
   torchParams(args: A, input: Shape, output: Shape): TorchParam[];
+  /**
+   * The PyTorch module it becomes in a generated model.py (`--target pytorch`): its constructor as
+   * Python source, e.g. `nn.Conv2d(3, 48, kernel_size=11, stride=4, padding=2)`. A call whose name has
+   * no `nn.` is one of alexc's helper modules in templates/pytorch/helpers/ (a padded conv or pool).
+   * The module's state_dict must be PyTorch's for the layer (`weight`, `bias`, running statistics).
+   */
+  torch(args: A, input: Shape, output: Shape): string;
 }
 
 /** Weights only, all trained: conv and dense. */

@@ -3,6 +3,7 @@ import { layerLabel, NO_PARAMS } from "./kind.js";
 import { needsFeatureMap } from "./ranks.js";
 import { lrnAlphaWarning, num } from "./portability.js";
 import { noTorchParams } from "./torch-params.js";
+import { py } from "./torch.js";
 
 export type LrnArgs = {
   size: number;
@@ -67,4 +68,5 @@ export const lrn: LayerKind<LrnArgs> = {
   lower: (a) => [
     { factory: "localResponseNorm", runtime: true, suffix: "", config: { size: a.size, alpha: a.alpha, beta: a.beta, k: a.k } },
   ],
+  torch: (a) => `nn.LocalResponseNorm(${a.size}, alpha=${py(a.alpha)}, beta=${py(a.beta)}, k=${py(a.k)})`,
 };

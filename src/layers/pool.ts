@@ -4,6 +4,7 @@ import { applyWindow, concretePadding, describePadding, formatPadding, formatWin
 import { needsFeatureMap } from "./ranks.js";
 import { caffeCeilNote, ceilModeWarning, samePaddingWarning, type SamePort } from "./portability.js";
 import { noTorchParams } from "./torch-params.js";
+import { padLrtb, py, symmetricPadding } from "./torch.js";
 
 export type PoolArgs = {
   kernel: [number, number];
@@ -82,7 +83,25 @@ export const maxpool: LayerKind<PoolArgs> = {
     steps.push({ factory: "maxPooling2d", suffix: "", config: { poolSize: a.kernel, strides: a.stride, padding: "valid" } });
     return steps;
   },
+  torch(a, input, output) {
+    const even = symmetricPadding(torchPadding(a, input));
+    if (even) return `nn.MaxPool2d(${poolTorchArgs(a, even)})`;
+    // Uneven padding: −∞ padding (ceil mode's extension included) and a floor-mode pool, as the tfjs lowering.
+    return `MaxPool2dPadded(kernel_size=${py(a.kernel)}, stride=${py(a.stride)}, pad=${padLrtb(loweredPadding("maxpool", a, input, output))})`;
+  },
 };
+
+const torchPadding = (a: PoolArgs, input: Shape): Padding =>
+  concretePadding(a.padding, input.rank === "chw" ? [input.h, input.w] : [0, 0], a.kernel, a.stride);
+
+/** nn.MaxPool2d's and nn.AvgPool2d's window arguments, defaults left out. */
+function poolTorchArgs(a: PoolArgs, padding: [number, number]): string {
+  return (
+    `kernel_size=${py(a.kernel)}, stride=${py(a.stride)}` +
+    (padding.some((p) => p > 0) ? `, padding=${py(padding)}` : "") +
+    (a.ceil_mode ? ", ceil_mode=True" : "")
+  );
+}
 
 export type AvgPoolArgs = PoolArgs & {
   /** PyTorch's count_include_pad: the padding counts in each window's divisor (the ceil-mode extension never does). */
@@ -133,6 +152,20 @@ export const avgpool: LayerKind<AvgPoolArgs> = {
       return steps;
     }
     return [{ factory: "avgPool2d", runtime: true, suffix: "", config: { poolSize: a.kernel, strides: a.stride, padding, counted } }];
+  },
+  torch(a, input, output) {
+    const torch = torchPadding(a, input);
+    const even = symmetricPadding(torch);
+    if (even) return `nn.AvgPool2d(${poolTorchArgs(a, even)}${a.count_include_pad ? "" : ", count_include_pad=False"})`;
+    // Uneven padding: zero padding and each window divided by its cells in the input and the counted padding.
+    const counted: Padding = a.count_include_pad
+      ? torch
+      : [
+          [0, 0],
+          [0, 0],
+        ];
+    const pad = loweredPadding("avgpool", a, input, output);
+    return `AvgPool2dPadded(kernel_size=${py(a.kernel)}, stride=${py(a.stride)}, pad=${padLrtb(pad)}, counted=${padLrtb(counted)})`;
   },
 };
 

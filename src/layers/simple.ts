@@ -1,6 +1,7 @@
 import type { LayerKind, Shape } from "./kind.js";
 import { NO_PARAMS } from "./kind.js";
 import { noTorchParams } from "./torch-params.js";
+import { py } from "./torch.js";
 
 type NoArgs = Record<string, never>;
 
@@ -20,6 +21,7 @@ export const relu: LayerKind<NoArgs> = {
   macs: () => 0n,
   describe: () => "",
   lower: () => [{ factory: "reLU", suffix: "", config: {} }],
+  torch: () => "nn.ReLU(inplace=True)",
 };
 
 export type DropoutArgs = {
@@ -39,6 +41,7 @@ export const dropout: LayerKind<DropoutArgs> = {
   macs: () => 0n,
   describe: (a) => `p ${a.p}`,
   lower: (a) => [{ factory: "dropout", suffix: "", config: { rate: a.p } }],
+  torch: (a) => `nn.Dropout(p=${py(a.p)})`,
 };
 
 /**
@@ -82,4 +85,6 @@ export const flatten: LayerKind<NoArgs> = {
         ]
       : // Already a vector: tfjs's Flatten rejects rank 2, so an identity reshape keeps the layer and its name.
         [{ factory: "reshape", suffix: "", config: { targetShape: [input.n] } }],
+  // Flattening a vector is the identity, as nn.Flatten() is on [N, n].
+  torch: () => "nn.Flatten()",
 };

@@ -16,7 +16,9 @@ export interface GeneratedHeader {
   specHash: string;
 }
 
-const PREFIX = "// alexc: ";
+/** The JSON line in TypeScript, Python (and requirements.txt) and Markdown comments. */
+const PREFIXES = ["// alexc: ", "# alexc: ", "<!-- alexc: "];
+const MD_END = " -->";
 /** The header's lines come first; reading stops this far in, so a large file is not scanned. */
 const HEAD_LINES = 8;
 
@@ -34,9 +36,11 @@ export function headerJson(h: GeneratedHeader): string {
 /** The header of a file's text, or undefined when it has no well-formed alexc header line. */
 export function readHeader(text: string): GeneratedHeader | undefined {
   for (const line of text.split("\n", HEAD_LINES)) {
-    if (!line.startsWith(PREFIX)) continue;
+    const prefix = PREFIXES.find((p) => line.startsWith(p));
+    if (prefix === undefined) continue;
+    const json = line.slice(prefix.length, prefix.startsWith("<!--") && line.endsWith(MD_END) ? -MD_END.length : undefined);
     try {
-      const h = JSON.parse(line.slice(PREFIX.length)) as Partial<GeneratedHeader>;
+      const h = JSON.parse(json) as Partial<GeneratedHeader>;
       const wellFormed =
         typeof h.version === "string" &&
         typeof h.spec === "string" &&
@@ -54,7 +58,7 @@ export function readHeader(text: string): GeneratedHeader | undefined {
 
 /** Whether the text has an `// alexc:` line at all (well-formed or not): a file of this header format. */
 export function hasHeaderLine(text: string): boolean {
-  return text.split("\n", HEAD_LINES).some((line) => line.startsWith(PREFIX));
+  return text.split("\n", HEAD_LINES).some((line) => PREFIXES.some((p) => line.startsWith(p)));
 }
 
 export function sameHeader(a: GeneratedHeader, b: GeneratedHeader): boolean {

@@ -27,7 +27,11 @@ export function registerCompile(program: Command): void {
     .command("compile")
     .description("check a spec, then write its TensorFlow.js model and training program")
     .argument("<file>", ".anet spec file")
-    .option("-o, --out <dir>", "output root; files go to <dir>/<model>/ (<dir>/<model>-<variant>/ for variants)", "generated")
+    .option(
+      "-o, --out <dir>",
+      "output root; files go to <dir>/<model>/ (<dir>/<model>-<variant>/ for variants) (default: generated, generated-pytorch)",
+    )
+    .option("--target <target>", "tfjs (TensorFlow.js TypeScript) or pytorch (model.py, train.py for torchrun, predict.py)", "tfjs")
     .option("-s, --set <name=value>", "override a parameter (repeatable)", collectOverride, [] as Override[])
     .option("--variant <name>", "compile this variant instead of the base model (repeatable)", collectName, [] as string[])
     .option("--all-variants", "compile the base model and every variant")
@@ -42,6 +46,8 @@ Examples:
   $ alexc compile specs/alexnet-table.anet --variant flowers   # generated/alexnet_table-flowers/
   $ alexc compile specs/alexnet-table.anet --all-variants
   $ alexc compile specs/alexnet.anet --check       # in CI: is generated/ up to date?
+  $ alexc compile specs/alexnet.anet --target pytorch -o out   # out/alexnet/{model,train,predict}.py, README.md
+  $ torchrun --standalone --nproc_per_node 2 out/alexnet/train.py --data builtin --epochs 1
   $ npx tsx generated/alexnet/train.ts --data builtin --epochs 1   # train on the built-in drawn set
 
 Nothing is written when any selected model has errors. Files are written atomically and
@@ -50,8 +56,21 @@ byte-for-byte deterministically, so committed output can be compared with a fres
     .action(
       async (
         file: string,
-        opts: { out: string; set: Override[]; variant: string[]; allVariants?: boolean; denyWarnings?: boolean; check?: boolean },
+        given: {
+          out?: string;
+          target: string;
+          set: Override[];
+          variant: string[];
+          allVariants?: boolean;
+          denyWarnings?: boolean;
+          check?: boolean;
+        },
       ) => {
+        if (given.target !== "tfjs" && given.target !== "pytorch")
+          throw new UsageError(`--target ${given.target}: write tfjs (the default) or pytorch`);
+        const target = given.target;
+        // Each target has its own default root: a compile removes its own target's obsolete files, never the other's.
+        const opts = { ...given, out: given.out ?? (target === "pytorch" ? "generated-pytorch" : "generated") };
         // Generated headers name the spec relative to the working directory: never an absolute path.
         const shown = relative(process.cwd(), resolve(file)).split(sep).join("/");
         // The emitter (handlebars) loads only when compiling, keeping `check` start-up small.
@@ -61,6 +80,7 @@ byte-for-byte deterministically, so committed output can be compared with a fres
           overrides: opts.set,
           ...(variants ? { variants } : {}),
           denyWarnings: opts.denyWarnings === true,
+          target,
         });
         const { spec, selected } = result;
         const known = spec.ast?.variants.map((v) => v.name) ?? [];
@@ -76,7 +96,7 @@ byte-for-byte deterministically, so committed output can be compared with a fres
         }
         const { findDrift, describeDrift, fixedByCompile } = await import("../../emit/drift.js");
         if (opts.check) {
-          const drift = findDrift(opts.out, result.files, shown, opts.allVariants === true);
+          const drift = findDrift(opts.out, result.files, shown, opts.allVariants === true, target);
           for (const d of drift) process.stdout.write(describeDrift(d) + "\n");
           process.stderr.write(
             driftAdvice(drift.filter(fixedByCompile).length, drift.filter((d) => !fixedByCompile(d)).length, file, opts),
@@ -94,7 +114,7 @@ byte-for-byte deterministically, so committed output can be compared with a fres
           );
         }
         // After the new files are in place, so a kill in between leaves an extra file, never a missing one.
-        const obsolete = findDrift(opts.out, result.files, shown, opts.allVariants === true).flatMap((d) =>
+        const obsolete = findDrift(opts.out, result.files, shown, opts.allVariants === true, target).flatMap((d) =>
           d.kind === "obsolete" ? (d.remove ?? []) : [],
         );
         for (const r of removeOutputs(opts.out, obsolete)) process.stdout.write(`removed ${visible(r)}\n`);
@@ -111,10 +131,15 @@ function shellWord(s: string): string {
 }
 
 /** The compile that resolves what --check found: the same spec, output folder, overrides and variants. */
-function compileCommand(file: string, opts: { out: string; set: Override[]; variant: string[]; allVariants?: boolean }): string {
+function compileCommand(
+  file: string,
+  opts: { out: string; target: string; set: Override[]; variant: string[]; allVariants?: boolean },
+): string {
+  const pytorch = opts.target === "pytorch";
   const args = [
     file,
-    ...(opts.out !== "generated" ? ["-o", opts.out] : []),
+    ...(pytorch ? ["--target", "pytorch"] : []),
+    ...(opts.out !== (pytorch ? "generated-pytorch" : "generated") ? ["-o", opts.out] : []),
     ...opts.set.flatMap((o) => ["--set", o.origin.replace(/^--set /, "")]),
   ];
   const variants = opts.allVariants ? ["--all-variants"] : opts.variant.flatMap((v) => ["--variant", v]);
@@ -125,7 +150,7 @@ function driftAdvice(
   fixable: number,
   extra: number,
   file: string,
-  opts: { out: string; set: Override[]; variant: string[]; allVariants?: boolean },
+  opts: { out: string; target: string; set: Override[]; variant: string[]; allVariants?: boolean },
 ): string {
   if (fixable + extra === 0) return `${visible(opts.out)}: up to date with ${visible(file)}\n`;
   const lines = [];

@@ -1,0 +1,214 @@
+/**
+ * The generated train.py under torchrun with two processes (gloo, CPU): a worker killed mid-epoch
+ * (SIGKILL, by this test) stops the job, and `--resume` continues from the last checkpoint rank 0
+ * wrote, giving the same metrics rows (loss and accuracy columns; times differ) as a run that was
+ * never interrupted. Also two torchrun processes as two nodes (--nnodes 2, --node_rank 0/1,
+ * rendezvous on 127.0.0.1). alexnet-mini on 32×32 built-in images, batch 8: seconds, not minutes.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { checkSource } from "../src/check/check-spec.js";
+import { emitModel } from "../src/emit/emit.js";
+import { writeOutputs } from "../src/emit/write.js";
+import { BUILTIN_CLASSES } from "../src/runtime/index.js";
+import { ROOT, specText } from "./support.js";
+import { TORCH_PYTHON, warnWhenMissing } from "./torch-python.js";
+
+warnWhenMissing("torchrun tests (kill and resume, two nodes)");
+const torchTest = TORCH_PYTHON ? test : test.skip;
+
+mkdirSync(join(ROOT, "tmp"), { recursive: true });
+const work = mkdtempSync(join(ROOT, "tmp", "torchrun-"));
+const r = checkSource("specs/alexnet-mini.anet", specText("alexnet-mini.anet"));
+const emitted = emitModel(r.checked!, r.file, "pytorch");
+writeOutputs(work, emitted.dir, emitted.files);
+const TRAIN = join(work, emitted.dir, "train.py");
+const TRAINING = ["--data", "builtin:192", "--epochs", "2", "--batch", "8", "--workers", "0", "--seed", "5", "--save-every", "4"];
+/**
+ * torch 1.13 on Python ≥ 3.11 (Debian 12) cannot parse torchrun's default `--redirects 0` (Python
+ * 3.11's Flag iteration skips the zero member, so Std.from_str returns None); `1` tees stdout.
+ * The agent checks its workers every --monitor_interval seconds (default 5): 0.2 ends a run promptly.
+ */
+const TEE = ["--redirects", "1", "--tee", "1", "--monitor_interval", "0.2"];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+function start(args: string[]): Run {
+  const child = spawn(TORCH_PYTHON!, ["-m", "torch.distributed.run", ...args], {
+    cwd: work,
+    env: { ...process.env, OMP_NUM_THREADS: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout!.on("data", (d: Buffer) => (text += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (text += d.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => text, exit };
+}
+
+async function torchrun(out: string, extra: string[] = []): Promise<Run> {
+  const port = await freePort();
+  // Not --standalone: it always takes port 29400, which another run on the machine may hold.
+  return start([
+    "--nnodes",
+    "1",
+    "--nproc_per_node",
+    "2",
+    "--rdzv_backend",
+    "c10d",
+    "--rdzv_endpoint",
+    `127.0.0.1:${port}`,
+    ...TEE,
+    TRAIN,
+    ...TRAINING,
+    "--out",
+    out,
+    ...extra,
+  ]);
+}
+
+/** The worker of local rank `rank` under torchrun's agent `agent`: found by its parent and environment. */
+function workerPid(agent: number, rank: number): number | undefined {
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== agent) continue;
+      if (readFileSync(`/proc/${name}/environ`, "utf8").split("\0").includes(`LOCAL_RANK=${rank}`)) return Number(name);
+    } catch {
+      // gone meanwhile, or not ours
+    }
+  }
+  return undefined;
+}
+
+/** metrics.csv without the timing columns (images_per_second, seconds). */
+function metricsRows(out: string): string[] {
+  return readFileSync(join(out, "metrics.csv"), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) =>
+      line
+        .split(",")
+        .filter((_, i) => i !== 5 && i !== 6)
+        .join(","),
+    );
+}
+
+async function waitFor(run: Run, pattern: RegExp, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (pattern.test(run.output())) return true;
+    if (run.child.exitCode !== null) return false;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  return false;
+}
+
+torchTest("a torchrun worker killed mid-epoch: --resume continues from the last checkpoint with the same metrics rows", async () => {
+  const reference = join(work, "reference");
+  const whole = await torchrun(reference);
+  assert.is(await whole.exit, 0, whole.output());
+  const expected = metricsRows(reference);
+  assert.is(expected.length, 3, "header and two epochs");
+
+  const out = join(work, "killed");
+  const killed = await torchrun(out);
+  assert.ok(await waitFor(killed, /checkpoint epoch 2 step 4\b/, 120_000), `no mid-epoch checkpoint: ${killed.output()}`);
+  const pid = workerPid(killed.child.pid!, 1);
+  assert.ok(pid !== undefined, "worker of local rank 1 found");
+  process.kill(pid!, "SIGKILL");
+  const code = await killed.exit;
+  assert.is.not(code, 0, "torchrun fails when a worker dies");
+  assert.not.match(killed.output(), /epoch 2\/2:/, "the kill came before epoch 2 ended");
+  assert.equal(metricsRows(out), expected.slice(0, 2), "only epoch 1's row was written");
+
+  const resumed = await torchrun(out, ["--resume"]);
+  assert.is(await resumed.exit, 0, resumed.output());
+  assert.equal(metricsRows(out), expected, "the same rows as the run that was never interrupted");
+  assert.ok(existsSync(join(out, "best.pt")));
+
+  // predict.py with train.py's checkpoint: class names from it, one JSON line per image.
+  const predicted = spawnSync(
+    TORCH_PYTHON!,
+    [join(work, emitted.dir, "predict.py"), "--builtin", "3", "--json", "--top", "2", "--checkpoint", join(out, "best.pt")],
+    {
+      encoding: "utf8",
+    },
+  );
+  assert.is(predicted.status, 0, predicted.stderr);
+  const rows = predicted.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { image: string; top: Array<{ class: string; probability: number }> });
+  assert.equal(
+    rows.map((r) => r.image),
+    ["builtin:0", "builtin:1", "builtin:2"],
+  );
+  for (const r of rows) {
+    assert.is(r.top.length, 2);
+    assert.ok((BUILTIN_CLASSES as readonly string[]).includes(r.top[0]!.class));
+  }
+});
+
+torchTest("two nodes: torchrun --nnodes 2 --node_rank 0/1 on 127.0.0.1 trains and rank 0 writes the run", async () => {
+  const port = await freePort();
+  const out = join(work, "nodes");
+  const node = (rank: number) =>
+    start([
+      "--nnodes",
+      "2",
+      "--node_rank",
+      String(rank),
+      "--nproc_per_node",
+      "1",
+      "--master_addr",
+      "127.0.0.1",
+      "--master_port",
+      String(port),
+      ...TEE,
+      TRAIN,
+      ...TRAINING.slice(0, 2),
+      "--epochs",
+      "1",
+      "--steps",
+      "3",
+      "--batch",
+      "8",
+      "--workers",
+      "0",
+      "--seed",
+      "5",
+      "--out",
+      out,
+    ]);
+  const [a, b] = [node(0), node(1)];
+  const [ca, cb] = await Promise.all([a.exit, b.exit]);
+  assert.is(ca, 0, a.output());
+  assert.is(cb, 0, b.output());
+  assert.match(a.output(), /2 processes \(gloo\)/);
+  assert.is(metricsRows(out).length, 2);
+});
+
+test.after(() => rmSync(work, { recursive: true, force: true }));
+
+test.run();
