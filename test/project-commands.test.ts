@@ -100,6 +100,20 @@ test("init refuses a package.json it cannot read, without touching it", () => {
   }
 });
 
+test("train and predict into a folder where alexc/runtime cannot be found: one line, exit 2, nothing run", () => {
+  const outside = mkdtempSync(join(tmpdir(), "alexc-outside-"));
+  try {
+    for (const command of ["train", "predict"]) {
+      const r = runCli([command, "-o", outside, "specs/alexnet-mini.anet", "--data", "builtin:8"]);
+      assert.is(r.status, 2, r.stderr);
+      assert.match(r.stderr, /imports alexc\/runtime, which cannot be found from there: compile into your project/);
+      assert.not.match(r.stderr, /MODULE_NOT_FOUND|\n\s+at /);
+    }
+  } finally {
+    rmSync(outside, { recursive: true, force: true });
+  }
+});
+
 test("init where a file stands in for the project folder: one line, exit 2, no stack trace", () => {
   const dir = scratch();
   try {

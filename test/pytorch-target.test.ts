@@ -184,9 +184,9 @@ torch.manual_seed(1); torch.save({"model": model.build_model().state_dict(), "cl
     const top = python([join(folder, "predict.py"), "--builtin", "2", "--top", "8", "--json", "--checkpoint", checkpoint])
       .trim()
       .split("\n")
-      .map((l) => JSON.parse(l) as { top: Array<{ class: string; index: number }> });
+      .map((l) => JSON.parse(l) as { predictions: Array<{ class: string; index: number }> });
     assert.is(top.length, 2);
-    for (const row of top) for (const t of row.top) assert.is(t.class, t.index < 2 ? ["circle", "ring"][t.index] : String(t.index));
+    for (const row of top) for (const t of row.predictions) assert.is(t.class, t.index < 2 ? ["circle", "ring"][t.index] : String(t.index));
     // `| head -1`: the reader closes the pipe after one line.
     const piped = spawnSync("sh", ["-c", `${TORCH_PYTHON} ${folder}/predict.py --builtin 300 --checkpoint ${checkpoint} | head -1`], {
       encoding: "utf8",

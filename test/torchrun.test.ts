@@ -8,14 +8,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import sharp from "sharp";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { checkSource } from "../src/check/check-spec.js";
 import { emitModel } from "../src/emit/emit.js";
 import { writeOutputs } from "../src/emit/write.js";
 import { BUILTIN_CLASSES } from "../src/runtime/index.js";
-import { ROOT, specText } from "./support.js";
+import { renderBuiltin } from "../src/runtime/builtin.js";
+import { CLI, ROOT, specText } from "./support.js";
 import { TORCH_PYTHON, warnWhenMissing } from "./torch-python.js";
 
 warnWhenMissing("torchrun tests (kill and resume, two nodes)");
@@ -159,16 +161,78 @@ torchTest("a torchrun worker killed mid-epoch: --resume continues from the last 
   const rows = predicted.stdout
     .trim()
     .split("\n")
-    .map((l) => JSON.parse(l) as { image: string; top: Array<{ class: string; probability: number }> });
+    .map((l) => JSON.parse(l) as { image: string; predictions: Array<{ class: string; probability: number }> });
   assert.equal(
     rows.map((r) => r.image),
     ["builtin:0", "builtin:1", "builtin:2"],
   );
   for (const r of rows) {
-    assert.is(r.top.length, 2);
-    assert.ok((BUILTIN_CLASSES as readonly string[]).includes(r.top[0]!.class));
+    assert.is(r.predictions.length, 2);
+    assert.ok((BUILTIN_CLASSES as readonly string[]).includes(r.predictions[0]!.class));
   }
 });
+
+/** The top-1 class of each image, from `--json` lines of either predict program. */
+function topClasses(stdout: string): Map<string, string> {
+  const rows = stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { image: string; predictions: Array<{ class: string }> });
+  return new Map(rows.map((r) => [r.image.split(/[\\/]/).pop()!, r.predictions[0]!.class]));
+}
+
+torchTest(
+  "train.py's checkpoint imported by alexc import-weights: predict.ts gives predict.py's top-1 class on 20 built-in images",
+  async () => {
+    const out = join(work, "serve");
+    const run = await torchrun(out, ["--epochs", "1", "--steps", "6"]);
+    assert.is(await run.exit, 0, run.output());
+    const images = join(work, "images");
+    mkdirSync(images, { recursive: true });
+    const files: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const file = join(images, `builtin-${String(i).padStart(2, "0")}.png`);
+      writeFileSync(
+        file,
+        await sharp(Buffer.from(renderBuiltin(i, 32, 32, 3)), { raw: { width: 32, height: 32, channels: 3 } })
+          .png()
+          .toBuffer(),
+      );
+      files.push(file);
+    }
+    const fromPython = spawnSync(
+      TORCH_PYTHON!,
+      [join(work, emitted.dir, "predict.py"), "--json", "--checkpoint", join(out, "best.pt"), ...files],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.is(fromPython.status, 0, fromPython.stderr);
+
+    const checkpoint = join(work, "imported");
+    const imported = spawnSync(
+      process.execPath,
+      [CLI, "import-weights", "specs/alexnet-mini.anet", join(out, "best.pt"), "-o", checkpoint],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
+    assert.is(imported.status, 0, imported.stderr);
+    const state = JSON.parse(readFileSync(join(checkpoint, "state.json"), "utf8")) as { classes: string[] };
+    assert.equal(state.classes, [...BUILTIN_CLASSES], "the class names train.py saved in its checkpoint");
+    const fromNode = spawnSync(
+      process.execPath,
+      [CLI, "predict", "-o", join(work, "tfjs"), "specs/alexnet-mini.anet", "--json", "--checkpoint", checkpoint, ...files],
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, ALEXC_BACKEND: "wasm" } },
+    );
+    assert.is(fromNode.status, 0, fromNode.stderr);
+    const python = topClasses(fromPython.stdout);
+    const node = topClasses(fromNode.stdout);
+    assert.is(python.size, 20);
+    assert.equal([...node.entries()].sort(), [...python.entries()].sort());
+  },
+);
 
 torchTest("two nodes: torchrun --nnodes 2 --node_rank 0/1 on 127.0.0.1 trains and rank 0 writes the run", async () => {
   const port = await freePort();

@@ -51,7 +51,24 @@ export async function ensureCompiled(file: string, opts: RunOptions): Promise<st
   // Files tsc wrote beside the generated ones ("extra") do not make them stale.
   const drift = findDrift(opts.out, result.files, shown, false).filter((d) => d.kind !== "extra");
   if (drift.length > 0) for (const w of writeOutputs(opts.out, compiled.dir, compiled.files)) process.stderr.write(`wrote ${w}\n`);
-  return join(opts.out, compiled.dir);
+  const dir = join(opts.out, compiled.dir);
+  assertRuntimeReachable(dir);
+  return dir;
+}
+
+/**
+ * Generated code imports `alexc/runtime`, which Node resolves from the generated folder upwards:
+ * a folder outside any project that has alexc installed (`-o /tmp/x`) would fail inside the program
+ * with Node's MODULE_NOT_FOUND stack. Said here in one line instead, before anything runs.
+ */
+function assertRuntimeReachable(dir: string): void {
+  try {
+    createRequire(join(resolve(dir), "predict.ts")).resolve("alexc/runtime");
+  } catch {
+    throw new UsageError(
+      `${dir}: the generated program imports alexc/runtime, which cannot be found from there: compile into your project (an -o inside the folder where alexc is installed) or run \`npm install alexc\` in a folder above it`,
+    );
+  }
 }
 
 /** The tsx loader alexc depends on, as a URL for `node --import`. */

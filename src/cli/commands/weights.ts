@@ -113,7 +113,10 @@ export function registerWeights(program: Command): void {
       },
       0,
     )
-    .option("--classes <file>", "class names for the outputs: class_indices.json, a JSON list, or one per line (default 0, 1, …)")
+    .option(
+      "--classes <file>",
+      "class names for the outputs: class_indices.json, a JSON list, or one per line (default: the checkpoint's own, as train.py writes them, else 0, 1, …)",
+    )
     .addHelpText(
       "after",
       `
@@ -136,7 +139,7 @@ Exit status: 0 written, 1 the spec has errors or the file does not fit it, 2 usa
       const { result, checked } = found;
       regularFile(file, "the state dict");
       const outputs = numClasses(checked);
-      let classes = Array.from({ length: outputs }, (_, i) => String(i));
+      let classes: string[] | undefined;
       const { openDataset } = await import("../../runtime/dataset.js");
       const { AlexcRuntimeError } = await import("../../runtime/errors.js");
       if (opts.data !== undefined) {
@@ -149,19 +152,22 @@ Exit status: 0 written, 1 the spec has errors or the file does not fit it, 2 usa
         }
       }
       if (opts.classes !== undefined) classes = readClasses(opts.classes);
-      if (classes.length > outputs)
-        throw new UsageError(`${classes.length} class names, but ${checked.model.name} has ${outputs} outputs: give at most ${outputs}`);
 
-      const { readStateDict } = await import("../../runtime/torch/state-dict.js");
+      const { readTorchWeights } = await import("../../runtime/torch/state-dict.js");
       const { BadWeightFile } = await import("../../runtime/torch/errors.js");
       const { torchToTfjs } = await import("../../views/export/torch-state.js");
-      let dict;
+      let read;
       try {
-        dict = readStateDict(file);
+        read = readTorchWeights(file);
       } catch (e) {
         if (e instanceof BadWeightFile) throw new WeightsRefused(e.message);
         throw e;
       }
+      const dict = read.dict;
+      // Class names: --classes, else --data's folders, else the ones a train.py checkpoint carries, else 0, 1, …
+      classes ??= read.classes && read.classes.length <= outputs ? read.classes : Array.from({ length: outputs }, (_, i) => String(i));
+      if (classes.length > outputs)
+        throw new UsageError(`${classes.length} class names, but ${checked.model.name} has ${outputs} outputs: give at most ${outputs}`);
       const where = (layer: CheckedLayer): string => {
         const span = layer.resolved.node.span;
         const at = result.file.position(span.start);

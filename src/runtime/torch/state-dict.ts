@@ -17,6 +17,16 @@ const WRAPPERS = ["model", "state_dict", "model_state_dict"];
 const isTensor = (v: PickleValue): v is TensorRef => typeof v === "object" && v !== null && (v as TensorRef).kind === "tensor";
 
 export function readStateDict(file: string): StateDict {
+  return readTorchWeights(file).dict;
+}
+
+/** A state dict and, from a checkpoint dict that names them (train.py's `classes`), its class names. */
+export interface TorchWeights {
+  dict: StateDict;
+  classes?: string[];
+}
+
+export function readTorchWeights(file: string): TorchWeights {
   let bytes: Uint8Array;
   try {
     bytes = readBoundedSync(file, READ_LIMITS.weights);
@@ -28,11 +38,11 @@ export function readStateDict(file: string): StateDict {
   // The legacy format (torch.save(..., _use_new_zipfile_serialization=False)) starts with a pickled magic number.
   if (bytes[0] === 0x80 && bytes.length > 1 && bytes[1]! <= 5)
     return refuse(file, "is in torch.save's legacy format (before PyTorch 1.6); load it in Python and save it again with torch.save");
-  if (bytes.length >= 9 && bytes[8] === 0x7b /* { */) return readSafetensors(file, bytes);
+  if (bytes.length >= 9 && bytes[8] === 0x7b /* { */) return { dict: readSafetensors(file, bytes) };
   return refuse(file, "is neither a torch.save zip file nor a safetensors file");
 }
 
-function readTorchZip(file: string, bytes: Uint8Array): StateDict {
+function readTorchZip(file: string, bytes: Uint8Array): TorchWeights {
   const zip = new ZipReader(file, bytes);
   const pkl = [...zip.entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
   if (pkl.length !== 1)
@@ -59,7 +69,16 @@ function readTorchZip(file: string, bytes: Uint8Array): StateDict {
     }
     out.set(key, { dtype: t.storage.dtype, shape: t.size, values: decodeElements(data, t.storage.dtype, strided(t)) });
   }
-  return out;
+  const classes = classNamesIn(root);
+  return classes ? { dict: out, classes } : { dict: out };
+}
+
+/** A checkpoint dict's `classes`, when it is a list of distinct strings (train.py writes the data set's). */
+function classNamesIn(root: PickleValue): string[] | undefined {
+  if (!(root instanceof Map)) return undefined;
+  const names = root.get("classes");
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === "string")) return undefined;
+  return new Set(names).size === names.length ? (names as string[]) : undefined;
 }
 
 /** Element indices of a (possibly non-contiguous) view, in row-major order. */
