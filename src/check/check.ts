@@ -32,7 +32,8 @@ export interface CheckedModel {
   complete: boolean;
   input: Shape;
   output?: Shape;
-  totals: { params: bigint; macs: bigint };
+  /** params counts every parameter; nonTrainableParams those of them the optimiser does not update. */
+  totals: { params: bigint; nonTrainableParams: bigint; macs: bigint };
 }
 
 export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
@@ -95,7 +96,10 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
   explainInputSizes(model, shapeErrors);
   const order = channelsLastHint(model);
   if (order && shapeErrors.length > 0) bag.push(order);
-  const totals = layers.reduce((t, l) => ({ params: t.params + l.params, macs: t.macs + l.macs }), { params: 0n, macs: 0n });
+  const totals = layers.reduce(
+    (t, l) => ({ params: t.params + l.params, nonTrainableParams: t.nonTrainableParams + l.nonTrainableParams, macs: t.macs + l.macs }),
+    { params: 0n, nonTrainableParams: 0n, macs: 0n },
+  );
   return { model, layers, complete: shape !== undefined, input, ...(shape ? { output: shape } : {}), totals };
 }
 

@@ -9,6 +9,7 @@ import { BYTES_PER_VALUE, formatBytes, type TrainingMemory } from "./analysis/me
 import { formatShape, shapeDims } from "../layers/kind.js";
 import { groupThousands } from "../util/numbers.js";
 import { maxOf } from "../util/numbers.js";
+import { jsonSplit, paramSplit } from "./check-report.js";
 
 /** Columns of text, numbers right-aligned, with a rule under the header and above the totals. */
 export function textTable(header: string[], rows: string[][], numeric: ReadonlySet<number>, footer: string[][] = []): string {
@@ -83,7 +84,7 @@ export function summaryText(d: ModelDetails): string {
         `jump ${formatPair(f.jump)} px, effective padding ${formatPair(f.padding)} px`,
     );
   }
-  out.push(`parameter memory ${formatBytes(t.parameterBytes)} (${groupThousands(t.params)} × 4 B)`, "", memoryText(d.memory));
+  out.push(`parameter memory ${formatBytes(t.parameterBytes)} (${groupThousands(t.params)} × 4 B)${paramSplit(d.checked.totals)}`, "", memoryText(d.memory));
   return out.join("\n");
 }
 
@@ -146,6 +147,7 @@ function summaryJson(file: string, d: ModelDetails, diagnostics: DiagnosticCount
       ...(l.layer.block ? { block: l.layer.block } : {}),
       output: shapeDims(l.layer.output),
       params: count(l.layer.params),
+      ...jsonSplit(l.layer.params, l.layer.nonTrainableParams),
       macs: count(l.layer.macs),
       flops: count(l.flops),
       activations: count(l.activations),
@@ -153,6 +155,7 @@ function summaryJson(file: string, d: ModelDetails, diagnostics: DiagnosticCount
     })),
     totals: {
       params: count(d.totals.params),
+      ...jsonSplit(d.checked.totals.params, d.checked.totals.nonTrainableParams),
       macs: count(d.totals.macs),
       flops: count(d.totals.flops),
       activationsPerImage: count(d.totals.activationsPerImage),
