@@ -252,7 +252,10 @@ export interface EluArgs extends LayerArgs {
   alpha: number;
 }
 
-/** nn.ELU: x for x > 0, alpha·(e^x − 1) otherwise; tf.elu's (alpha 1) scaled on the negative side. */
+/**
+ * nn.ELU: x for x > 0, alpha·(e^x − 1) otherwise, as (1 − alpha)·relu(x) + alpha·elu₁(x) from tf's
+ * alpha-1 elu: a tf.where on x > 0 would leave the gradient nothing to go through (Greater has none).
+ */
 export class Elu extends tf.layers.Layer {
   static readonly className = "alexc.Elu";
   readonly alpha: number;
@@ -269,8 +272,7 @@ export class Elu extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = one(inputs);
-      const e = tf.elu(x);
-      return tf.where(tf.greater(x, 0), e, tf.mul(e, this.alpha));
+      return tf.add(tf.mul(tf.relu(x), 1 - this.alpha), tf.mul(tf.elu(x), this.alpha));
     });
   }
 
