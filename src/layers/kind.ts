@@ -161,6 +161,8 @@ export interface LayerKind<A = Record<string, unknown>> {
   declaresInFeatures?: keyof A & string;
   /** The largest padding per axis the kind accepts (pooling: half the kernel, as PyTorch). */
   maxPadding?(args: A): [number, number];
+  /** Its lowering reads `init`'s norm_weight and norm_bias (LoweringContext.normInit). */
+  usesNormInit?: boolean;
   /** Its lowering's main step accepts a fused activation (`activation: "relu"`). */
   fusesActivation?: boolean;
   /** The tfjs activation it is, when a preceding fusesActivation layer can absorb it. */

@@ -29,6 +29,7 @@ export const batchnorm: LayerKind<BatchNormArgs> = {
     example: "input 3x4x4\n  batchnorm",
   },
   role: "norm",
+  usesNormInit: true,
   args: [
     { name: "eps", type: "number", default: 1e-5, doc: "added to the variance before its square root (> 0)" },
     { name: "momentum", type: "number", default: 0.1, doc: "weight of the new batch in the running statistics, PyTorch's meaning (0 to 1)" },
