@@ -117,10 +117,7 @@ function forwardBackward(model: tf.LayersModel, x: number[], shape: number[], dy
 for (const backend of BACKENDS) {
   for (const c of activations.cases) {
     // Softmax is tested inside the network (acknowledged), where it is applied; at the end it is an identity (below).
-    const lines =
-      c.layer === "softmax"
-        ? `  flatten\n  softmax allow softmax_not_last "parity"\n  dropout(0)`
-        : `  ${c.layer}\n  flatten`;
+    const lines = c.layer === "softmax" ? `  flatten\n  softmax allow softmax_not_last "parity"\n  dropout(0)` : `  ${c.layer}\n  flatten`;
     test(`${backend}: ${c.layer} equals PyTorch (output and input gradient)`, async () => {
       await selectBackend(backend, () => {});
       const model = await build(lines, c.shape);
@@ -177,7 +174,11 @@ for (const backend of BACKENDS) {
         tf.tidy(() =>
           layer.setWeights([...(c.affine ? [tf.tensor1d(c.weight!), tf.tensor1d(c.bias!)] : []), tf.tensor1d(mean), tf.tensor1d(variance)]),
         );
-      const running = () => layer.getWeights().slice(-2).map((t) => t.dataSync());
+      const running = () =>
+        layer
+          .getWeights()
+          .slice(-2)
+          .map((t) => t.dataSync());
       try {
         // One training forward: batch statistics, and the running ones move as PyTorch's.
         stats(c.runningMean, c.runningVar);

@@ -86,7 +86,23 @@ type Main = (args: string[]) => Promise<unknown>;
 const GENERATED = join(ROOT, "generated", "vgg11_bn-tiny");
 const runs = mkdtempSync(join(tmpdir(), "alexc-zoo-"));
 // One step per epoch (--steps is per epoch): two epochs straight, or one and a resumed second.
-const OPTIONS = ["--data", "builtin:16", "--val-split", "0", "--batch", "4", "--steps", "1", "--seed", "5", "--workers", "0", "--backend", "wasm", "--quiet"];
+const OPTIONS = [
+  "--data",
+  "builtin:16",
+  "--val-split",
+  "0",
+  "--batch",
+  "4",
+  "--steps",
+  "1",
+  "--seed",
+  "5",
+  "--workers",
+  "0",
+  "--backend",
+  "wasm",
+  "--quiet",
+];
 
 /** The checkpoint's running statistics, by weight name. */
 function savedStatistics(dir: string): Map<string, Float32Array> {
@@ -138,7 +154,8 @@ test("batchnorm's running statistics: saved by a step, restored by --resume, use
     .png()
     .toFile(image);
   type Top = Array<{ top: Array<{ index: number; probability: number }> }>;
-  const scores = async (checkpoint: string) => ((await predict([image, "--checkpoint", checkpoint, "--top", "8", "--json", "--backend", "wasm"])) as Top)[0]!.top;
+  const scores = async (checkpoint: string) =>
+    ((await predict([image, "--checkpoint", checkpoint, "--top", "8", "--json", "--backend", "wasm"])) as Top)[0]!.top;
   const saved = await scores(join(straight, "last"));
   const reset = join(runs, "reset");
   const json = JSON.parse(readFileSync(join(straight, "last", "model.json"), "utf8"));

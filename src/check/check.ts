@@ -107,15 +107,19 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
 function probabilitiesInside(model: ResolvedModel, i: number): Diagnostic {
   const layer = model.layers[i]!;
   const next = model.layers.slice(i + 1).find((l) => !l.kind.flattens)!;
-  return diag("W0330", `${layerLabel(layer.name, layer.kind.kind)} is not the last layer: ${layerLabel(next.name, next.kind.kind)} follows it`, {
-    span: layer.node.headSpan,
-    label: "probabilities here are only an intermediate value",
-    notes: [
-      "the trainer's loss (cross-entropy on logits, as nn.CrossEntropyLoss) and predict apply softmax to the model's output themselves",
-      "as the last layer it documents that the scores are probabilities and lowers to an identity, so it is never applied twice; here it is applied as written",
-    ],
-    help: `move it to the end or remove it; if it is meant here (an attention-like weighting), acknowledge it with \`allow softmax_not_last "reason"\``,
-  });
+  return diag(
+    "W0330",
+    `${layerLabel(layer.name, layer.kind.kind)} is not the last layer: ${layerLabel(next.name, next.kind.kind)} follows it`,
+    {
+      span: layer.node.headSpan,
+      label: "probabilities here are only an intermediate value",
+      notes: [
+        "the trainer's loss (cross-entropy on logits, as nn.CrossEntropyLoss) and predict apply softmax to the model's output themselves",
+        "as the last layer it documents that the scores are probabilities and lowers to an identity, so it is never applied twice; here it is applied as written",
+      ],
+      help: `move it to the end or remove it; if it is meant here (an attention-like weighting), acknowledge it with \`allow softmax_not_last "reason"\``,
+    },
+  );
 }
 
 /** Moves a layer's warnings into the bag, marking those its `allow` clauses acknowledge. */

@@ -32,7 +32,12 @@ export const batchnorm: LayerKind<BatchNormArgs> = {
   usesNormInit: true,
   args: [
     { name: "eps", type: "number", default: 1e-5, doc: "added to the variance before its square root (> 0)" },
-    { name: "momentum", type: "number", default: 0.1, doc: "weight of the new batch in the running statistics, PyTorch's meaning (0 to 1)" },
+    {
+      name: "momentum",
+      type: "number",
+      default: 0.1,
+      doc: "weight of the new batch in the running statistics, PyTorch's meaning (0 to 1)",
+    },
     { name: "affine", type: "flag", default: true, doc: "learn a scale (weight, γ) and shift (bias, β) per channel" },
   ],
   infer(a, input, ctx) {
@@ -46,7 +51,9 @@ export const batchnorm: LayerKind<BatchNormArgs> = {
       ok = false;
       ctx.bag.add("E0111", `${layerLabel(ctx.name, "batchnorm")}: ${name} must be ${range}, got ${num(a[name] as number)}`, {
         span: ctx.sources[name]?.span ?? ctx.span,
-        ...(name === "momentum" ? { notes: ["PyTorch's momentum: running = (1 − momentum)·running + momentum·batch (Keras's is 1 − this)"] } : {}),
+        ...(name === "momentum"
+          ? { notes: ["PyTorch's momentum: running = (1 − momentum)·running + momentum·batch (Keras's is 1 − this)"] }
+          : {}),
       });
     }
     return ok ? input : undefined;

@@ -89,7 +89,8 @@ export class BatchNorm extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-      const [mean, variance] = kwargs["training"] === true ? this.batchStatistics(x) : [this.movingMean!.read(), this.movingVariance!.read()];
+      const [mean, variance] =
+        kwargs["training"] === true ? this.batchStatistics(x) : [this.movingMean!.read(), this.movingVariance!.read()];
       const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
       return this.affine ? tf.add(tf.mul(normed, this.gamma!.read()), this.beta!.read()) : normed;
     });
@@ -103,7 +104,10 @@ export class BatchNorm extends tf.layers.Layer {
         `alexc.BatchNorm '${this.name}': training needs more than one value per channel, got a batch of ${x.shape[0]} of ${x.shape.slice(1, -1).join("×") || "single values"} (PyTorch raises too)`,
       );
     }
-    const { mean, variance } = tf.moments(x, x.shape.slice(0, -1).map((_, i) => i));
+    const { mean, variance } = tf.moments(
+      x,
+      x.shape.slice(0, -1).map((_, i) => i),
+    );
     const m = this.momentum;
     const move = (v: LayerVariable, batch: tf.Tensor) => v.write(tf.add(tf.mul(v.read(), 1 - m), tf.mul(batch, m)));
     move(this.movingMean!, mean);

@@ -84,7 +84,11 @@ export function summaryText(d: ModelDetails): string {
         `jump ${formatPair(f.jump)} px, effective padding ${formatPair(f.padding)} px`,
     );
   }
-  out.push(`parameter memory ${formatBytes(t.parameterBytes)} (${groupThousands(t.params)} × 4 B)${paramSplit(d.checked.totals)}`, "", memoryText(d.memory));
+  out.push(
+    `parameter memory ${formatBytes(t.parameterBytes)} (${groupThousands(t.params)} × 4 B)${paramSplit(d.checked.totals)}`,
+    "",
+    memoryText(d.memory),
+  );
   return out.join("\n");
 }
 
