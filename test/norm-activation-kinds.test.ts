@@ -55,6 +55,7 @@ test("check, summary and JSON count running statistics apart; the memory estimat
   assert.not.match(layerTable(plain), /trainable/);
   const d = details(c, 4);
   assert.match(summaryText(d), /\(867 trainable, 18 running statistics\)/);
+  assert.match(summaryText(d), /gradients .* one per trained weight \(no running statistics\)/);
   const json = JSON.parse(summaryDocument([{ file: "t.anet", analysis: d, diagnostics: { errors: 0, warnings: 0 } as never }]));
   const model = json.models?.[0] ?? json.files?.[0] ?? json;
   const bn = model.layers.find((l: { kind: string }) => l.kind === "batchnorm");

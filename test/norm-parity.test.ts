@@ -223,6 +223,27 @@ for (const backend of BACKENDS) {
   }
 }
 
+test("why batchnorm is alexc's layer: tfjs-layers' batchNormalization, even with momentum 1 − 0.1 and epsilon 1e-5, moves running_var to the biased variance", async () => {
+  await selectBackend("cpu", () => {});
+  const c = bnCases[0]!;
+  const layer = tf.layers.batchNormalization({ momentum: 1 - c.momentum, epsilon: c.eps });
+  const x = tf.tidy(() => input(c.x, c.shape));
+  try {
+    tf.dispose(layer.apply(x, { training: true }) as tf.Tensor); // builds its weights
+    tf.tidy(() => layer.setWeights([tf.tensor1d(c.weight!), tf.tensor1d(c.bias!), tf.tensor1d(c.runningMean), tf.tensor1d(c.runningVar)]));
+    tf.dispose(layer.apply(x, { training: true }) as tf.Tensor);
+    const [, , mean, variance] = layer.getWeights().map((w) => w.dataSync());
+    expectClose("its running_mean agrees", mean!, c.runningMeanAfter);
+    const err = relErr(variance!, c.runningVarAfter);
+    // n = 4·5·5 = 100 values per channel: the biased variance is 1% low, 0.1 of which reaches running_var.
+    assert.ok(err > 1e-4, `running_var off PyTorch's by ${err.toExponential(2)}`);
+    if (process.env["ALEXC_PRINT_MEASURES"]) console.log(`tfjs-layers running_var vs PyTorch: relative ${err.toExponential(2)}`);
+  } finally {
+    x.dispose();
+    layer.dispose();
+  }
+});
+
 test("batchnorm refuses a training batch with one value per channel, as PyTorch does", async () => {
   await selectBackend("cpu", () => {});
   const model = await build("  flatten\n  batchnorm", [1, 3]);

@@ -99,7 +99,7 @@ export function memoryRows(m: TrainingMemory): Array<[string, bigint, string]> {
       : `${m.optimizer}: ${m.slots} value${m.slots === 1 ? "" : "s"} per parameter`;
   return [
     ["weights", m.weights, "params × 4 B"],
-    ["gradients", m.gradients, "one per weight"],
+    ["gradients", m.gradients, m.gradients === m.weights ? "one per weight" : "one per trained weight (no running statistics)"],
     ["optimizer state", m.optimizerState, slots],
     [
       "activations",
