@@ -20,6 +20,7 @@ import { checkSource } from "../src/check/check-spec.js";
 import { emitModel } from "../src/emit/emit.js";
 import { writeOutputs } from "../src/emit/write.js";
 import { probabilities } from "../src/runtime/step.js";
+import { exportTfjsJson } from "../src/views/export/tfjs-json.js";
 import { FIXTURES, ROOT } from "./support.js";
 import { relErr } from "./numeric.js";
 
@@ -241,6 +242,36 @@ test("why batchnorm is alexc's layer: tfjs-layers' batchNormalization, even with
   } finally {
     x.dispose();
     layer.dispose();
+  }
+});
+
+test("alexc export of batchnorm and elu(alpha) reads back with tf.loadLayersModel: same layers, initialisers and outputs", async () => {
+  await selectBackend("cpu", () => {});
+  const text = `model e {\n  input 3x4x4\n  conv(4, kernel=3)\n  batchnorm(momentum=0.2)\n  elu(0.5)\n  flatten\n  dense(3)\n  init {\n    norm_weight = constant(value=0.5)\n  }\n}\n`;
+  const r = checkSource("e.anet", text);
+  const files = (await exportTfjsJson(r.checked!, "e.anet", { weights: true, seed: 3 })).files;
+  const json = JSON.parse(files.get("model.json") as string);
+  const bytes = files.get("weights.bin") as Uint8Array;
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest[0].weights,
+      weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    }),
+  );
+  try {
+    const bn = model.getLayer("batchnorm");
+    assert.equal(bn.getClassName(), "alexc.BatchNorm");
+    const config = bn.getConfig();
+    assert.equal([config["momentum"], config["epsilon"]], [0.2, 1e-5]);
+    assert.equal(config["gammaInitializer"], { className: "Constant", config: { value: 0.5 } });
+    assert.equal(Array.from(bn.getWeights()[0]!.dataSync()), [0.5, 0.5, 0.5, 0.5], "gamma as init set it");
+    assert.is(model.getLayer("elu").getClassName(), "alexc.Elu");
+    const y = tf.tidy(() => (model.predict(tf.ones([1, 4, 4, 3])) as tf.Tensor).dataSync());
+    assert.is(y.length, 3);
+    assert.ok(y.every((v) => Number.isFinite(v)));
+  } finally {
+    model.dispose();
   }
 });
 
