@@ -71,13 +71,22 @@ test.before(async () => {
   tensorsBefore = tf.memory().numTensors;
 });
 
+type Built = { buildModel(): tf.LayersModel };
+/** Each spec is compiled and imported once; both backends build their model from the same module. */
+const modules = new Map<string, Promise<Built>>();
+
 /** Compiles `lines` after an input of `shape` (NCHW, or NC as C×1×1) and builds the generated model. */
 async function build(lines: string, shape: number[]): Promise<tf.LayersModel> {
-  const name = `case${specCount++}`;
   const [c, h, w] = shape.length === 4 ? shape.slice(1) : [shape[1], 1, 1];
-  const text = `model ${name} {\n  input ${c}x${h}x${w}\n${lines}\n}\n`;
-  const r = checkSource(`${name}.anet`, text);
-  assert.ok(r.checked?.complete, `${lines}: ${JSON.stringify(r.diagnostics.filter((d) => d.severity === "error"))}`);
+  const body = `  input ${c}x${h}x${w}\n${lines}\n}\n`;
+  if (!modules.has(body)) modules.set(body, compile(body));
+  return (await modules.get(body)!).buildModel();
+}
+
+async function compile(body: string): Promise<Built> {
+  const name = `case${specCount++}`;
+  const r = checkSource(`${name}.anet`, `model ${name} {\n${body}`);
+  assert.ok(r.checked?.complete, `${body}: ${JSON.stringify(r.diagnostics.filter((d) => d.severity === "error"))}`);
   const unacknowledged = r.diagnostics.filter((d) => d.severity === "warning" && !d.acknowledged);
   assert.equal(
     unacknowledged.map((d) => d.code),
@@ -86,8 +95,7 @@ async function build(lines: string, shape: number[]): Promise<tf.LayersModel> {
   );
   const out = emitModel(r.checked!, r.file);
   writeOutputs(outRoot, out.dir, out.files);
-  const mod = (await import(pathToFileURL(join(outRoot, out.dir, "model.ts")).href)) as { buildModel(): tf.LayersModel };
-  return mod.buildModel();
+  return (await import(pathToFileURL(join(outRoot, out.dir, "model.ts")).href)) as Built;
 }
 
 /** PyTorch's NCHW (or NC) values as the channels-last input tfjs takes. */
