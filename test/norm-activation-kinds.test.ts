@@ -3,7 +3,7 @@
  * (trainable vs running statistics) in check, summary, JSON and the memory estimate, `init`'s
  * norm_weight and norm_bias, W0330 for a softmax that is not last, the final softmax's identity
  * lowering, and the spec hash of models without batchnorm left as before norm_weight existed.
- * Numbers against PyTorch are in norm-parity.test.ts and zoo-specs.test.ts.
+ * Numbers against PyTorch are in norm-parity.test.ts and vgg-lenet-specs.test.ts.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";

@@ -68,7 +68,7 @@ const configurations = specs.flatMap((spec) =>
 /**
  * Building a 130 M-parameter VGG in tfjs takes seconds and a training step of it a minute and a
  * gigabyte of checkpoints: a configuration above this is covered by its spec's smaller ones (the
- * same generated code with other numbers), and its figures by the checker and zoo-specs.test.ts.
+ * same generated code with other numbers), and its figures by the checker and vgg-lenet-specs.test.ts.
  */
 const AFFORDABLE_PARAMS = 70_000_000n;
 const affordable = (c: (typeof configurations)[number]) => c.checked.totals.params <= AFFORDABLE_PARAMS;

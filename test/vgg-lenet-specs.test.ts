@@ -1,8 +1,8 @@
 /**
  * The classic CNNs in specs/ (lenet5, vgg11, vgg11-bn) against PyTorch layer by layer: every
  * layer's output shape, trainable params and running statistics as `alexc check --format json`
- * reports them equal the figures torchvision's models give (test/fixtures/torch/zoo-layers.json,
- * made by make_zoo_fixtures.py; CI needs no torch). And batch normalisation's running statistics
+ * reports them equal the figures torchvision's models give (test/fixtures/torch/vgg-lenet-layers.json,
+ * made by make_vgg_lenet_fixtures.py; CI needs no torch). And batch normalisation's running statistics
  * survive a checkpoint: a run resumed after one step ends where an uninterrupted one does, and
  * predict uses the saved statistics, not fresh ones (the tiny VGG-11-BN, a few steps on wasm).
  */
@@ -39,7 +39,7 @@ interface AlexcLayer {
   nonTrainableParams?: number;
 }
 
-const zoo = JSON.parse(readFileSync(join(FIXTURES, "torch", "zoo-layers.json"), "utf8")).models as Record<string, TorchModel>;
+const zoo = JSON.parse(readFileSync(join(FIXTURES, "torch", "vgg-lenet-layers.json"), "utf8")).models as Record<string, TorchModel>;
 
 test("lenet5, vgg11 and vgg11-bn equal torchvision layer by layer (output shapes, params, running statistics)", () => {
   const specs = Object.keys(zoo);
