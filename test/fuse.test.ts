@@ -26,8 +26,9 @@ function checked(text: string): CheckedModel {
 /** Builds a tfjs model from lowered calls (initialisers left to tfjs: weights are copied in anyway). */
 function build(model: CheckedModel, optimise: boolean): tf.LayersModel {
   const init = () => ({ kernel: { fn: "zeros", args: {}, describe: "" }, bias: { fn: "zeros", args: {}, describe: "" } });
+  const normInit = () => ({ weight: { fn: "ones", args: {}, describe: "" }, bias: { fn: "zeros", args: {}, describe: "" } });
   const lowered = new Map(
-    model.layers.map((l) => [l.name, l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init })]),
+    model.layers.map((l) => [l.name, l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init, normInit })]),
   );
   const fusion = planFusion(model.layers, lowered);
   const { h, w, c } = model.model.input;
@@ -196,9 +197,10 @@ test("relu fuses only into a conv or dense right before it", () => {
     "model t { input 3x9x9\n conv(4, kernel=3)\n relu\n maxpool(kernel=2)\n relu\n flatten\n dense(5)\n dropout(0.1)\n relu\n dense(6)\n relu }",
   );
   const init = () => ({ kernel: { fn: "zeros", args: {}, describe: "" }, bias: { fn: "zeros", args: {}, describe: "" } });
+  const normInit = () => ({ weight: { fn: "ones", args: {}, describe: "" }, bias: { fn: "zeros", args: {}, describe: "" } });
   const plan = planFusion(
     model.layers,
-    new Map(model.layers.map((l) => [l.name, l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init })])),
+    new Map(model.layers.map((l) => [l.name, l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init, normInit })])),
   );
   // Unnamed layers outside blocks are named after their kind: conv, relu, maxpool, relu_1, …
   assert.equal(

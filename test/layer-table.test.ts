@@ -29,9 +29,9 @@ function sourceFiles(dir: string): string[] {
 
 /**
  * Quoted names that are not layer kinds: torch.nn.init's nonlinearity names (the `init` section's
- * gain), which happen to share "relu" with the kind. Each entry must still be needed.
+ * gain, default leaky_relu), which happen to share names with kinds. Each entry must still be needed.
  */
-const ALLOWED: Array<{ file: string; name: string }> = [];
+const ALLOWED: Array<{ file: string; name: string }> = [{ file: "src/resolve/sections.ts", name: "leaky_relu" }];
 
 test("no file outside src/layers/ names a layer kind in a string", () => {
   const found: Array<{ file: string; name: string; line: number }> = [];

@@ -5,7 +5,7 @@
  */
 import { diag, DiagnosticBag, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { allowableByName } from "../diagnostics/catalogue.js";
-import { declaredInFeatures, formatShape, type CheckContext, type Shape } from "../layers/kind.js";
+import { declaredInFeatures, formatShape, isLastInValue, layerLabel, type CheckContext, type Shape } from "../layers/kind.js";
 import type { ResolvedLayer, ResolvedModel } from "../resolve/resolve.js";
 import { declaredSize, formatRanges, nearestValid, scanInputs, sizeLabel, suggestionAxes } from "./valid-inputs.js";
 import { inputSizeWarning } from "./input-size.js";
@@ -32,7 +32,8 @@ export interface CheckedModel {
   complete: boolean;
   input: Shape;
   output?: Shape;
-  totals: { params: bigint; macs: bigint };
+  /** params counts every parameter; nonTrainableParams those of them the optimiser does not update. */
+  totals: { params: bigint; nonTrainableParams: bigint; macs: bigint };
 }
 
 export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
@@ -46,7 +47,8 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
   // Found on the whole model, reported on its first window layer so that layer's `allow` can acknowledge it.
   const inputSize = inputSizeWarning(model);
 
-  for (const layer of model.layers) {
+  const kinds = model.layers.map((l) => l.kind);
+  for (const [i, layer] of model.layers.entries()) {
     const local = new DiagnosticBag();
     const node = layer.node;
     const ctx: CheckContext = {
@@ -61,6 +63,7 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
     };
     const output: Shape | undefined = shape && layer.kind.infer(layer.args, shape, ctx);
     if (inputSize?.layer === layer) local.push(inputSize.diagnostic);
+    if (output && layer.kind.probabilities && !isLastInValue(kinds, i)) local.push(probabilitiesInside(model, i));
     acknowledge(layer, local.items, bag);
     shapeErrors.push(...local.items.filter((d) => d.severity === "error"));
     if (!shape || !output) {
@@ -93,8 +96,30 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
   explainInputSizes(model, shapeErrors);
   const order = channelsLastHint(model);
   if (order && shapeErrors.length > 0) bag.push(order);
-  const totals = layers.reduce((t, l) => ({ params: t.params + l.params, macs: t.macs + l.macs }), { params: 0n, macs: 0n });
+  const totals = layers.reduce(
+    (t, l) => ({ params: t.params + l.params, nonTrainableParams: t.nonTrainableParams + l.nonTrainableParams, macs: t.macs + l.macs }),
+    { params: 0n, nonTrainableParams: 0n, macs: 0n },
+  );
   return { model, layers, complete: shape !== undefined, input, ...(shape ? { output: shape } : {}), totals };
+}
+
+/** W0330: a softmax with layers after it that change values; the loss expects logits at the end. */
+function probabilitiesInside(model: ResolvedModel, i: number): Diagnostic {
+  const layer = model.layers[i]!;
+  const next = model.layers.slice(i + 1).find((l) => !l.kind.flattens)!;
+  return diag(
+    "W0330",
+    { layer: layerLabel(layer.name, layer.kind.kind), next: layerLabel(next.name, next.kind.kind) },
+    {
+      span: layer.node.headSpan,
+      label: "probabilities here are only an intermediate value",
+      notes: [
+        "the trainer's loss (cross-entropy on logits, as nn.CrossEntropyLoss) and predict apply softmax to the model's output themselves",
+        "as the last layer it documents that the scores are probabilities and lowers to an identity, so it is never applied twice; here it is applied as written",
+      ],
+      help: `move it to the end or remove it; if it is meant here (an attention-like weighting), acknowledge it with \`allow softmax_not_last "reason"\``,
+    },
+  );
 }
 
 /** Moves a layer's warnings into the bag, marking those its `allow` clauses acknowledge. */

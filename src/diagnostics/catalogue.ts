@@ -467,6 +467,15 @@ const entries = [
     title:
       "The input does not tile the first window layer, and the nearest size that does changes the feature count (AlexNet's 224 vs 227)",
   },
+  {
+    code: "W0330",
+    name: "softmax_not_last",
+    severity: "warning",
+    class: "value",
+    allowable: true,
+    message: "{layer} is not the last layer: {next} follows it",
+    title: "A softmax with value-changing layers after it: the loss and predict expect logits and apply softmax themselves",
+  },
 
   {
     code: "E0401",

@@ -396,4 +396,11 @@ export const explanations: Record<Code, Explanation> = {
     fix: "Use the input the message names, or pad the first layer as it suggests (the seed's table pads AlexNet's conv1 [1, 2] at 224); or acknowledge it on that layer: `allow input_size \"reason\"`.",
     fixed: "model m {\n  input 3x33x33\n  conv(8, kernel=3, stride=2)\n  flatten\n  dense(8*16*16 -> 10)\n}\n",
   },
+  W0330: {
+    meaning:
+      "alexc's trainer computes the loss as softmax cross-entropy on the model's output (nn.CrossEntropyLoss), and predict applies softmax to it, so the network ends in logits. A `softmax` as the last layer (flattens after it do not count) says the scores are probabilities and lowers to an identity, so softmax is applied exactly once; a softmax with other layers after it is applied where it stands, which squashes the values those layers receive and is rarely meant.",
+    example: "model m {\n  input 1x4x4\n  flatten\n  dense(8)\n  softmax\n  dense(3)\n}\n",
+    fix: 'Move the softmax to the end, or remove it; if a softmax in the middle is meant, acknowledge it: `softmax allow softmax_not_last "reason"`.',
+    fixed: "model m {\n  input 1x4x4\n  flatten\n  dense(8)\n  dense(3)\n  softmax\n}\n",
+  },
 };

@@ -9,6 +9,8 @@ import { avgpool, maxpool } from "./pool.js";
 import { relu, dropout, flatten } from "./simple.js";
 import { dense } from "./dense.js";
 import { lrn } from "./lrn.js";
+import { elu, gelu, leakyRelu, sigmoid, softmax, tanh } from "./activations.js";
+import { batchnorm } from "./norm.js";
 
 /**
  * Each entry is typed by its own arguments (LayerKind<ConvArgs>, …); the table holds them by their
@@ -23,6 +25,14 @@ const kinds: LayerKind[] = [
   defineKind(flatten),
   defineKind(dense),
   defineKind(lrn),
+  // Normalisation and activations beyond relu (issue 16).
+  defineKind(batchnorm),
+  defineKind(tanh),
+  defineKind(sigmoid),
+  defineKind(leakyRelu),
+  defineKind(elu),
+  defineKind(gelu),
+  defineKind(softmax),
 ];
 
 export const layerKinds: ReadonlyMap<string, LayerKind> = new Map(kinds.map((k) => [k.kind, k]));

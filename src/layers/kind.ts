@@ -84,6 +84,8 @@ export interface LoweringContext {
   name: string;
   /** Initializers for a weighted layer, from the spec's `init` section. */
   init(role: InitRole, fanIn: number, fanOut: number): { kernel: InitCall; bias: InitCall };
+  /** A normalisation layer's scale (weight, γ) and shift (bias, β), from `init`'s norm_weight and norm_bias. */
+  normInit(): { weight: InitCall; bias: InitCall };
 }
 
 /** One tfjs layer call in the generated model, e.g. tf.layers.conv2d({...}). */
@@ -124,7 +126,7 @@ export interface WindowGeometry {
 }
 
 /** How a node is drawn in graphs and reports (src/views/graph/): its palette entry. */
-export type NodeRole = "io" | "conv" | "pool" | "dense" | "reshape" | "activation" | "junction";
+export type NodeRole = "io" | "conv" | "pool" | "dense" | "reshape" | "activation" | "norm" | "junction";
 
 /** Trainable weights (updated by the optimiser) and non-trainable state (e.g. running statistics). */
 export interface ParamCount {
@@ -160,10 +162,18 @@ export interface LayerKind<A = Record<string, unknown>> {
   declaresInFeatures?: keyof A & string;
   /** The largest padding per axis the kind accepts (pooling: half the kernel, as PyTorch). */
   maxPadding?(args: A): [number, number];
+  /** Its lowering reads `init`'s norm_weight and norm_bias (LoweringContext.normInit). */
+  usesNormInit?: boolean;
   /** Its lowering's main step accepts a fused activation (`activation: "relu"`). */
   fusesActivation?: boolean;
   /** The tfjs activation it is, when a preceding fusesActivation layer can absorb it. */
   activation?: string;
+  /**
+   * It turns logits into class probabilities (softmax). The trainer's loss and predict take logits and
+   * apply softmax themselves, so as the model's last layer it lowers to an identity (never applied
+   * twice); anywhere else it is applied, with a warning (W0330).
+   */
+  probabilities?: boolean;
   /** Output shape, or undefined after reporting why there is none. */
   infer(args: A, input: Shape, ctx: CheckContext<A>): Shape | undefined;
   params(args: A, input: Shape, output: Shape): ParamCount;
@@ -221,6 +231,14 @@ export function declaredInFeatures(layer: {
   const n = arg === undefined ? undefined : layer.args[arg];
   if (typeof n !== "number") return undefined;
   return { n, text: layer.sources[arg!]?.text ?? String(n) };
+}
+
+/**
+ * Whether the layer at `i` is the model's last in value: only flattens follow it (the identity on the
+ * vector a probabilities layer needs), so its output is the model's output.
+ */
+export function isLastInValue(kinds: readonly LayerKind[], i: number): boolean {
+  return kinds.slice(i + 1).every((k) => k.flattens === true);
 }
 
 export function formatShape(s: Shape): string {

@@ -12,10 +12,10 @@
  * (docs/benchmarks.md compares generated code with hand-written tfjs).
  */
 import type { CheckedLayer, CheckedModel } from "../check/check.js";
-import { initializersFor } from "../resolve/weight-init.js";
+import { initializersFor, normInitializersFor } from "../resolve/weight-init.js";
 import { LoweringError } from "../layers/pool.js";
 import { fusedActivation } from "../layers/index.js";
-import type { TfjsLayer, TfjsStep } from "../layers/kind.js";
+import { isLastInValue, type TfjsLayer, type TfjsStep } from "../layers/kind.js";
 
 /** How one layer's lowering changes: it absorbs the next relu, or it is a relu absorbed by the previous layer. */
 export type Fusion = { absorbsRelu: true; by?: undefined } | { absorbsRelu?: undefined; by: string };
@@ -57,9 +57,12 @@ function sameCanReplace(pad: TfjsLayer, conv: TfjsLayer): boolean {
 }
 
 /** The layer's calls after the rewrites, and a note for its comment when it changed. */
+/** A layer whose work is done elsewhere keeps its name in the model as an identity. */
+const IDENTITY: TfjsLayer = { factory: "activation", suffix: "", config: { activation: "linear" } };
+
 export function optimiseSteps(steps: TfjsStep[], fusion: Fusion | undefined): { steps: TfjsStep[]; note?: string } {
   if (fusion?.by !== undefined) {
-    return { steps: [{ factory: "activation", suffix: "", config: { activation: "linear" } }], note: `applied by ${fusion.by} (fused)` };
+    return { steps: [IDENTITY], note: `applied by ${fusion.by} (fused)` };
   }
   // Subgraphs (grouped convs) are left as they are.
   if (steps.some((s) => "branches" in s)) return { steps };
@@ -95,19 +98,26 @@ export interface LoweredLayer {
  */
 export function lowerModel(checked: CheckedModel): { layers: LoweredLayer[] } {
   const init = initializersFor(checked.model.init);
+  const normInit = normInitializersFor(checked.model.init);
   // Lower every layer first: whether a layer can absorb the next relu depends on its lowering.
   const lowered = new Map<string, TfjsStep[]>();
   for (const l of checked.layers) {
     try {
-      lowered.set(l.name, l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init }));
+      lowered.set(l.name, l.resolved.kind.lower(l.resolved.args, l.input, l.output, { name: l.name, init, normInit }));
     } catch (e) {
       if (!(e instanceof LoweringError)) throw e;
       throw new Error(`${l.name} passed the check but cannot be lowered to TensorFlow.js: ${e.message}`, { cause: e });
     }
   }
   const fusion = planFusion(checked.layers, lowered);
-  const layers = checked.layers.flatMap((layer) => {
+  const kinds = checked.layers.map((l) => l.resolved.kind);
+  const layers = checked.layers.flatMap((layer, i) => {
     const steps = lowered.get(layer.name);
+    if (steps && layer.resolved.kind.probabilities && isLastInValue(kinds, i)) {
+      // The model outputs logits: the trainer's loss (softmax cross-entropy) and predict apply the
+      // softmax once each, which a softmax in the model would double.
+      return [{ layer, steps: [IDENTITY], note: "identity: the loss and predict apply softmax to the logits" }];
+    }
     return steps ? [{ layer, ...optimiseSteps(steps, fusion.get(layer.name)) }] : [];
   });
   return { layers };

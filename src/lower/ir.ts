@@ -137,6 +137,7 @@ export function buildIr(checked: CheckedModel, specPath: string): { ir: ModelIR 
         comment: commentText(
           `${l.name}: ${l.kind}${settings} | ${formatShape(l.input)} -> ${formatShape(l.output)}` +
             (l.params > 0n ? ` | ${groupThousands(l.params)} params` : "") +
+            (l.nonTrainableParams > 0n ? ` (${groupThousands(l.nonTrainableParams)} of them running statistics)` : "") +
             (inits.length ? ` | ${inits.join(", ")}` : "") +
             (note ? ` | ${note}` : ""),
         ),

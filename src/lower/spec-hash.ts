@@ -18,10 +18,20 @@ function specMeaning(checked: CheckedModel): unknown {
     name: model.name,
     input: { c: model.input.c, h: model.input.h, w: model.input.w },
     layers: model.layers.map((l) => ({ name: l.name, kind: l.kind.kind, args: l.args })),
-    init: model.init,
+    init: initMeaning(model),
     train: model.train,
     data: model.data,
   };
+}
+
+/**
+ * The init settings that reach a layer: norm_weight and norm_bias only where a layer reads them, so
+ * adding those settings to alexc left the hashes (and checkpoints) of models without one unchanged.
+ */
+function initMeaning(model: CheckedModel["model"]): unknown {
+  if (model.layers.some((l) => l.kind.usesNormInit)) return model.init;
+  const { norm_weight: _w, norm_bias: _b, ...rest } = model.init;
+  return rest;
 }
 
 /** JSON with object keys sorted at every level and −0 written as 0, so equal data gives equal text. */

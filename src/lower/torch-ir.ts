@@ -7,7 +7,7 @@
  * seed's code does), else a plain nn.Module whose children forward calls one by one.
  */
 import type { CheckedLayer, CheckedModel } from "../check/check.js";
-import { formatShape, shapeDims, type InitCall } from "../layers/kind.js";
+import { formatShape, isLastInValue, shapeDims, type InitCall } from "../layers/kind.js";
 import { groupThousands } from "../util/numbers.js";
 import { VERSION } from "../util/version.js";
 import { commentText } from "./ir.js";
@@ -105,8 +105,9 @@ function pyLiteral(v: unknown): string {
 interface Node {
   name: string;
   children: Map<string, Node>;
-  /** Set for a leaf: the layer. */
+  /** Set for a leaf: the layer, and the module it becomes. */
   layer?: CheckedLayer;
+  module?: string;
   /** Indices (in model order) of the layers under it. */
   first: number;
   last: number;
@@ -125,8 +126,24 @@ function tree(layers: CheckedLayer[]): Node {
       node = child;
     }
     node.layer = layer;
+    node.module = torchModule(layers, i);
   });
   return root;
+}
+
+/**
+ * The layer's nn module. A softmax that ends the model is nn.Identity, as its tfjs lowering is an
+ * identity: train.py's loss (cross-entropy on logits) and predict.py apply the softmax themselves.
+ */
+function torchModule(layers: CheckedLayer[], i: number): string {
+  const l = layers[i]!;
+  const last =
+    l.resolved.kind.probabilities &&
+    isLastInValue(
+      layers.map((x) => x.resolved.kind),
+      i,
+    );
+  return last ? "nn.Identity()" : l.resolved.kind.torch(l.resolved.args, l.input, l.output);
 }
 
 /** Consecutive layers, and so every container under it: an nn.Sequential, applied as one call. */
@@ -136,7 +153,7 @@ function sequential(n: Node): boolean {
 
 /** The module's constructor (leaf) or container expression, with the leaf's comment lines before it. */
 function construct(node: Node, indent: string, comments: Map<string, string>): string[] {
-  if (node.layer) return [`${node.layer.resolved.kind.torch(node.layer.resolved.args, node.layer.input, node.layer.output)}`];
+  if (node.module !== undefined) return [node.module];
   const kids = [...node.children.values()];
   if (!sequential(node)) return ["nn.Module()"];
   const positional = kids.every((k, i) => k.name === String(i));
@@ -224,7 +241,13 @@ function initLine(target: string, call: InitCall): string {
 }
 
 /** tfjs initializer names → the PyTorch parameter they set. */
-const PARAMETER: Record<string, string> = { kernelInitializer: "weight", biasInitializer: "bias" };
+// tfjs initialiser fields and the PyTorch parameters they set (conv and dense; batchnorm's affine weight and bias).
+const PARAMETER: Record<string, string> = {
+  kernelInitializer: "weight",
+  biasInitializer: "bias",
+  gammaInitializer: "weight",
+  betaInitializer: "bias",
+};
 
 const HELPER = /^([A-Za-z_][A-Za-z0-9_]*)\(/;
 

@@ -21,6 +21,10 @@ export interface InitSettings {
   conv: Choice;
   dense: Choice;
   bias: Choice;
+  /** A normalisation layer's scale γ (nn.BatchNorm2d's weight; PyTorch: ones). */
+  norm_weight: Choice;
+  /** A normalisation layer's shift β (its bias; PyTorch: zeros). */
+  norm_bias: Choice;
 }
 
 export interface TrainSettings {
@@ -87,6 +91,14 @@ const initFunctions: FunctionTable = {
   pytorch_default: {},
 };
 
+/**
+ * A normalisation layer's weight and bias are vectors with no fan-in or fan-out (torch.nn.init's
+ * kaiming and xavier reject them), so they take the fan-free choices only.
+ */
+const normInitFunctions: FunctionTable = Object.fromEntries(
+  (["normal", "uniform", "constant", "zeros", "ones"] as const).map((fn) => [fn, initFunctions[fn]!]),
+);
+
 /** A shared table's hyper-parameters as numeric arguments (src/runtime/training-table.ts is their one definition). */
 function numericArgs(table: Record<string, { args: Record<string, HyperParameter> }>): FunctionTable {
   return Object.fromEntries(
@@ -131,6 +143,9 @@ const defaults = {
     conv: { fn: "pytorch_default", args: {} },
     dense: { fn: "pytorch_default", args: {} },
     bias: { fn: "pytorch_default", args: {} },
+    // nn.BatchNorm2d's reset_parameters: weight 1, bias 0.
+    norm_weight: { fn: "ones", args: {} },
+    norm_bias: { fn: "zeros", args: {} },
   } as InitSettings,
   train: {
     optimizer: defaultChoice(optimizers, TRAINING_DEFAULTS.optimizer),
@@ -151,7 +166,7 @@ const defaults = {
 type SettingKind = FunctionTable | "count" | "mean" | "std";
 
 export const sectionKeys: Record<string, Record<string, SettingKind>> = {
-  init: { conv: initFunctions, dense: initFunctions, bias: initFunctions },
+  init: { conv: initFunctions, dense: initFunctions, bias: initFunctions, norm_weight: normInitFunctions, norm_bias: normInitFunctions },
   train: { optimizer: optimizers, loss: losses, batch: "count", epochs: "count" },
   data: { train: trainTransforms, val: evalTransforms, flip: flips, mean: "mean", std: "std" },
 };

@@ -75,3 +75,11 @@ export function initializersFor(settings: InitSettings) {
     bias: initCall(settings.bias, fanIn, fanOut),
   });
 }
+
+/** A normalisation layer's γ and β: fan-free choices (sections.ts), so no fans are needed. */
+export function normInitializersFor(settings: InitSettings) {
+  return (): { weight: InitCall; bias: InitCall } => ({
+    weight: initCall(settings.norm_weight, 1, 1),
+    bias: initCall(settings.norm_bias, 1, 1),
+  });
+}

@@ -5,6 +5,8 @@
  *   localResponseNorm PyTorch's nn.LocalResponseNorm (size, alpha, beta, k) on tf's LRN op
  *   negInfPadding2d   −∞ padding: max-pool padding as PyTorch pads, and ceil mode
  *   avgPool2d         PyTorch's nn.AvgPool2d divisor: zero padding counted or not, ceil mode
+ *   elu               nn.ELU with any alpha (tfjs-layers' ELU takes alpha 1 only)
+ *   batchNorm         PyTorch's batch normalisation and running statistics (./batch-norm.ts)
  *   chain             applies layers in turn, so a branch reads top to bottom
  *
  * Each class is registered for tfjs serialisation, so a saved model loads again. This module loads
@@ -246,12 +248,47 @@ export class AvgPool2D extends tf.layers.Layer {
   }
 }
 
-for (const cls of [ChannelSlice, LocalResponseNorm, NegInfPadding2D, AvgPool2D]) tf.serialization.registerClass(cls);
+export interface EluArgs extends LayerArgs {
+  alpha: number;
+}
+
+/**
+ * nn.ELU: x for x > 0, alpha·(e^x − 1) otherwise, as (1 − alpha)·relu(x) + alpha·elu₁(x) from tf's
+ * alpha-1 elu: a tf.where on x > 0 would leave the gradient nothing to go through (Greater has none).
+ */
+export class Elu extends tf.layers.Layer {
+  static readonly className = "alexc.Elu";
+  readonly alpha: number;
+
+  constructor(args: EluArgs) {
+    super(args);
+    this.alpha = args.alpha;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return oneShape(inputShape);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = one(inputs);
+      return tf.add(tf.mul(tf.relu(x), 1 - this.alpha), tf.mul(tf.elu(x), this.alpha));
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), alpha: this.alpha };
+  }
+}
+
+for (const cls of [ChannelSlice, LocalResponseNorm, NegInfPadding2D, AvgPool2D, Elu]) tf.serialization.registerClass(cls);
 
 export const channelSlice = (args: ChannelSliceArgs): ChannelSlice => new ChannelSlice(args);
 export const localResponseNorm = (args: LocalResponseNormArgs): LocalResponseNorm => new LocalResponseNorm(args);
 export const negInfPadding2d = (args: NegInfPadding2DArgs): NegInfPadding2D => new NegInfPadding2D(args);
 export const avgPool2d = (args: AvgPool2DArgs): AvgPool2D => new AvgPool2D(args);
+export const elu = (args: EluArgs): Elu => new Elu(args);
+export { batchNorm, BatchNorm, type BatchNormArgs } from "./batch-norm.js";
 
 /** Applies `layers` in turn to `x`: one branch of a subgraph, written top to bottom. */
 export function chain(x: tf.SymbolicTensor, layers: tf.layers.Layer[]): tf.SymbolicTensor {

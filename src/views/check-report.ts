@@ -26,9 +26,20 @@ export function layerTable(checked: CheckedModel): string {
   const out = [fmt(rows[0]!), rule, ...rows.slice(1).map(fmt), rule];
   const { params, macs } = checked.totals;
   out.push(
-    `total params ${groupThousands(params)}   MACs ${groupThousands(macs)}   output ${checked.output ? formatShape(checked.output) : "—"}`,
+    `total params ${groupThousands(params)}${paramSplit(checked.totals)}   MACs ${groupThousands(macs)}   output ${checked.output ? formatShape(checked.output) : "—"}`,
   );
   return out.join("\n");
+}
+
+/** " (132,868,840 trainable, 5,504 running statistics)" when some params are not trained; "" otherwise. */
+export function paramSplit(t: { params: bigint; nonTrainableParams: bigint }): string {
+  if (t.nonTrainableParams === 0n) return "";
+  return ` (${groupThousands(t.params - t.nonTrainableParams)} trainable, ${groupThousands(t.nonTrainableParams)} running statistics)`;
+}
+
+/** Params split for JSON, only where some are not trained (so models without them keep their documents). */
+export function jsonSplit(params: bigint, nonTrainable: bigint): Record<string, number | string> {
+  return nonTrainable === 0n ? {} : { trainableParams: count(params - nonTrainable), nonTrainableParams: count(nonTrainable) };
 }
 
 /** JSON numbers are exact only up to 2^53; larger counts are written as decimal strings. */
@@ -68,9 +79,16 @@ function jsonModel(checked: CheckedModel | undefined): Record<string, unknown> {
       ...(l.block ? { block: l.block } : {}),
       output: shapeDims(l.output),
       params: count(l.params),
+      ...jsonSplit(l.params, l.nonTrainableParams),
       macs: count(l.macs),
     })),
-    totals: checked ? { params: count(checked.totals.params), macs: count(checked.totals.macs) } : null,
+    totals: checked
+      ? {
+          params: count(checked.totals.params),
+          ...jsonSplit(checked.totals.params, checked.totals.nonTrainableParams),
+          macs: count(checked.totals.macs),
+        }
+      : null,
   };
 }
 
@@ -90,7 +108,11 @@ function jsonSpec(spec: SpecReport): Record<string, unknown> {
       ...(firstError(m.result) ? { firstError: firstError(m.result)!.code } : {}),
       output: m.result.checked?.output ? shapeDims(m.result.checked.output) : null,
       totals: m.result.checked?.complete
-        ? { params: count(m.result.checked.totals.params), macs: count(m.result.checked.totals.macs) }
+        ? {
+            params: count(m.result.checked.totals.params),
+            ...jsonSplit(m.result.checked.totals.params, m.result.checked.totals.nonTrainableParams),
+            macs: count(m.result.checked.totals.macs),
+          }
         : null,
     })),
   };

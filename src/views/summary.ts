@@ -9,6 +9,7 @@ import { BYTES_PER_VALUE, formatBytes, type TrainingMemory } from "./analysis/me
 import { formatShape, shapeDims } from "../layers/kind.js";
 import { groupThousands } from "../util/numbers.js";
 import { maxOf } from "../util/numbers.js";
+import { jsonSplit, paramSplit } from "./check-report.js";
 
 /** Columns of text, numbers right-aligned, with a rule under the header and above the totals. */
 export function textTable(header: string[], rows: string[][], numeric: ReadonlySet<number>, footer: string[][] = []): string {
@@ -83,7 +84,11 @@ export function summaryText(d: ModelDetails): string {
         `jump ${formatPair(f.jump)} px, effective padding ${formatPair(f.padding)} px`,
     );
   }
-  out.push(`parameter memory ${formatBytes(t.parameterBytes)} (${groupThousands(t.params)} × 4 B)`, "", memoryText(d.memory));
+  out.push(
+    `parameter memory ${formatBytes(t.parameterBytes)} (${groupThousands(t.params)} × 4 B)${paramSplit(d.checked.totals)}`,
+    "",
+    memoryText(d.memory),
+  );
   return out.join("\n");
 }
 
@@ -94,7 +99,7 @@ export function memoryRows(m: TrainingMemory): Array<[string, bigint, string]> {
       : `${m.optimizer}: ${m.slots} value${m.slots === 1 ? "" : "s"} per parameter`;
   return [
     ["weights", m.weights, "params × 4 B"],
-    ["gradients", m.gradients, "one per weight"],
+    ["gradients", m.gradients, m.gradients === m.weights ? "one per weight" : "one per trained weight (no running statistics)"],
     ["optimizer state", m.optimizerState, slots],
     [
       "activations",
@@ -146,6 +151,7 @@ function summaryJson(file: string, d: ModelDetails, diagnostics: DiagnosticCount
       ...(l.layer.block ? { block: l.layer.block } : {}),
       output: shapeDims(l.layer.output),
       params: count(l.layer.params),
+      ...jsonSplit(l.layer.params, l.layer.nonTrainableParams),
       macs: count(l.layer.macs),
       flops: count(l.flops),
       activations: count(l.activations),
@@ -153,6 +159,7 @@ function summaryJson(file: string, d: ModelDetails, diagnostics: DiagnosticCount
     })),
     totals: {
       params: count(d.totals.params),
+      ...jsonSplit(d.checked.totals.params, d.checked.totals.nonTrainableParams),
       macs: count(d.totals.macs),
       flops: count(d.totals.flops),
       activationsPerImage: count(d.totals.activationsPerImage),

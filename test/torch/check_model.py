@@ -1,6 +1,6 @@
 """
 The same-model proof, PyTorch side, for generated folders given as arguments: the model's parameter
-count equals `alexc check`'s (model.PARAMS), every spec layer's module gives the output shape alexc
+count (parameters and running statistics) equals `alexc check`'s (model.PARAMS), every spec layer's module gives the output shape alexc
 reports (model.SHAPES, via forward hooks on the modules named by the spec), and the state_dict keys
 are `<layer>.weight` / `<layer>.bias`. Prints one JSON line per folder; exits 1 on any mismatch.
 
@@ -21,7 +21,10 @@ for folder in sys.argv[1:]:
     sys.path.pop(0)
     torch.manual_seed(0)
     model = model_py.build_model().eval()
-    params = sum(p.numel() for p in model.parameters())
+    # alexc counts running statistics with the params (reported apart as non-trainable): PyTorch keeps
+    # them as buffers; num_batches_tracked is a counter, not a statistic.
+    params = sum(p.numel() for p in model.parameters()) + sum(
+        b.numel() for n, b in model.named_buffers() if n.endswith(("running_mean", "running_var")))
     seen = {}
     for layer, _ in model_py.SHAPES:
         module = model.get_submodule(layer)

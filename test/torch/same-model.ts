@@ -2,14 +2,16 @@
  * The same-model proof's steps, shared by test/pytorch-target.test.ts (small specs) and
  * `npm run parity:torch` (test/torch/parity-all.ts, every spec at full size): compile a checked spec
  * for both targets, run the Python halves (check_model.py, logits.py), and compare logits with
- * PyTorch's weights moved into the generated tfjs model by src/runtime/torch-weights.ts.
+ * PyTorch's weights moved into the generated tfjs model by the layer table's torchParams hooks (as
+ * `alexc import-weights` moves them).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
-import { setTorchConv2dWeights, setTorchDenseWeights } from "../../src/runtime/index.js";
+import type { StateDict } from "../../src/runtime/torch/dtypes.js";
+import { torchToTfjs } from "../../src/views/export/torch-state.js";
 import type { CheckResult } from "../../src/check/check-spec.js";
 import { emitModel } from "../../src/emit/emit.js";
 import { writeOutputs } from "../../src/emit/write.js";
@@ -43,27 +45,44 @@ export function runPython(args: string[], check: (status: number | null, stderr:
  * After logits.py wrote `<folder>/parity/`: PyTorch's weights into the generated tfjs model, its
  * input through both; the largest difference of the logits relative to the largest of PyTorch's.
  */
-export async function logitsDiff(folders: { torch: string; tfjs: string }): Promise<number> {
+export async function logitsDiff(folders: Compiled): Promise<number> {
   const out = join(folders.torch, "parity");
   const index = JSON.parse(readFileSync(join(out, "index.json"), "utf8")) as Array<{ name: string; shape: number[]; offset: number }>;
   const bytes = readFileSync(join(out, "tensors.bin"));
-  const tensor = (name: string) => {
+  const values = (name: string): Float32Array => {
     const e = index.find((t) => t.name === name)!;
     const n = e.shape.reduce((a, b) => a * b, 1);
-    return tf.tensor(new Float32Array(bytes.buffer.slice(bytes.byteOffset + e.offset, bytes.byteOffset + e.offset + 4 * n)), e.shape);
+    return new Float32Array(bytes.buffer.slice(bytes.byteOffset + e.offset, bytes.byteOffset + e.offset + 4 * n));
   };
+  const shapeOf = (name: string): number[] => index.find((t) => t.name === name)!.shape;
+  // PyTorch's state dict into the tfjs model through the layer table's torchParams hooks, as
+  // `alexc import-weights` moves it.
+  const checked = folders.r.checked!;
+  const dict: StateDict = new Map(
+    index
+      .filter((t) => t.name !== "input" && t.name !== "logits")
+      .map(
+        (t) =>
+          [
+            t.name,
+            { dtype: t.name.endsWith("num_batches_tracked") ? "int64" : "float32", shape: t.shape, values: values(t.name) },
+          ] as const,
+      ),
+  );
+  const { weights, problems } = torchToTfjs(checked, dict, { where: (l) => l.name });
+  if (problems.length > 0) throw new Error(`PyTorch's state dict does not fit the tfjs model: ${problems.join("; ")}`);
   const mod = (await import(pathToFileURL(join(folders.tfjs, "model.ts")).href)) as { buildModel(): tf.LayersModel };
   const model = mod.buildModel();
   try {
+    for (const w of model.weights) {
+      const given = weights.get(w.originalName);
+      if (!given) throw new Error(`no PyTorch value for ${w.originalName}`);
+      w.write(tf.tensor(given.values, given.shape));
+    }
     return tf.tidy(() => {
-      for (const { name, shape } of index.filter((t) => t.name.endsWith(".weight"))) {
-        const layer = name.slice(0, -".weight".length);
-        const bias = index.some((t) => t.name === `${layer}.bias`) ? (tensor(`${layer}.bias`) as tf.Tensor1D) : undefined;
-        if (shape.length === 4) setTorchConv2dWeights(model, layer, tensor(name) as tf.Tensor4D, bias);
-        else setTorchDenseWeights(model, layer, tensor(name) as tf.Tensor2D, bias);
-      }
-      const y = model.predict(tensor("input").transpose([0, 2, 3, 1])) as tf.Tensor;
-      return relErr(y.dataSync(), tensor("logits").dataSync());
+      const input = tf.tensor(values("input"), shapeOf("input")).transpose([0, 2, 3, 1]);
+      const y = model.predict(input) as tf.Tensor;
+      return relErr(y.dataSync(), values("logits"));
     });
   } finally {
     model.dispose();

@@ -2,9 +2,9 @@
  * What a model costs in memory: activations per image, parameter memory, and an estimate of the
  * memory one training step needs at batch size B (formula and assumptions in docs/analysis.md):
  *
- *   weights              P · 4 B
- *   gradients            P · 4 B
- *   optimizer state      k · P · 4 B      k = slots per parameter (table below)
+ *   weights              P · 4 B          P = every parameter, running statistics included
+ *   gradients            T · 4 B          T = the trainable ones
+ *   optimizer state      k · T · 4 B      k = slots per parameter (table below)
  *   activations          B · (input + Σ layer outputs) · 4 B, all kept for the backward pass
  *   activation gradients B · max over layers (layer input + layer output) · 4 B, the backward peak
  *
@@ -60,10 +60,12 @@ export function trainingMemory(checked: CheckedModel, batch: number): TrainingMe
     if (pair > peak) [peak, peakLayer] = [pair, l.name];
   }
   const weights = params * BYTES_PER_VALUE;
+  // Running statistics are stored but neither differentiated nor seen by the optimiser.
+  const trained = (params - checked.totals.nonTrainableParams) * BYTES_PER_VALUE;
   const parts = {
     weights,
-    gradients: weights,
-    optimizerState: BigInt(slots ?? 0) * weights,
+    gradients: trained,
+    optimizerState: BigInt(slots ?? 0) * trained,
     activations: b * activationValues * BYTES_PER_VALUE,
     activationGradients: b * peak * BYTES_PER_VALUE,
   };

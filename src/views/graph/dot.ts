@@ -9,6 +9,7 @@ export const PALETTE: Record<NodeRole, { fill: string; stroke: string }> = {
   dense: { fill: "#ffedd5", stroke: "#ea580c" },
   reshape: { fill: "#f3e8ff", stroke: "#9333ea" },
   activation: { fill: "#f9fafb", stroke: "#9ca3af" },
+  norm: { fill: "#ccfbf1", stroke: "#0d9488" },
   junction: { fill: "#fef9c3", stroke: "#ca8a04" },
 };
 
