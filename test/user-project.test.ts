@@ -310,6 +310,49 @@ async function interruptAndResume(dir: string, command: string[], out: string, r
   assert.is(state(join(dir, out)).epoch, 1);
 }
 
+test("installed: import-weights of a PyTorch state dict then predict with it; compile --target pytorch; the language server answers over stdio", () => {
+  const dir = CJS;
+  copyFileSync(join(ROOT, "test/fixtures/torch-weights/mini.pt"), join(dir, "mini.pt"));
+  const spec = "specs/alexnet-mini.anet";
+  if (!existsSync(join(dir, spec))) ok(npx(dir, "alexc", "init"), "alexc init");
+  assert.match(
+    ok(npx(dir, "alexc", "import-weights", spec, "mini.pt", "-o", "runs/imported"), "alexc import-weights").stdout,
+    /^wrote runs\/imported: /,
+  );
+  const predicted = ok(
+    npx(dir, "alexc", "predict", spec, "shape.png", "--json", "--checkpoint", "runs/imported"),
+    "alexc predict (imported)",
+  );
+  assert.is((JSON.parse(predicted.stdout.trim().split("\n")[0]!) as { image: string }).image, "shape.png");
+
+  assert.match(
+    ok(npx(dir, "alexc", "compile", spec, "--target", "pytorch", "-o", "py"), "alexc compile --target pytorch").stdout,
+    /wrote py\/alexnet_mini\/model\.py/,
+  );
+  assert.match(readFileSync(join(dir, "py/alexnet_mini/model.py"), "utf8"), /nn\.Module/);
+
+  // The second bin: initialize, then shutdown and exit, as an editor does.
+  const frame = (body: object): string => {
+    const json = JSON.stringify(body);
+    return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+  };
+  const session =
+    frame({ jsonrpc: "2.0", id: 1, method: "initialize", params: { processId: null, rootUri: null, capabilities: {} } }) +
+    frame({ jsonrpc: "2.0", method: "initialized", params: {} }) +
+    frame({ jsonrpc: "2.0", id: 2, method: "shutdown" }) +
+    frame({ jsonrpc: "2.0", method: "exit" });
+  // Input stays open until the answers are out, as an editor's pipe does (the server exits at EOF).
+  writeFileSync(join(dir, "lsp-session"), session);
+  const lsp = spawnSync("sh", ["-c", "(cat lsp-session; sleep 5) | npx --no -- alexc-lsp --stdio"], {
+    cwd: dir,
+    env: ENV,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.is(lsp.status, 0, lsp.stderr);
+  assert.match(lsp.stdout, /"inlayHintProvider"/, "the server announced its capabilities");
+});
+
 test("Ctrl-C to `npx tsx train.ts` (mini model, mid-epoch) saves last/; --resume continues from the saved batch", async () => {
   await interruptAndResume(
     CJS,
