@@ -131,6 +131,13 @@ const entries = [
     splitFrom: "E0111",
     title: "A number or tensor beyond what alexc computes exactly (more than 4096 bits, or more than 2^53 values)",
   },
+  {
+    code: "E0130",
+    name: "pad-amounts",
+    severity: "error",
+    class: "value",
+    title: "A pad layer whose amounts are given twice (as padding and by side) or as `same`",
+  },
 
   {
     code: "E0201",
@@ -167,6 +174,13 @@ const entries = [
     severity: "error",
     class: "shape",
     title: "A grouped convolution whose input or output channels are not divisible by its groups",
+  },
+  {
+    code: "E0220",
+    name: "reflect-too-wide",
+    severity: "error",
+    class: "shape",
+    title: "Reflect padding as wide as the input or wider",
   },
 
   {

@@ -9,6 +9,8 @@ import { avgpool, maxpool } from "./pool.js";
 import { relu, dropout, flatten } from "./simple.js";
 import { dense } from "./dense.js";
 import { lrn } from "./lrn.js";
+import { adaptiveAvgpool, adaptiveMaxpool } from "./adaptive.js";
+import { pad } from "./pad.js";
 
 /**
  * Each entry is typed by its own arguments (LayerKind<ConvArgs>, …); the table holds them by their
@@ -23,6 +25,10 @@ const kinds: LayerKind[] = [
   defineKind(flatten),
   defineKind(dense),
   defineKind(lrn),
+  // Issue 16, geometry: adaptive pooling and stand-alone padding.
+  defineKind(adaptiveAvgpool),
+  defineKind(adaptiveMaxpool),
+  defineKind(pad),
 ];
 
 export const layerKinds: ReadonlyMap<string, LayerKind> = new Map(kinds.map((k) => [k.kind, k]));

@@ -401,6 +401,15 @@ function convert(spec: ArgSpec, value: Value, scope: Scope, bag: DiagnosticBag, 
       if (flag === undefined) return wrongForm(value, bag, `${what} takes true or false`);
       return flag === "true";
     }
+    case "amount":
+      if (!isExpr(value)) return wrongForm(value, bag, `${what} takes one number`);
+      return positiveInteger(value, scope, bag, text, what, 0);
+    case "word": {
+      const words = spec.words ?? [];
+      const chosen = word(value, scope, [...words]);
+      if (chosen === undefined) return wrongForm(value, bag, `${what} takes one of ${words.join(", ")}`);
+      return chosen;
+    }
   }
 }
 
