@@ -71,9 +71,13 @@ export function summaryText(d: ModelDetails): string {
     "",
   ];
   if (d.lastSpatial?.field.inputDependent) {
+    const fixed = [...d.layers].reverse().find((l) => !l.field.global && !l.field.inputDependent && l.layer.output.rank === "chw");
+    const before = fixed
+      ? `; before it, ${fixed.layer.name} sees ${formatPair(fixed.field.size)} px, jump ${formatPair(fixed.field.jump)} px`
+      : "";
     out.push(
       `receptive field of ${d.lastSpatial.layer.name} (${d.lastSpatial.layer.kind}, the last feature map): depends on the input size ` +
-        `(adaptive pooling resizes its windows to the input)`,
+        `(adaptive pooling sizes its windows by the input)${before}`,
     );
   } else if (d.lastSpatial) {
     const f = d.lastSpatial.field;
