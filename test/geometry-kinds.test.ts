@@ -208,4 +208,13 @@ test("the new runtime layers save and load back through tfjs serialisation with 
   }
 });
 
+test("spec hash: conv and dense at the new arguments' defaults hash as before they existed; a different value changes it", async () => {
+  const { specHash } = await import("../src/lower/spec-hash.js");
+  const hash = (body: string) => specHash(checked(body, "3x8x8"));
+  const plain = hash("conv(4, kernel=3)\n  flatten\n  dense(5)");
+  assert.is(hash("conv(4, kernel=3, dilation=1, bias=true)\n  flatten\n  dense(5, bias=true)"), plain);
+  assert.is.not(hash("conv(4, kernel=3, bias=false)\n  flatten\n  dense(5)"), plain);
+  assert.is.not(hash("conv(4, kernel=3, dilation=2)\n  flatten\n  dense(5)"), plain);
+  assert.is.not(hash("conv(4, kernel=3)\n  flatten\n  dense(5, bias=false)"), plain);
+});
 test.run();

@@ -58,8 +58,8 @@ export const conv: LayerKind<ConvArgs> = {
       doc: "zero padding: P, [P1, P2], {h, w}, same or valid",
     },
     { name: "groups", type: "count", default: 1, doc: "channel groups, as PyTorch's groups (the AlexNet paper's two GPUs: 2)" },
-    { name: "dilation", type: "window", default: [1, 1], doc: "spacing of the kernel taps: D, HxW or {h, w}" },
-    { name: "bias", type: "flag", default: true, doc: "false: no bias (as before a batch norm)" },
+    { name: "dilation", addedLater: true, type: "window", default: [1, 1], doc: "spacing of the kernel taps: D, HxW or {h, w}" },
+    { name: "bias", addedLater: true, type: "flag", default: true, doc: "false: no bias (as before a batch norm)" },
   ],
   infer(a, input, ctx) {
     const map = needsFeatureMap(input, ctx, "conv");

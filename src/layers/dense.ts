@@ -22,7 +22,7 @@ export const dense: LayerKind<DenseArgs> = {
   args: [
     { name: "out", type: "count", position: 0, doc: "output features; `in -> out` also declares the in-features" },
     { name: "in", type: "count", doc: "declared input features, checked against the flattened size" },
-    { name: "bias", type: "flag", default: true, doc: "false: no bias" },
+    { name: "bias", addedLater: true, type: "flag", default: true, doc: "false: no bias" },
   ],
   infer(a, input, ctx) {
     const n = needsVector(input, ctx, "dense");

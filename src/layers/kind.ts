@@ -45,6 +45,11 @@ export interface ArgSpec<A = Record<string, unknown>> {
   default?: unknown | ((args: Record<string, unknown>) => unknown);
   /** The default as the docs show it, where printing the value would not say it (pool stride: "kernel"). */
   defaultText?: string;
+  /**
+   * Added to an existing kind after spec hashes were in use: at its (constant) default it is left out
+   * of the spec's meaning (src/lower/spec-hash.ts), so every checkpoint trained before keeps its hash.
+   */
+  addedLater?: boolean;
   /** The words a `word` argument takes. */
   words?: readonly string[];
   doc: string;
