@@ -18,7 +18,7 @@ const NONE: Padding = [
 ];
 
 /** [[top, bottom], [left, right]]: `padding` and the four sides add (the check refuses both written). */
-export function padAmounts(a: PadArgs): Padding {
+function padAmounts(a: PadArgs): Padding {
   const p = a.padding === "same" ? NONE : a.padding;
   return [
     [p[0][0] + a.top, p[0][1] + a.bottom],
