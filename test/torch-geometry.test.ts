@@ -37,6 +37,8 @@ interface Common {
 interface AdaptiveCase extends Common {
   mode: "avg" | "max";
   out: [number, number];
+  /** Whole-number inputs clamped at 0: many equal maxima, the gradient to the first only. */
+  ties?: boolean;
 }
 interface PadCase extends Common {
   mode: string;
@@ -127,7 +129,7 @@ const hw = (v: number[]) => `${v[0]}x${v[1]}`;
 for (const backend of BACKENDS) {
   for (const c of fixture.adaptive) {
     const spec = `adaptive_${c.mode}pool(${hw(c.out)})`;
-    test(`${backend}: ${spec} on ${hw(c.shape.slice(2))} equals nn.Adaptive${c.mode === "avg" ? "Avg" : "Max"}Pool2d (output and gradient)`, () =>
+    test(`${backend}: ${spec} on ${hw(c.shape.slice(2))}${c.ties ? " with ties" : ""} equals nn.Adaptive${c.mode === "avg" ? "Avg" : "Max"}Pool2d (output and gradient)`, () =>
       expectMatches(backend, spec, c));
   }
 

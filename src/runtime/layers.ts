@@ -264,8 +264,10 @@ function adaptiveWindows(size: number, out: number): Array<[number, number]> {
  * PyTorch's nn.AdaptiveAvgPool2d / AdaptiveMaxPool2d for any input size, including sizes the output
  * does not divide (windows of unequal size that overlap) and smaller ones (cells repeated). Each
  * window is a row range times a column range, so the mean (or max) over it is the mean (max) over its
- * rows of the mean (max) over its columns: one slice and reduction per output row, then per column.
- * Slices, means, maxes and concatenations have gradients on every backend.
+ * rows of the mean (max) over its columns: one slice and reduction per output column, then per row.
+ * A max passes its gradient to the first maximum only, as PyTorch's does (tf.max's gradient splits it
+ * among ties, which after a ReLU are common); columns first, then rows, makes "first" row-major order,
+ * PyTorch's scan order. Slices, means, argmaxes and concatenations run on every backend.
  */
 export class AdaptivePool2D extends tf.layers.Layer {
   static readonly className = "alexc.AdaptivePool2D";
@@ -289,24 +291,44 @@ export class AdaptivePool2D extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = one(inputs) as tf.Tensor4D;
-      const reduce = (t: tf.Tensor, axis: number) => (this.mode === "avg" ? tf.mean(t, axis, true) : tf.max(t, axis, true));
+      const reduce = (t: tf.Tensor, axis: 1 | 2) => (this.mode === "avg" ? tf.mean(t, axis, true) : firstMax(t, axis));
       const pool = (t: tf.Tensor, axis: 1 | 2, out: number): tf.Tensor => {
         const parts = adaptiveWindows(t.shape[axis]!, out).map(([start, end]) => {
           const begin = [0, 0, 0, 0];
           const size = [-1, -1, -1, -1];
           begin[axis] = start;
           size[axis] = end - start;
-          return reduce(tf.slice(t, begin, size), axis);
+          // A one-cell window is that cell (and oneHot takes no depth of 1).
+          return end - start === 1 ? tf.slice(t, begin, size) : reduce(tf.slice(t, begin, size), axis);
         });
         return parts.length === 1 ? parts[0]! : tf.concat(parts, axis);
       };
-      return pool(pool(x, 1, this.outputSize[0]), 2, this.outputSize[1]);
+      return pool(pool(x, 2, this.outputSize[1]), 1, this.outputSize[0]);
     });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), outputSize: this.outputSize, mode: this.mode };
   }
+}
+
+/** The max over `axis` of an NHWC tensor (kept as size 1), its gradient going to the first maximum only. */
+function firstMax(t: tf.Tensor, axis: 1 | 2): tf.Tensor {
+  // customGrad passes the inputs, then the save function, as one rest list.
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    return {
+      value: tf.max(x, axis, true),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const input = saved[0]!;
+        // oneHot puts the window axis last: [N, H, C, W] back to NHWC, or [N, W, C, H].
+        const hot = tf.oneHot(tf.argMax(input, axis), input.shape[axis]!).transpose(axis === 2 ? [0, 1, 3, 2] : [0, 3, 1, 2]);
+        return tf.mul(tf.cast(hot, "float32"), dy as tf.Tensor);
+      },
+    };
+  });
+  return op(t);
 }
 
 export interface EdgePadding2DArgs extends LayerArgs {
