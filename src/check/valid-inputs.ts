@@ -53,7 +53,24 @@ export interface SizeVerdict {
   trace: Array<[number, number]>;
 }
 
+/** Each layer's size-independent hooks (fixed output, minimum input), asked once per model: a scan walks the layers thousands of times. */
+const sizeFree = new WeakMap<ResolvedModel, Array<{ fixed?: [number, number]; min?: [number, number] }>>();
+
+function sizeFreeHooks(model: ResolvedModel): Array<{ fixed?: [number, number]; min?: [number, number] }> {
+  let hooks = sizeFree.get(model);
+  if (!hooks) {
+    hooks = model.layers.map((l) => {
+      const fixed = l.kind.fixedSize?.(l.args);
+      const min = l.kind.minInput?.(l.args);
+      return { ...(fixed ? { fixed } : {}), ...(min ? { min } : {}) };
+    });
+    sizeFree.set(model, hooks);
+  }
+  return hooks;
+}
+
 export function verdictAt(model: ResolvedModel, h: number, w: number): SizeVerdict {
+  const hooks = sizeFreeHooks(model);
   let c = model.input.c;
   let n: number | undefined;
   let valid = true;
@@ -62,12 +79,12 @@ export function verdictAt(model: ResolvedModel, h: number, w: number): SizeVerdi
   let features: number | undefined;
   const trace: Array<[number, number]> = [];
   for (const [index, layer] of model.layers.entries()) {
-    const min = n === undefined ? layer.kind.minInput?.(layer.args) : undefined;
+    const min = n === undefined ? hooks[index]!.min : undefined;
     if (min && (h < min[0] || w < min[1]))
       return { fits: false, valid: false, exact: false, exactRows: false, exactColumns: false, reached: index, trace };
     const win = n === undefined ? layer.kind.window?.(layer.args, [h, w]) : undefined;
     // Adaptive pooling: the same output whatever the input, every input cell in some window.
-    const fixed = n === undefined ? layer.kind.fixedSize?.(layer.args) : undefined;
+    const fixed = n === undefined ? hooks[index]!.fixed : undefined;
     if (fixed) {
       [h, w] = fixed;
       trace.push([h, w]);

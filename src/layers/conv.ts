@@ -17,7 +17,9 @@ export type ConvArgs = {
 };
 
 /** The input cells a dilated kernel spans: d·(F − 1) + 1 per axis. */
-const span = (a: ConvArgs): [number, number] => [0, 1].map((i) => a.dilation[i]! * (a.kernel[i]! - 1) + 1) as [number, number];
+// Undilated, the kernel itself: the input scan asks for the window thousands of times.
+const span = (a: ConvArgs): [number, number] =>
+  a.dilation[0] === 1 && a.dilation[1] === 1 ? a.kernel : [a.dilation[0] * (a.kernel[0] - 1) + 1, a.dilation[1] * (a.kernel[1] - 1) + 1];
 
 const dilated = (a: ConvArgs): boolean => a.dilation[0] > 1 || a.dilation[1] > 1;
 
@@ -81,7 +83,7 @@ export const conv: LayerKind<ConvArgs> = {
   window: (a, size) => ({
     kernel: span(a),
     stride: a.stride,
-    padding: concretePadding(a.padding, size, span(a), a.stride),
+    padding: a.padding === "same" ? concretePadding(a.padding, size, span(a), a.stride) : a.padding,
     same: a.padding === "same",
   }),
   channels: (a) => a.out,
