@@ -70,7 +70,7 @@ export function check(model: ResolvedModel, bag: DiagnosticBag): CheckedModel {
       shape = undefined;
       break;
     }
-    if (layer.kind.window) seenSpatial = true;
+    if (layer.kind.window || layer.kind.fixedSize) seenSpatial = true;
     const params = layer.kind.params(layer.args, shape, output);
     layers.push({
       name: layer.name,

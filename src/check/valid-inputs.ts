@@ -3,6 +3,8 @@
  * channel changes, flatten and declared dense sizes) for each candidate size, so scanning thousands
  * of sizes stays cheap. Everything here is a scan over that one walk (`verdictAt`), never a formula
  * of its own, so a layer kind with a different window rule only has to be understood in one place.
+ * Kinds take part through their hooks only: `window` (a sliding window), `fixedSize` (adaptive
+ * pooling: the output size is fixed, so everything after it is the same at any input) and `minInput`.
  */
 import type { ResolvedLayer, ResolvedModel } from "../resolve/resolve.js";
 import { windowAxis } from "../layers/window.js";
@@ -51,7 +53,24 @@ export interface SizeVerdict {
   trace: Array<[number, number]>;
 }
 
+/** Each layer's size-independent hooks (fixed output, minimum input), asked once per model: a scan walks the layers thousands of times. */
+const sizeFree = new WeakMap<ResolvedModel, Array<{ fixed?: [number, number]; min?: [number, number] }>>();
+
+function sizeFreeHooks(model: ResolvedModel): Array<{ fixed?: [number, number]; min?: [number, number] }> {
+  let hooks = sizeFree.get(model);
+  if (!hooks) {
+    hooks = model.layers.map((l) => {
+      const fixed = l.kind.fixedSize?.(l.args);
+      const min = l.kind.minInput?.(l.args);
+      return { ...(fixed ? { fixed } : {}), ...(min ? { min } : {}) };
+    });
+    sizeFree.set(model, hooks);
+  }
+  return hooks;
+}
+
 export function verdictAt(model: ResolvedModel, h: number, w: number): SizeVerdict {
+  const hooks = sizeFreeHooks(model);
   let c = model.input.c;
   let n: number | undefined;
   let valid = true;
@@ -60,8 +79,16 @@ export function verdictAt(model: ResolvedModel, h: number, w: number): SizeVerdi
   let features: number | undefined;
   const trace: Array<[number, number]> = [];
   for (const [index, layer] of model.layers.entries()) {
+    const min = n === undefined ? hooks[index]!.min : undefined;
+    if (min && (h < min[0] || w < min[1]))
+      return { fits: false, valid: false, exact: false, exactRows: false, exactColumns: false, reached: index, trace };
     const win = n === undefined ? layer.kind.window?.(layer.args, [h, w]) : undefined;
-    if (win) {
+    // Adaptive pooling: the same output whatever the input, every input cell in some window.
+    const fixed = n === undefined ? hooks[index]!.fixed : undefined;
+    if (fixed) {
+      [h, w] = fixed;
+      trace.push([h, w]);
+    } else if (win) {
       const rows = windowAxis(h, win.kernel[0], win.padding[0][0], win.padding[0][1], win.stride[0], win.ceil);
       const cols = windowAxis(w, win.kernel[1], win.padding[1][0], win.padding[1][1], win.stride[1], win.ceil);
       if (rows.out < 1 || cols.out < 1)
@@ -150,7 +177,8 @@ export function nearestValid(ranges: Array<[number, number]>, size: number): num
 
 /** The smallest input height and width a window layer itself takes (its kernel less its padding). */
 export function ownMinimum(layer: ResolvedLayer): [number, number] | undefined {
-  if (!layer.kind.window?.(layer.args, [1, 1])) return undefined;
+  const min = layer.kind.minInput?.(layer.args);
+  if (!layer.kind.window?.(layer.args, [1, 1])) return min;
   // The geometry may depend on the size (`same` padding), so it is asked again at each candidate.
   const out = (n: number, i: 0 | 1): number => {
     const win = layer.kind.window!(layer.args, [n, n]);
@@ -161,7 +189,7 @@ export function ownMinimum(layer: ResolvedLayer): [number, number] | undefined {
     while (out(n, i) < 1 && n < SCAN_LIMIT) n++;
     return n;
   };
-  return [axis(0), axis(1)];
+  return [Math.max(axis(0), min?.[0] ?? 1), Math.max(axis(1), min?.[1] ?? 1)];
 }
 
 /** The exact sizes that are also valid. */

@@ -293,6 +293,22 @@ const entries = [
     message: "{quantity} {beyond}",
     title: "A number or tensor beyond what alexc computes exactly (more than 4096 bits, or more than 2^53 values)",
   },
+  {
+    code: "E0130",
+    name: "pad-amounts",
+    severity: "error",
+    class: "value",
+    message: "{layer} gives its padding twice: as padding and as {sides}",
+    title: "A pad layer whose amounts are given twice (as padding and by side)",
+  },
+  {
+    code: "E0131",
+    name: "pad-same",
+    severity: "error",
+    class: "value",
+    message: "{layer}: padding 'same' means nothing without a window",
+    title: "A pad layer given `same`, a window's padding rule, instead of amounts",
+  },
 
   // Split from overloaded codes (issue #15): one meaning per code. The older code keeps the meaning
   // its title still names; these say what the finding was before they got their own number.
@@ -409,6 +425,14 @@ const entries = [
     class: "shape",
     message: "{layer} has groups={groups}, but its {counted} not divisible by {groups}",
     title: "A grouped convolution whose input or output channels are not divisible by its groups",
+  },
+  {
+    code: "E0220",
+    name: "reflect-too-wide",
+    severity: "error",
+    class: "shape",
+    message: "{layer} reflects {padding} into a {axis} of only {size}",
+    title: "Reflect padding as wide as the input or wider",
   },
 
   {

@@ -293,6 +293,21 @@ export const explanations: Record<Code, Explanation> = {
     fix: "Write the low end first.",
     fixed: small("  data { train = random_resized_crop(scale=[0.08, 1]) }"),
   },
+  E0130: {
+    meaning:
+      "A `pad` layer takes its amounts one way: `pad(P)` with P, [P1, P2] or {h, w}, or the four sides by name as PyTorch's nn.ZeroPad2d((left, right, top, bottom)). Both at once would be ambiguous.",
+    example: small("  pad(1, left=2)"),
+    fix: "Give the amounts once.",
+    fixed: small("  pad(left=2, right=1, top=1, bottom=1)"),
+  },
+  E0131: {
+    meaning:
+      "`same` is a rule for a window's padding (pad so that the output is input / stride, rounded up); a `pad` layer has no window, so it has nothing to compute from. Its amounts are given as numbers.",
+    example: small("  pad(same)"),
+    fix: "Give the amounts: pad(P), pad([P1, P2]), pad({h, w}) or the four sides by name.",
+    fixed: small("  pad(1)"),
+  },
+
   E0201: {
     meaning:
       "A dense layer declares its in-features (`dense(128*6*6 -> 2048)`), and a different number reaches it. This is PyTorch's `mat1 and mat2 shapes cannot be multiplied`, found before training. The message shows which layer produced the feature map and the expression that would be right, and which input sizes would make the declared size right.\n\nArithmetic: the last feature map is C×H×W; flatten gives C·H·W, e.g. 128 × 6 × 6 = 4608 ≠ 128 × 5 × 5 = 3200.",
@@ -327,6 +342,13 @@ export const explanations: Record<Code, Explanation> = {
     example: small("  conv(16, kernel=3, groups=2)"),
     fix: "Change the channels (the input's or the layer before's, or this layer's output) to a multiple of g, or use a group count that divides both.",
     fixed: small("  conv(16, kernel=3)\n  conv(32, kernel=3, groups=2)"),
+  },
+  E0220: {
+    meaning:
+      "Reflect padding mirrors the input about its edge row without repeating it, so it can add at most size − 1 rows or columns on a side. PyTorch's nn.ReflectionPad2d refuses more (Padding size should be less than the corresponding input dimension), and so does alexc, naming the layer and the size that reaches it.",
+    example: small("  conv(8, kernel=3, stride=16)\n  pad(2, mode=reflect)"),
+    fix: "Pad less, pad earlier where the map is larger, or use mode=replicate, which repeats the edge and has no limit.",
+    fixed: small("  conv(8, kernel=3, stride=16)\n  pad(2, mode=replicate)"),
   },
   W0301: {
     meaning:

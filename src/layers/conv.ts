@@ -1,5 +1,5 @@
 import type { CheckContext, LayerKind, PaddingArg, TfjsLayer, TfjsStep } from "./kind.js";
-import { layerLabel, trainable } from "./kind.js";
+import { layerLabel, trainable, weightInitializers } from "./kind.js";
 import { applyWindow, concretePadding, describePadding, formatWindow } from "./window.js";
 import { needsFeatureMap } from "./ranks.js";
 import { samePaddingWarning, type SamePort } from "./portability.js";
@@ -13,20 +13,37 @@ export type ConvArgs = {
   padding: PaddingArg;
   /** PyTorch's groups: each group of in-channels is convolved only into its own group of out-channels. */
   groups: number;
+  /** PyTorch's dilation: kernel taps d apart, so the kernel spans d·(F − 1) + 1 input cells. */
+  dilation: [number, number];
+  bias: boolean;
 };
 
+/** The input cells a dilated kernel spans: d·(F − 1) + 1 per axis. */
+// Undilated, the kernel itself: the input scan asks for the window thousands of times.
+const span = (a: ConvArgs): [number, number] =>
+  a.dilation[0] === 1 && a.dilation[1] === 1 ? a.kernel : [a.dilation[0] * (a.kernel[0] - 1) + 1, a.dilation[1] * (a.kernel[1] - 1) + 1];
+
+const dilated = (a: ConvArgs): boolean => a.dilation[0] > 1 || a.dilation[1] > 1;
+
 /**
- * 2-D convolution with bias, PyTorch's nn.Conv2d. Explicit padding lowers to a ZeroPadding2D layer.
+ * 2-D convolution, PyTorch's nn.Conv2d (bias unless bias=false). Explicit padding lowers to a ZeroPadding2D layer.
  * tfjs has no grouped Conv2D (tfjs#3900), so `groups = g` lowers to a small subgraph: slice the
  * channels into g parts, one conv per part, concatenate. Each branch's kernel is the matching slice
  * of PyTorch's [Cout, Cin/g, kh, kw] weight, so a PyTorch grouped conv's weights load branch by branch.
+ *
+ * Dilation d: the output size is N = floor((W + P1 + P2 − d·(F − 1) − 1) / S) + 1 (the window rule
+ * with the spanned kernel d·(F − 1) + 1), and the receptive field grows by that span. MACs count the
+ * F·F real taps, as PyTorch's profilers do. tfjs's conv2d takes dilation, but refuses it with a stride
+ * above 1 and has no gradient for it at all (Conv2D_grad.ts: "dilation rates greater than 1 are not
+ * yet supported in gradients"), so a dilated conv lowers to alexc's dilatedConv2d: the same weights,
+ * convolved as a kernel with zeros between the taps, which any stride and every backend's gradient take.
  */
 export const conv: LayerKind<ConvArgs> = {
   kind: "conv",
   pytorch: "Conv2d",
-  doc: "2-D convolution with bias: conv(out_channels, kernel=F, stride=S, padding=P, groups=G)",
+  doc: "2-D convolution: conv(out_channels, kernel=F, stride=S, padding=P, groups=G, dilation=D, bias=true)",
   docs: {
-    pytorch: "`nn.Conv2d(in, out, kernel, stride, padding, groups=groups)` with bias",
+    pytorch: "`nn.Conv2d(in, out, kernel, stride, padding, dilation=dilation, groups=groups, bias=bias)`",
     example: "input 3x8x8\n  conv(4, kernel=3, padding=1, groups=1)",
   },
   role: "conv",
@@ -45,36 +62,40 @@ export const conv: LayerKind<ConvArgs> = {
       doc: "zero padding: P, [P1, P2], {h, w}, same or valid",
     },
     { name: "groups", type: "count", default: 1, doc: "channel groups, as PyTorch's groups (the AlexNet paper's two GPUs: 2)" },
+    { name: "dilation", addedLater: true, type: "window", default: [1, 1], doc: "spacing of the kernel taps: D, HxW or {h, w}" },
+    { name: "bias", addedLater: true, type: "flag", default: true, doc: "false: no bias (as before a batch norm)" },
   ],
   infer(a, input, ctx) {
     const map = needsFeatureMap(input, ctx, "conv");
     if (!map) return undefined;
     if (!groupsDivide(a, map.c, ctx)) return undefined;
-    const padding = concretePadding(a.padding, [map.h, map.w], a.kernel, a.stride);
-    const hw = applyWindow("conv", map, { kernel: a.kernel, stride: a.stride, padding }, ctx);
+    const padding = concretePadding(a.padding, [map.h, map.w], span(a), a.stride);
+    const hw = applyWindow("conv", map, { kernel: span(a), stride: a.stride, padding }, ctx);
     if (hw && a.padding === "same") samePaddingWarning("conv", convSame(a), map, a, padding, hw, ctx);
     return hw && { rank: "chw", c: a.out, ...hw };
   },
   params(a, input) {
     const cin = input.rank === "chw" ? input.c : 0;
-    return trainable(BigInt(a.out) * BigInt(cin / a.groups) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]) + BigInt(a.out));
+    return trainable(BigInt(a.out) * BigInt(cin / a.groups) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]) + (a.bias ? BigInt(a.out) : 0n));
   },
   macs(a, input, output) {
     if (input.rank !== "chw" || output.rank !== "chw") return 0n;
     return BigInt(output.c) * BigInt(output.h) * BigInt(output.w) * BigInt(input.c / a.groups) * BigInt(a.kernel[0]) * BigInt(a.kernel[1]);
   },
   window: (a, size) => ({
-    kernel: a.kernel,
+    kernel: span(a),
     stride: a.stride,
-    padding: concretePadding(a.padding, size, a.kernel, a.stride),
+    padding: a.padding === "same" ? concretePadding(a.padding, size, span(a), a.stride) : a.padding,
     same: a.padding === "same",
   }),
   channels: (a) => a.out,
   branches: (a) => a.groups,
   describe(a, input) {
     return (
-      `${a.out}, kernel ${formatWindow(a.kernel)}, stride ${formatWindow(a.stride)}, padding ${describePadding(a.padding, a.kernel, a.stride, input)}` +
-      (a.groups > 1 ? `, groups ${a.groups}` : "")
+      `${a.out}, kernel ${formatWindow(a.kernel)}, stride ${formatWindow(a.stride)}, padding ${describePadding(a.padding, span(a), a.stride, input)}` +
+      (a.groups > 1 ? `, groups ${a.groups}` : "") +
+      (dilated(a) ? `, dilation ${formatWindow(a.dilation)}` : "") +
+      (a.bias ? "" : ", no bias")
     );
   },
   lower(a, input, _output, ctx) {
@@ -82,14 +103,22 @@ export const conv: LayerKind<ConvArgs> = {
     const area = a.kernel[0] * a.kernel[1];
     // PyTorch's fans for a grouped conv: fan-in Cin/g·kh·kw, fan-out Cout·kh·kw (its weight is [Cout, Cin/g, kh, kw]).
     const init = ctx.init("conv", (cin / a.groups) * area, a.out * area);
-    const padding = concretePadding(a.padding, [h, w], a.kernel, a.stride);
+    const padding = concretePadding(a.padding, [h, w], span(a), a.stride);
     const steps: TfjsStep[] = [];
     if (padding.flat().some((p) => p > 0)) steps.push({ factory: "zeroPadding2d", suffix: ".pad", config: { padding } });
     const convLayer = (suffix: string, filters: number): TfjsLayer => ({
-      factory: "conv2d",
+      factory: dilated(a) ? "dilatedConv2d" : "conv2d",
+      ...(dilated(a) ? { runtime: true } : {}),
       suffix,
-      config: { filters, kernelSize: a.kernel, strides: a.stride, padding: "valid", useBias: true },
-      initializers: { kernelInitializer: init.kernel, biasInitializer: init.bias },
+      config: {
+        filters,
+        kernelSize: a.kernel,
+        strides: a.stride,
+        padding: "valid",
+        ...(dilated(a) ? { dilationRate: a.dilation } : {}),
+        useBias: a.bias,
+      },
+      initializers: weightInitializers(a.bias, init),
     });
     if (a.groups === 1) return [...steps, convLayer("", a.out)];
     const [inPer, outPer] = [cin / a.groups, a.out / a.groups];
@@ -103,15 +132,16 @@ export const conv: LayerKind<ConvArgs> = {
     steps.push({ branches, merge: { factory: "concatenate", suffix: "", config: { axis: -1 } } });
     return steps;
   },
-  torchParams: (a, input) => torchConv(a.out, input.rank === "chw" ? input.c : 0, a.kernel, a.groups),
+  torchParams: (a, input) => torchConv(a.out, input.rank === "chw" ? input.c : 0, a.kernel, a.groups, a.bias),
   // PyTorch's own padding is the same on both sides: uneven padding (`[1, 2]`, some `same`) pads first.
   torch(a, input) {
     const [cin, h, w] = input.rank === "chw" ? [input.c, input.h, input.w] : [0, 0, 0];
-    const padding = concretePadding(a.padding, [h, w], a.kernel, a.stride);
+    const padding = concretePadding(a.padding, [h, w], span(a), a.stride);
     const even = symmetricPadding(padding);
     const args =
       `${cin}, ${a.out}, kernel_size=${py(a.kernel)}` + (a.stride[0] === 1 && a.stride[1] === 1 ? "" : `, stride=${py(a.stride)}`);
-    const groups = a.groups > 1 ? `, groups=${a.groups}` : "";
+    const groups =
+      (a.groups > 1 ? `, groups=${a.groups}` : "") + (dilated(a) ? `, dilation=${py(a.dilation)}` : "") + (a.bias ? "" : ", bias=False");
     return even
       ? `nn.Conv2d(${args}${even.some((p) => p > 0) ? `, padding=${py(even)}` : ""}${groups})`
       : `Conv2dPadded(${args}${groups}, pad=${padLrtb(padding)})`;

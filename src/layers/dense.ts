@@ -1,5 +1,5 @@
 import type { LayerKind } from "./kind.js";
-import { layerLabel, trainable } from "./kind.js";
+import { layerLabel, trainable, weightInitializers } from "./kind.js";
 import { needsVector } from "./ranks.js";
 import { torchDense } from "./torch-params.js";
 
@@ -7,14 +7,15 @@ export type DenseArgs = {
   out: number;
   /** Declared in-features (`dense(128*6*6 -> 2048)`); checked against what reaches the layer. */
   in?: number;
+  bias: boolean;
 };
 
-/** Fully connected layer with bias, PyTorch's nn.Linear. */
+/** Fully connected layer, PyTorch's nn.Linear (bias unless bias=false: then out × in params). */
 export const dense: LayerKind<DenseArgs> = {
   kind: "dense",
   pytorch: "Linear",
-  doc: "fully connected layer with bias: dense(out) or dense(in -> out), in-features checked",
-  docs: { pytorch: "`nn.Linear(in, out)` with bias", example: "input 2x3x3\n  flatten\n  dense(2*3*3 -> 4)" },
+  doc: "fully connected layer: dense(out) or dense(in -> out), in-features checked; bias=false drops the bias",
+  docs: { pytorch: "`nn.Linear(in, out, bias=bias)`", example: "input 2x3x3\n  flatten\n  dense(2*3*3 -> 4, bias=false)" },
   role: "dense",
   fusesActivation: true,
   features: (a) => a.out,
@@ -22,6 +23,7 @@ export const dense: LayerKind<DenseArgs> = {
   args: [
     { name: "out", type: "count", position: 0, doc: "output features; `in -> out` also declares the in-features" },
     { name: "in", type: "count", doc: "declared input features, checked against the flattened size" },
+    { name: "bias", addedLater: true, type: "flag", default: true, doc: "false: no bias" },
   ],
   infer(a, input, ctx) {
     const n = needsVector(input, ctx, "dense");
@@ -58,9 +60,9 @@ export const dense: LayerKind<DenseArgs> = {
   },
   // The model as written: with declared in-features that do not match (E0201), the table counts
   // the declared layer, not the one the arriving size would make.
-  params: (a, input) => trainable(BigInt(a.in ?? (input.rank === "flat" ? input.n : 0)) * BigInt(a.out) + BigInt(a.out)),
+  params: (a, input) => trainable(BigInt(a.in ?? (input.rank === "flat" ? input.n : 0)) * BigInt(a.out) + (a.bias ? BigInt(a.out) : 0n)),
   macs: (a, input) => BigInt(a.in ?? (input.rank === "flat" ? input.n : 0)) * BigInt(a.out),
-  describe: (a) => (a.in !== undefined ? `${a.in} -> ${a.out}` : `${a.out}`),
+  describe: (a) => (a.in !== undefined ? `${a.in} -> ${a.out}` : `${a.out}`) + (a.bias ? "" : ", no bias"),
   lower(a, input, _output, ctx) {
     const n = input.rank === "flat" ? input.n : 0;
     const init = ctx.init("dense", n, a.out);
@@ -68,11 +70,11 @@ export const dense: LayerKind<DenseArgs> = {
       {
         factory: "dense",
         suffix: "",
-        config: { units: a.out, useBias: true },
-        initializers: { kernelInitializer: init.kernel, biasInitializer: init.bias },
+        config: { units: a.out, useBias: a.bias },
+        initializers: weightInitializers(a.bias, init),
       },
     ];
   },
-  torchParams: (a, input) => torchDense(input.rank === "flat" ? input.n : 0, a.out),
-  torch: (a, input) => `nn.Linear(${input.rank === "flat" ? input.n : 0}, ${a.out})`,
+  torchParams: (a, input) => torchDense(input.rank === "flat" ? input.n : 0, a.out, a.bias),
+  torch: (a, input) => `nn.Linear(${input.rank === "flat" ? input.n : 0}, ${a.out}${a.bias ? "" : ", bias=False"})`,
 };

@@ -11,6 +11,8 @@ import { dense } from "./dense.js";
 import { lrn } from "./lrn.js";
 import { elu, gelu, leakyRelu, sigmoid, softmax, tanh } from "./activations.js";
 import { batchnorm } from "./norm.js";
+import { adaptiveAvgpool, adaptiveMaxpool } from "./adaptive.js";
+import { pad } from "./pad.js";
 
 /**
  * Each entry is typed by its own arguments (LayerKind<ConvArgs>, …); the table holds them by their
@@ -33,6 +35,10 @@ const kinds: LayerKind[] = [
   defineKind(elu),
   defineKind(gelu),
   defineKind(softmax),
+  // Issue 16, geometry: adaptive pooling and stand-alone padding.
+  defineKind(adaptiveAvgpool),
+  defineKind(adaptiveMaxpool),
+  defineKind(pad),
 ];
 
 export const layerKinds: ReadonlyMap<string, LayerKind> = new Map(kinds.map((k) => [k.kind, k]));

@@ -30,7 +30,11 @@ export type ArgType =
   /** Any finite number (LRN's alpha, beta, k); the kind checks its own range. */
   | "number"
   /** `true` or `false`. */
-  | "flag";
+  | "flag"
+  /** A whole number ≥ 0 (one side's padding). */
+  | "amount"
+  /** One of the bare words in the spec's `words` (pad's mode: zero, reflect, replicate). */
+  | "word";
 
 /** One argument of a kind; `name` must be a key of the kind's argument type, so a misspelling fails tsc. */
 export interface ArgSpec<A = Record<string, unknown>> {
@@ -42,6 +46,13 @@ export interface ArgSpec<A = Record<string, unknown>> {
   default?: unknown | ((args: Record<string, unknown>) => unknown);
   /** The default as the docs show it, where printing the value would not say it (pool stride: "kernel"). */
   defaultText?: string;
+  /**
+   * Added to an existing kind after spec hashes were in use: at its (constant) default it is left out
+   * of the spec's meaning (src/lower/spec-hash.ts), so every checkpoint trained before keeps its hash.
+   */
+  addedLater?: boolean;
+  /** The words a `word` argument takes. */
+  words?: readonly string[];
   doc: string;
 }
 
@@ -183,6 +194,13 @@ export interface LayerKind<A = Record<string, unknown>> {
    * sizes can be searched quickly (src/check/valid-inputs.ts) without re-running the full checker for each one.
    */
   window?(args: A, size: [number, number]): WindowGeometry;
+  /**
+   * For layers whose output H×W is fixed whatever the input (adaptive pooling): that size. The
+   * input-size walk takes it as is, and the receptive field beyond it depends on the input size.
+   */
+  fixedSize?(args: A): [number, number];
+  /** The smallest input H×W the layer takes, when the window rule does not say it (reflect padding: padding + 1). */
+  minInput?(args: A): [number, number];
   /** Parallel branches its lowering builds (a grouped conv's groups), drawn as such; absent: one. */
   branches?(args: A): number;
   /** Output channels when the layer sets them (conv); absent when channels pass through. */
@@ -208,6 +226,11 @@ export interface LayerKind<A = Record<string, unknown>> {
 /** Weights only, all trained: conv and dense. */
 export function trainable(n: bigint): ParamCount {
   return { trainable: n, nonTrainable: 0n };
+}
+
+/** A weighted layer's tfjs initializers: the bias's only when it has one (bias=false). */
+export function weightInitializers(bias: boolean, init: { kernel: InitCall; bias: InitCall }): Record<string, InitCall> {
+  return bias ? { kernelInitializer: init.kernel, biasInitializer: init.bias } : { kernelInitializer: init.kernel };
 }
 
 export const NO_PARAMS: ParamCount = { trainable: 0n, nonTrainable: 0n };

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CheckedModel } from "../check/check.js";
+import type { ArgSpec } from "../layers/kind.js";
 
 /** Bumped only when what the meaning includes changes (not with alexc's version). */
 const MEANING_FORMAT = "alexc spec meaning 1";
@@ -17,7 +18,7 @@ function specMeaning(checked: CheckedModel): unknown {
   return {
     name: model.name,
     input: { c: model.input.c, h: model.input.h, w: model.input.w },
-    layers: model.layers.map((l) => ({ name: l.name, kind: l.kind.kind, args: l.args })),
+    layers: model.layers.map((l) => ({ name: l.name, kind: l.kind.kind, args: meaningfulArgs(l.kind.args, l.args) })),
     init: initMeaning(model),
     train: model.train,
     data: model.data,
@@ -32,6 +33,16 @@ function initMeaning(model: CheckedModel["model"]): unknown {
   if (model.layers.some((l) => l.kind.usesNormInit)) return model.init;
   const { norm_weight: _w, norm_bias: _b, ...rest } = model.init;
   return rest;
+}
+
+/**
+ * A layer's resolved arguments, less those added to a kind after specs were hashed (`addedLater`)
+ * while they hold their default: a spec written before the argument existed means the same model,
+ * so its checkpoints keep their hash.
+ */
+function meaningfulArgs(specs: ArgSpec[], args: Record<string, unknown>): Record<string, unknown> {
+  const quiet = specs.filter((a) => a.addedLater && canonicalJson(args[a.name]) === canonicalJson(a.default)).map((a) => a.name);
+  return Object.fromEntries(Object.entries(args).filter(([name]) => !quiet.includes(name)));
 }
 
 /** JSON with object keys sorted at every level and −0 written as 0, so equal data gives equal text. */

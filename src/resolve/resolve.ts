@@ -452,6 +452,15 @@ function convert(spec: ArgSpec, value: Value, scope: Scope, bag: DiagnosticBag, 
       if (flag === undefined) return wrongForm(value, bag, what, "true or false");
       return flag === "true";
     }
+    case "amount":
+      if (!isExpr(value)) return wrongForm(value, bag, what, "one number");
+      return positiveInteger(value, scope, bag, text, what, 0);
+    case "word": {
+      const words = spec.words ?? [];
+      const chosen = word(value, scope, [...words]);
+      if (chosen === undefined) return wrongForm(value, bag, what, `one of ${words.join(", ")}`);
+      return chosen;
+    }
   }
 }
 

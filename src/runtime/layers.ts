@@ -7,6 +7,9 @@
  *   avgPool2d         PyTorch's nn.AvgPool2d divisor: zero padding counted or not, ceil mode
  *   elu               nn.ELU with any alpha (tfjs-layers' ELU takes alpha 1 only)
  *   batchNorm         PyTorch's batch normalisation and running statistics (./batch-norm.ts)
+ *   adaptivePool2d    PyTorch's nn.AdaptiveAvg/MaxPool2d windows where the output does not divide the input
+ *   edgePadding2d     reflect and replicate padding, with gradients (tf.mirrorPad's gradient is wrong)
+ *   dilatedConv2d     a dilated conv2d at any stride, with gradients (tfjs's has none for dilation)
  *   chain             applies layers in turn, so a branch reads top to bottom
  *
  * Each class is registered for tfjs serialisation, so a saved model loads again. This module loads
@@ -281,12 +284,226 @@ export class Elu extends tf.layers.Layer {
   }
 }
 
-for (const cls of [ChannelSlice, LocalResponseNorm, NegInfPadding2D, AvgPool2D, Elu]) tf.serialization.registerClass(cls);
+export interface AdaptivePool2DArgs extends LayerArgs {
+  /** Output [H, W], whatever the input. */
+  outputSize: [number, number];
+  mode: "avg" | "max";
+}
+
+/** PyTorch's adaptive windows over `size` cells: [floor(i·size/out), ceil((i+1)·size/out)) for each output i. */
+function adaptiveWindows(size: number, out: number): Array<[number, number]> {
+  return Array.from({ length: out }, (_, i) => [Math.floor((i * size) / out), Math.ceil(((i + 1) * size) / out)]);
+}
+
+/**
+ * PyTorch's nn.AdaptiveAvgPool2d / AdaptiveMaxPool2d for any input size, including sizes the output
+ * does not divide (windows of unequal size that overlap) and smaller ones (cells repeated). Each
+ * window is a row range times a column range, so the mean (or max) over it is the mean (max) over its
+ * rows of the mean (max) over its columns: one slice and reduction per output column, then per row.
+ * A max passes its gradient to the first maximum only, as PyTorch's does (tf.max's gradient splits it
+ * among ties, which after a ReLU are common); columns first, then rows, makes "first" row-major order,
+ * PyTorch's scan order. Slices, means, argmaxes and concatenations run on every backend.
+ */
+export class AdaptivePool2D extends tf.layers.Layer {
+  static readonly className = "alexc.AdaptivePool2D";
+  readonly outputSize: [number, number];
+  readonly mode: "avg" | "max";
+
+  constructor(args: AdaptivePool2DArgs) {
+    super(args);
+    if (!args.outputSize.every((n) => Number.isInteger(n) && n >= 1) || (args.mode !== "avg" && args.mode !== "max")) {
+      throw new Error(`alexc.AdaptivePool2D: outputSize must be two whole numbers ≥ 1 and mode avg or max, got ${JSON.stringify(args)}`);
+    }
+    this.outputSize = args.outputSize;
+    this.mode = args.mode;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const [batch, , , c] = oneShape(inputShape);
+    return [batch ?? null, this.outputSize[0], this.outputSize[1], c ?? null];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = one(inputs) as tf.Tensor4D;
+      const reduce = (t: tf.Tensor, axis: 1 | 2) => (this.mode === "avg" ? tf.mean(t, axis, true) : firstMax(t, axis));
+      const pool = (t: tf.Tensor, axis: 1 | 2, out: number): tf.Tensor => {
+        const parts = adaptiveWindows(t.shape[axis]!, out).map(([start, end]) => {
+          const begin = [0, 0, 0, 0];
+          const size = [-1, -1, -1, -1];
+          begin[axis] = start;
+          size[axis] = end - start;
+          // A one-cell window is that cell (and oneHot takes no depth of 1).
+          return end - start === 1 ? tf.slice(t, begin, size) : reduce(tf.slice(t, begin, size), axis);
+        });
+        return parts.length === 1 ? parts[0]! : tf.concat(parts, axis);
+      };
+      return pool(pool(x, 2, this.outputSize[1]), 1, this.outputSize[0]);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), outputSize: this.outputSize, mode: this.mode };
+  }
+}
+
+/** The max over `axis` of an NHWC tensor (kept as size 1), its gradient going to the first maximum only. */
+function firstMax(t: tf.Tensor, axis: 1 | 2): tf.Tensor {
+  // customGrad passes the inputs, then the save function, as one rest list.
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([x]);
+    return {
+      value: tf.max(x, axis, true),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const input = saved[0]!;
+        // oneHot puts the window axis last: [N, H, C, W] back to NHWC, or [N, W, C, H].
+        const hot = tf.oneHot(tf.argMax(input, axis), input.shape[axis]!).transpose(axis === 2 ? [0, 1, 3, 2] : [0, 3, 1, 2]);
+        return tf.mul(tf.cast(hot, "float32"), dy as tf.Tensor);
+      },
+    };
+  });
+  return op(t);
+}
+
+export interface EdgePadding2DArgs extends LayerArgs {
+  /** [[top, bottom], [left, right]]. */
+  padding: [[number, number], [number, number]];
+  /** reflect: mirror without the edge (PyTorch's ReflectionPad2d); replicate: repeat the edge (ReplicationPad2d). */
+  mode: "reflect" | "replicate";
+}
+
+/**
+ * Reflect or replicate padding of height and width, from slices, reversals and a concatenation, so
+ * its gradient is exact on every backend: each padded cell passes its gradient back to the input
+ * cell it copies. tf.mirrorPad computes reflect, but its registered gradient only slices the centre
+ * out of the upstream gradient (tfjs-core MirrorPad_grad.ts), losing what the copies pass back.
+ */
+export class EdgePadding2D extends tf.layers.Layer {
+  static readonly className = "alexc.EdgePadding2D";
+  readonly padding: [[number, number], [number, number]];
+  readonly mode: "reflect" | "replicate";
+
+  constructor(args: EdgePadding2DArgs) {
+    super(args);
+    if (args.mode !== "reflect" && args.mode !== "replicate")
+      throw new Error(`alexc.EdgePadding2D: mode must be reflect or replicate, got ${args.mode}`);
+    this.padding = args.padding;
+    this.mode = args.mode;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const [batch, h, w, c] = oneShape(inputShape);
+    const [[t, b], [l, r]] = this.padding;
+    return [batch ?? null, h == null ? null : h + t + b, w == null ? null : w + l + r, c ?? null];
+  }
+
+  /** `count` cells copied from one edge of `axis`, in the order they sit beside it. */
+  private edge(x: tf.Tensor, axis: 1 | 2, count: number, atEnd: boolean): tf.Tensor[] {
+    if (count === 0) return [];
+    const n = x.shape[axis]!;
+    const take = (start: number, size: number) => {
+      const begin = [0, 0, 0, 0];
+      const sizes = [-1, -1, -1, -1];
+      begin[axis] = start;
+      sizes[axis] = size;
+      return tf.slice(x, begin, sizes);
+    };
+    if (this.mode === "replicate") return Array.from({ length: count }, () => take(atEnd ? n - 1 : 0, 1));
+    if (count >= n)
+      throw new Error(`alexc.EdgePadding2D '${this.name}': reflect padding ${count} needs more than ${count} cells, got ${n}`);
+    // Reflect: the `count` cells next to the edge (not the edge itself), mirrored.
+    return [tf.reverse(take(atEnd ? n - 1 - count : 1, count), axis)];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const padAxis = (x: tf.Tensor, axis: 1 | 2, [before, after]: [number, number]): tf.Tensor =>
+        before === 0 && after === 0 ? x : tf.concat([...this.edge(x, axis, before, false), x, ...this.edge(x, axis, after, true)], axis);
+      return padAxis(padAxis(one(inputs), 1, this.padding[0]), 2, this.padding[1]);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), padding: this.padding, mode: this.mode };
+  }
+}
+
+/** The weights and settings of tfjs-layers' Conv2D that DilatedConv2D reads. */
+interface Conv2DLayer extends tf.layers.Layer {
+  kernel: tf.LayerVariable;
+  bias: tf.LayerVariable | null;
+  strides: [number, number];
+  dilationRate: [number, number];
+  activation: { apply(x: tf.Tensor): tf.Tensor };
+}
+type Conv2DClass = new (args: Record<string, unknown>) => Conv2DLayer;
+// tfjs-layers does not export its Conv2D class, but registers it for deserialisation under its name.
+const TfConv2D = tf.serialization.SerializationMap.getMap().classNameMap["Conv2D"]![0] as unknown as Conv2DClass;
+
+/** The kernel [kh, kw, in, out] spread `rate` apart with zeros between: [d(kh − 1) + 1, d(kw − 1) + 1, in, out]. */
+function dilateKernel(kernel: tf.Tensor4D, rate: [number, number]): tf.Tensor4D {
+  let k: tf.Tensor4D = kernel;
+  for (const axis of [0, 1] as const) {
+    const d = rate[axis];
+    if (d === 1) continue;
+    const [kh, kw, ci, co] = k.shape;
+    const n = axis === 0 ? kh : kw;
+    // Give each tap d − 1 zeros after it, then drop the ones after the last tap.
+    const split: [number, number, number, number] = axis === 0 ? [kh, 1, kw, ci * co] : [kh, kw, 1, ci * co];
+    const padded = tf.pad(
+      k.reshape(split),
+      axis === 0
+        ? [
+            [0, 0],
+            [0, d - 1],
+            [0, 0],
+            [0, 0],
+          ]
+        : [
+            [0, 0],
+            [0, 0],
+            [0, d - 1],
+            [0, 0],
+          ],
+    );
+    const spread = padded.reshape(axis === 0 ? [kh * d, kw, ci, co] : [kh, kw * d, ci, co]) as tf.Tensor4D;
+    k = tf.slice(spread, [0, 0, 0, 0], axis === 0 ? [(n - 1) * d + 1, -1, -1, -1] : [-1, (n - 1) * d + 1, -1, -1]);
+  }
+  return k;
+}
+
+/**
+ * tfjs-layers' Conv2D with `dilationRate`, computed as a plain 'valid' convolution with the kernel
+ * spread out by zeros: tf.conv2d refuses a dilation with a stride above 1, and tfjs registers no
+ * gradient for dilated convolutions at all. Weights, initializers, config and the fused activation are
+ * Conv2D's own, so a PyTorch dilated conv's weights load as into any conv2d. It costs the spread
+ * kernel's taps, (d(F − 1) + 1)² instead of F², per output.
+ */
+export class DilatedConv2D extends TfConv2D {
+  static readonly className = "alexc.DilatedConv2D";
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = one(inputs) as tf.Tensor4D;
+      const kernel = dilateKernel(this.kernel.read() as tf.Tensor4D, this.dilationRate);
+      const y = tf.conv2d(x, kernel, this.strides, "valid");
+      return this.activation.apply(this.bias ? tf.add(y, this.bias.read()) : y);
+    });
+  }
+}
+
+for (const cls of [ChannelSlice, LocalResponseNorm, NegInfPadding2D, AvgPool2D, Elu, AdaptivePool2D, EdgePadding2D])
+  tf.serialization.registerClass(cls);
+tf.serialization.registerClass(DilatedConv2D as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);
 
 export const channelSlice = (args: ChannelSliceArgs): ChannelSlice => new ChannelSlice(args);
 export const localResponseNorm = (args: LocalResponseNormArgs): LocalResponseNorm => new LocalResponseNorm(args);
 export const negInfPadding2d = (args: NegInfPadding2DArgs): NegInfPadding2D => new NegInfPadding2D(args);
 export const avgPool2d = (args: AvgPool2DArgs): AvgPool2D => new AvgPool2D(args);
+export const adaptivePool2d = (args: AdaptivePool2DArgs): AdaptivePool2D => new AdaptivePool2D(args);
+export const edgePadding2d = (args: EdgePadding2DArgs): EdgePadding2D => new EdgePadding2D(args);
+export const dilatedConv2d = (args: Record<string, unknown>): tf.layers.Layer => new DilatedConv2D(args);
 export const elu = (args: EluArgs): Elu => new Elu(args);
 export { batchNorm, BatchNorm, type BatchNormArgs } from "./batch-norm.js";
 

@@ -4,7 +4,7 @@
  * versioned JSON document with the same figures (docs/json-format.md).
  */
 import type { ModelDetails } from "./analysis/details.js";
-import { formatPair } from "./analysis/receptive-field.js";
+import { fieldCells, formatPair } from "./analysis/receptive-field.js";
 import { BYTES_PER_VALUE, formatBytes, type TrainingMemory } from "./analysis/memory.js";
 import { formatShape, shapeDims } from "../layers/kind.js";
 import { groupThousands } from "../util/numbers.js";
@@ -45,8 +45,7 @@ export function summaryText(d: ModelDetails): string {
       groupThousands(l.layer.macs),
       groupThousands(l.flops),
       bytes(l.activations),
-      l.field.global ? "all" : formatPair(l.field.size),
-      l.field.global ? "—" : formatPair(l.field.jump),
+      ...fieldCells(l.field),
     ]),
   ];
   const t = d.totals;
@@ -67,12 +66,21 @@ export function summaryText(d: ModelDetails): string {
   const out = [
     `${modelHeading(d)}: input ${formatShape(d.checked.input)} (C×H×W), float32`,
     "FLOPs = 2 × MACs (one multiply-add is two operations); act/image = the layer's output for one image;",
-    "RF = receptive field and jump = effective stride, both in input pixels (H×W when they differ)",
+    "RF = receptive field and jump = effective stride, both in input pixels (H×W when they differ; varies: after adaptive pooling)",
     "",
     textTable(header, rows, new Set([4, 5, 6, 7, 8, 9]), footer),
     "",
   ];
-  if (d.lastSpatial) {
+  if (d.lastSpatial?.field.inputDependent) {
+    const fixed = [...d.layers].reverse().find((l) => !l.field.global && !l.field.inputDependent && l.layer.output.rank === "chw");
+    const before = fixed
+      ? `; before it, ${fixed.layer.name} sees ${formatPair(fixed.field.size)} px, jump ${formatPair(fixed.field.jump)} px`
+      : "";
+    out.push(
+      `receptive field of ${d.lastSpatial.layer.name} (${d.lastSpatial.layer.kind}, the last feature map): depends on the input size ` +
+        `(adaptive pooling sizes its windows by the input)${before}`,
+    );
+  } else if (d.lastSpatial) {
     const f = d.lastSpatial.field;
     const input = d.checked.input.rank === "chw" ? [d.checked.input.h, d.checked.input.w] : [0, 0];
     const beyond =
@@ -155,7 +163,11 @@ function summaryJson(file: string, d: ModelDetails, diagnostics: DiagnosticCount
       macs: count(l.layer.macs),
       flops: count(l.flops),
       activations: count(l.activations),
-      receptiveField: l.field.global ? "global" : { size: l.field.size, jump: l.field.jump, padding: l.field.padding },
+      receptiveField: l.field.global
+        ? "global"
+        : l.field.inputDependent
+          ? "input-dependent"
+          : { size: l.field.size, jump: l.field.jump, padding: l.field.padding },
     })),
     totals: {
       params: count(d.totals.params),

@@ -9,7 +9,9 @@
  *
  * starting from r = 1, j = 1, p = 0 at the input. Only a kind's `window` hook is read, so any kind
  * that slides a window takes part; kinds without one leave the field as it is while the feature map
- * keeps its rank, and once it is flattened every value sees the whole input.
+ * keeps its rank, and once it is flattened every value sees the whole input. After a kind with a
+ * `fixedSize` (adaptive pooling) the windows themselves change with the input size, so the field is
+ * reported as input-dependent rather than as a number that would hold for one size only.
  */
 import type { CheckedModel } from "../../check/check.js";
 
@@ -23,6 +25,8 @@ export interface FieldAt {
   padding: Pair;
   /** Every output value depends on the whole input (after a flatten or a dense layer). */
   global: boolean;
+  /** The field depends on the input size (after adaptive pooling): size, jump and padding are not meaningful. */
+  inputDependent?: boolean;
 }
 
 /** The field of each checked layer's output, in layer order. */
@@ -34,6 +38,8 @@ export function receptiveFields(checked: CheckedModel): FieldAt[] {
     const win = layer.resolved.kind.window?.(layer.resolved.args, at);
     if (field.global || layer.output.rank !== "chw") {
       field = { ...field, size: input, global: true };
+    } else if (field.inputDependent || layer.resolved.kind.fixedSize) {
+      field = { ...field, inputDependent: true };
     } else if (win) {
       const axis = (i: 0 | 1) => ({
         size: field.size[i] + (win.kernel[i] - 1) * field.jump[i],
@@ -45,6 +51,13 @@ export function receptiveFields(checked: CheckedModel): FieldAt[] {
     }
     return field;
   });
+}
+
+/** The RF and jump columns of a layer table: "all" and "—" for a global field, "varies" after adaptive pooling. */
+export function fieldCells(f: FieldAt): [string, string] {
+  if (f.global) return ["all", "—"];
+  if (f.inputDependent) return ["varies", "varies"];
+  return [formatPair(f.size), formatPair(f.jump)];
 }
 
 /** "195" for a square field, "195×163" (H×W) otherwise. */

@@ -8,7 +8,7 @@
  */
 import type { CheckResult } from "../../check/check-spec.js";
 import type { ModelDetails } from "../analysis/details.js";
-import { formatPair } from "../analysis/receptive-field.js";
+import { fieldCells, formatPair } from "../analysis/receptive-field.js";
 import { BYTES_PER_VALUE, formatBytes } from "../analysis/memory.js";
 import { formatRanges, nearestValid, declaredSize, validExactSizes } from "../../check/valid-inputs.js";
 import { formatShape } from "../../layers/kind.js";
@@ -84,7 +84,9 @@ function facts(e: ReportEntry): string {
     if (d.lastSpatial)
       rows.push([
         "receptive field",
-        `${formatPair(d.lastSpatial.field.size)} px, jump ${formatPair(d.lastSpatial.field.jump)} px <span class="dim">at ${esc(d.lastSpatial.layer.name)}</span>`,
+        d.lastSpatial.field.inputDependent
+          ? `depends on the input size <span class="dim">(adaptive pooling, at ${esc(d.lastSpatial.layer.name)})</span>`
+          : `${formatPair(d.lastSpatial.field.size)} px, jump ${formatPair(d.lastSpatial.field.jump)} px <span class="dim">at ${esc(d.lastSpatial.layer.name)}</span>`,
       ]);
     rows.push(["valid inputs", esc(validText(d))]);
   }
@@ -114,8 +116,7 @@ function layerTable(d: ModelDetails): string {
       n(l.layer.macs),
       n(l.flops),
       formatBytes(l.activations * BYTES_PER_VALUE),
-      l.field.global ? "all" : formatPair(l.field.size),
-      l.field.global ? "—" : formatPair(l.field.jump),
+      ...fieldCells(l.field),
     ]),
   ];
   const t = d.totals;
@@ -248,7 +249,11 @@ function comparison(entries: ReportEntry[]): string {
     metric("parameter memory", (d) => formatBytes(d.totals.parameterBytes)),
     metric("training memory", (d) => `${formatBytes(d.memory.total)} <span class="dim">(batch ${d.memory.batch})</span>`),
     metric("receptive field", (d) =>
-      d.lastSpatial ? `${formatPair(d.lastSpatial.field.size)} / ${formatPair(d.lastSpatial.field.jump)}` : "—",
+      d.lastSpatial
+        ? d.lastSpatial.field.inputDependent
+          ? "varies"
+          : `${formatPair(d.lastSpatial.field.size)} / ${formatPair(d.lastSpatial.field.jump)}`
+        : "—",
     ),
     metric("valid inputs", (d) => esc(validText(d))),
   ];
