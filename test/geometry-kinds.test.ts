@@ -93,9 +93,9 @@ test("pad: P, [P1, P2], {h, w} and PyTorch's four sides; zero lowers to zeroPadd
   assert.equal(checked("pad(1)", "2x5x6").layers[0]!.params, 0n);
 });
 
-test("pad: amounts given twice or as same are E0130; an unknown mode is E0106", () => {
+test("pad: amounts given twice are E0130, as `same` E0131; an unknown mode is E0106", () => {
   assert.ok(codes("pad(1, left=2)").includes("E0130"));
-  assert.ok(codes("pad(same)").includes("E0130"));
+  assert.ok(codes("pad(same)").includes("E0131"));
   assert.ok(codes("pad(1, mode=mirror)").includes("E0106"));
 });
 
