@@ -10,7 +10,7 @@ export { selectBackend } from "./backend.js";
 export type { BackendChoice, BackendSelection } from "./backend.js";
 export { registerWasmGradientKernels, unregisterWasmGradientKernels } from "./wasm-kernels.js";
 export { registerWasmMaxPoolGrad, unregisterWasmMaxPoolGrad } from "./wasm-maxpool-grad.js";
-export { setTorchConv2dWeights, setTorchDenseWeights } from "./torch-weights.js";
+export { setTorchConv2dWeights } from "./torch-weights.js";
 export { train, trainHelp, type TrainResult } from "./trainer.js";
 export { predict, predictHelp, type Prediction } from "./predict.js";
 export { commandLineArgs, invokedDirectly, runIfEntry, runProgram } from "./program.js";

@@ -34,13 +34,3 @@ export function setTorchConv2dWeights(model: tf.LayersModel, name: string, weigh
     });
   });
 }
-
-/**
- * Sets dense layer `name` from a PyTorch Linear's `weight` ([out, in]) and `bias` ([out]). tfjs's
- * kernel is [in, out]; the in-features are already in PyTorch's order, because a generated flatten
- * permutes to channels-first (C·H·W) before flattening.
- */
-export function setTorchDenseWeights(model: tf.LayersModel, name: string, weight: tf.Tensor2D, bias?: tf.Tensor1D): void {
-  const layer = model.getLayer(name);
-  tf.tidy(() => layer.setWeights(bias ? [tf.transpose(weight), bias] : [tf.transpose(weight)]));
-}
