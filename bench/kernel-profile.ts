@@ -1,6 +1,7 @@
 /**
- * Where a training step of the seed model goes, kernel by kernel, on wasm:
- *   npm run bench:kernels            (ALEXC_WASM_THREADS=1 for one thread, BENCH_BATCH for the batch)
+ * Where a training step of a generated model goes, kernel by kernel, on wasm:
+ *   npm run bench:kernels            (ALEXC_WASM_THREADS=1 for one thread, BENCH_BATCH for the batch,
+ *                                     BENCH_MODEL=vgg11 for another folder of generated/; default alexnet)
  * Wraps every registered wasm kernel with a timer (nested kernel calls count toward their caller),
  * runs four steps of the generated model with the trainer's step, optimizer and loss on synthetic data, and
  * prints milliseconds per step for each kernel and for the heaviest shapes. Not part of npm run
@@ -11,9 +12,16 @@ import { selectBackend } from "../src/runtime/backend.js";
 import { createOptimizer, crossEntropy } from "../src/runtime/settings.js";
 import { trainStep } from "../src/runtime/step.js";
 import type { Batch } from "../src/runtime/batch.js";
-import { buildModel, INPUT_SHAPE, NUM_CLASSES } from "../generated/alexnet/model.js";
-import { TRAINING } from "../generated/alexnet/train.js";
+import type { TrainingSettings } from "../src/runtime/settings.js";
 
+const MODEL = process.env["BENCH_MODEL"] ?? "alexnet";
+if (!/^[\w-]+$/.test(MODEL)) throw new Error(`BENCH_MODEL names a folder of generated/, not ${JSON.stringify(MODEL)}`);
+const { buildModel, INPUT_SHAPE, NUM_CLASSES } = (await import(`../generated/${MODEL}/model.js`)) as {
+  buildModel(): tf.LayersModel;
+  INPUT_SHAPE: [number, number, number];
+  NUM_CLASSES: number;
+};
+const { TRAINING } = (await import(`../generated/${MODEL}/train.js`)) as { TRAINING: TrainingSettings };
 const BATCH = Number(process.env["BENCH_BATCH"] ?? 32);
 const STEPS = 3;
 
@@ -68,7 +76,7 @@ const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
 const row = (ms: number, what: string): string =>
   `${(ms / STEPS).toFixed(1).padStart(8)} ms  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${what}`;
 console.log(
-  `seed model, batch ${BATCH}: ${(wall / STEPS).toFixed(0)} ms per step (${((BATCH * STEPS * 1000) / wall).toFixed(1)} img/s), ${(total / STEPS).toFixed(0)} ms of it in kernels`,
+  `${MODEL}, batch ${BATCH}: ${(wall / STEPS).toFixed(0)} ms per step (${((BATCH * STEPS * 1000) / wall).toFixed(1)} img/s), ${(total / STEPS).toFixed(0)} ms of it in kernels`,
 );
 console.log("by kernel:");
 for (const [name, ms] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(row(ms, name));

@@ -18,6 +18,7 @@ const BENCHES: BenchRun[] = [
   { file: "compiler" },
   { file: "lsp" },
   { file: "trainer-overhead" },
+  { file: "optimizer-update" },
   { file: "pipeline" },
   { file: "seed-224" },
   { file: "seed-224", env: { ALEXC_WASM_THREADS: "1" } },

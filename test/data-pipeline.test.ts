@@ -6,6 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -298,6 +299,14 @@ test("a closed loader fails pending and later requests instead of hanging", asyn
     () => assert.unreachable("a batch from a closed loader"),
     (e: Error) => assert.match(e.message, /closed/),
   );
+});
+
+test("closing the loader while its worker has batches in the making keeps the process alive until it is closed", () => {
+  // Its own process: the failure was the event loop running dry, which exited the process with 0.
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(FIXTURES, "runtime", "close-mid-epoch.ts")], { encoding: "utf8" });
+  assert.is(r.stderr, "");
+  assert.is(r.stdout, "caught: the step failed\nclosed\n");
+  assert.is(r.status, 0);
 });
 
 test.run();

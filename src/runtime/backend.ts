@@ -15,6 +15,7 @@ import * as tf from "@tensorflow/tfjs";
 import { AlexcRuntimeError } from "./errors.js";
 import { registerWasmGradientKernels } from "./wasm-kernels.js";
 import { registerWasmMaxPoolGrad } from "./wasm-maxpool-grad.js";
+import { guardWasmHeap } from "./wasm-heap.js";
 import { startWasmBackend, wasmThreadsWanted } from "./wasm-threads.js";
 
 export type BackendChoice = "auto" | "tensorflow" | "gpu" | "wasm" | "cpu";
@@ -117,6 +118,7 @@ async function tryWasm(options: BackendOptions): Promise<BackendSelection | unde
   const started = await startWasmBackend(wasmThreadsWanted(options.threads));
   if (started === undefined) return undefined;
   await tf.ready();
+  guardWasmHeap();
   const simd = (await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) === true;
   const { threads, fallback } = started;
   // A failed threaded start is worth a word: the run works, just slower than asked.

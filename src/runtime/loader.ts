@@ -52,6 +52,7 @@ export class DataLoader {
   private readonly busy = new Map<Worker, number>();
   private nextId = 0;
   private failure: Error | undefined;
+  private closing = false;
 
   constructor(
     private readonly ctx: BatchContext,
@@ -96,7 +97,10 @@ export class DataLoader {
     }).finally(() => {
       const left = (this.busy.get(worker) ?? 1) - 1;
       this.busy.set(worker, left);
-      if (left === 0) worker.unref();
+      // Not while closing: close() rejects these jobs and references the workers until they stop, and
+      // an unref after that let the event loop run dry mid-close, so the process exited 0 with the
+      // run's error (or its Ctrl-C save) never reported.
+      if (left === 0 && !this.closing) worker.unref();
     });
   }
 
@@ -124,6 +128,7 @@ export class DataLoader {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.fail(new Error("alexc: the data loader was closed"));
     // Referenced again so that the process waits for the workers to stop (an unreferenced worker's
     // exit could otherwise come after the event loop ran dry, leaving this promise unsettled).

@@ -8,6 +8,7 @@ import { realpathSync } from "node:fs";
 import { extname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { AlexcRuntimeError } from "./errors.js";
+import { explainWasmFailure } from "./wasm-heap.js";
 
 /** True when the module at `moduleUrl` is the script node was started with (not imported by a test). */
 export function invokedDirectly(moduleUrl: string): boolean {
@@ -94,11 +95,28 @@ function isSystemError(e: unknown): e is NodeJS.ErrnoException {
   return typeof x?.code === "string" && SYSTEM_CODES.has(x.code) && typeof x.syscall === "string";
 }
 
+/**
+ * If the event loop runs dry while `main` is still pending, something awaited can never settle (a
+ * handle let go too early): Node would exit 0 as if the run had finished. Say so and exit 70 instead.
+ */
+function refuseSilentExit(): () => void {
+  const stalled = (): void => {
+    process.stderr.write(
+      "alexc: internal error: the run stopped with its work unfinished (nothing left to wait for). Please report it: it is a bug in alexc.\n",
+    );
+    process.exitCode = 70;
+  };
+  process.once("beforeExit", stalled);
+  return () => process.removeListener("beforeExit", stalled);
+}
+
 export async function runProgram(main: () => Promise<unknown>): Promise<void> {
+  const settled = refuseSilentExit();
   try {
     const result = await main();
     process.exitCode = (result as { interrupted?: boolean } | undefined)?.interrupted ? 130 : 0;
-  } catch (e) {
+  } catch (caught) {
+    const e = explainWasmFailure(caught) ?? caught;
     const message = (e as Error).message.replace(/^alexc: /, "");
     if (isSystemError(e)) {
       // A full disk, a read-only or vanished folder, a permission: the environment, not a bug.
@@ -116,5 +134,7 @@ export async function runProgram(main: () => Promise<unknown>): Promise<void> {
     if (process.env["ALEXC_DEBUG"]) process.stderr.write(`${(e as Error).stack}\n`);
     else process.stderr.write("Run with ALEXC_DEBUG=1 for the stack trace, and please report it if it is a bug in alexc.\n");
     process.exitCode = 70;
+  } finally {
+    settled();
   }
 }

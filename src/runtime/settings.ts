@@ -12,6 +12,7 @@ import {
   type OptimizerName,
   type OptimizerSettings,
 } from "./training-table.js";
+import { updateInPlaceOnWasm } from "./wasm-optimizer.js";
 
 export type { LossSettings, OptimizerSettings } from "./training-table.js";
 
@@ -28,7 +29,7 @@ export const OPTIMIZER_DEFAULTS = Object.fromEntries(
 ) as Record<OptimizerName, OptimizerSettings>;
 
 export function createOptimizer(o: OptimizerSettings): tf.Optimizer {
-  return buildOptimizer(tf.train, o);
+  return updateInPlaceOnWasm(buildOptimizer(tf.train, o));
 }
 
 export function describeOptimizer(o: OptimizerSettings): string {
