@@ -70,7 +70,12 @@ export const conv: LayerKind<ConvArgs> = {
     if (!map) return undefined;
     if (!groupsDivide(a, map.c, ctx)) return undefined;
     const padding = concretePadding(a.padding, [map.h, map.w], span(a), a.stride);
-    const hw = applyWindow("conv", map, { kernel: span(a), stride: a.stride, padding }, ctx);
+    const hw = applyWindow(
+      "conv",
+      map,
+      { kernel: span(a), stride: a.stride, padding, ...(dilated(a) ? { dilated: { kernel: a.kernel, dilation: a.dilation } } : {}) },
+      ctx,
+    );
     if (hw && a.padding === "same") samePaddingWarning("conv", convSame(a), map, a, padding, hw, ctx);
     return hw && { rank: "chw", c: a.out, ...hw };
   },

@@ -134,6 +134,8 @@ export interface WindowGeometry {
   ceil?: boolean;
   /** Written as `same`: resolved per input size, so it is not a padding a fix could change. */
   same?: boolean;
+  /** A dilated kernel: `kernel` is then the span of these taps, which diagnostics explain. */
+  dilated?: { kernel: [number, number]; dilation: [number, number] };
 }
 
 /** How a node is drawn in graphs and reports (src/views/graph/): its palette entry. */

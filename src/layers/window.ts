@@ -107,6 +107,7 @@ export function applyWindow(
         label: `output ${AXES[i]} would be ${results[i]!.out}`,
         notes: [
           `input ${sizes[0]}×${sizes[1]}${ctx.producer ? `, from ${ctx.producer}` : ""}`,
+          ...spanNotes(geometry, empty),
           ...axisNotes(empty, (j) => derivation(sizes[j]!, kernel[j]!, padding[j]![0], padding[j]![1], stride[j]!, ceil)),
         ],
       },
@@ -153,6 +154,7 @@ function reportInexact(
       `${why}, so the last ${d} ${i === 0 ? "row" : "column"}${d === 1 ? "" : "s"} of the padded input ${d === 1 ? "is" : "are"} never covered`
     );
   });
+  notes.unshift(...spanNotes(geometry, inexact));
   notes.push(...(extras.notes ?? []));
   const fixes: string[] = [...(extras.fixes ?? [])];
   const trimmed = padding.map((p, i) =>
@@ -175,6 +177,17 @@ function reportInexact(
       help: `${fixes.join("; or ")}; or acknowledge it with \`allow inexact "reason"\` after the layer`,
       fixes: [allowFix(ctx.span.end)],
     },
+  );
+}
+
+/** Where a dilated kernel's span comes from, for the axes a diagnostic is about: the rule uses the span. */
+function spanNotes(geometry: WindowGeometry, axes: number[]): string[] {
+  const d = geometry.dilated;
+  if (d === undefined) return [];
+  return axisNotes(
+    axes,
+    (i) =>
+      `kernel ${d.kernel[i]} with dilation ${d.dilation[i]} spans ${d.dilation[i]}·(${d.kernel[i]} − 1) + 1 = ${geometry.kernel[i]} input cells, the kernel size in the rule below`,
   );
 }
 
