@@ -79,22 +79,49 @@ for (const c of CASES) {
   });
 }
 
-test("a weight the wasm backend cached packed for a matmul is used with its updated values", () => {
-  const draw = drawFrom(3);
-  const w = tf.variable(tf.tensor2d(draw(64 * 32), [64, 32]), true, "cached/w");
-  const x = tf.tensor2d(draw(4 * 64), [4, 64]);
-  const optimizer = updateInPlaceOnWasm(buildOptimizer(tf.train, optimizerSettings("sgd", { lr: 0.5, momentum: 0.9 })), 0);
-  for (let step = 0; step < 3; step++) {
-    tf.matMul(x, w).dispose(); // XNNPACK packs w and keeps it under w's data id
-    const g = tf.tensor2d(draw(64 * 32), [64, 32]);
-    optimizer.applyGradients({ [w.name]: g });
-    g.dispose();
-    const got = tf.tidy(() => tf.matMul(x, w).dataSync());
-    // The product from the current values, on a copy the backend has never cached.
-    const fresh = tf.tidy(() => tf.matMul(x, tf.tensor2d(w.dataSync(), [64, 32])).dataSync());
-    assert.ok(sameBits(got as Float32Array, fresh as Float32Array), `step ${step}: matmul used stale packed weights`);
-  }
-  tf.dispose([w, x]);
+const CACHED: { name: string; shape: number[]; input: number[]; apply: (x: tf.Tensor, w: tf.Tensor) => tf.Tensor }[] = [
+  { name: "matmul", shape: [64, 32], input: [4, 64], apply: (x, w) => tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D) },
+  {
+    name: "conv2d",
+    shape: [3, 3, 4, 8],
+    input: [2, 7, 7, 4],
+    apply: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same"),
+  },
+];
+
+for (const c of CACHED)
+  test(`a ${c.name} weight the wasm backend cached packed is used with its updated values; nothing is allocated`, () => {
+    const draw = drawFrom(3);
+    const w = tf.variable(tf.tensor(draw(tf.util.sizeFromShape(c.shape)), c.shape), true, `cached/${c.name}`);
+    const x = tf.tensor(draw(tf.util.sizeFromShape(c.input)), c.input);
+    const optimizer = updateInPlaceOnWasm(buildOptimizer(tf.train, optimizerSettings("sgd", { lr: 0.5, momentum: 0.9 })), 0);
+    const g = tf.tensor(draw(w.size), c.shape);
+    optimizer.applyGradients({ [w.name]: g }); // creates the velocity
+    const bytes = tf.memory().numBytes;
+    for (let step = 0; step < 3; step++) {
+      c.apply(x, w).dispose(); // XNNPACK packs w and keeps it under w's id
+      const dataId = w.dataId;
+      optimizer.applyGradients({ [w.name]: g });
+      assert.is(w.dataId, dataId, "updated in its own buffer");
+      assert.is(tf.memory().numBytes, bytes, "nothing allocated");
+      const got = tf.tidy(() => c.apply(x, w).dataSync());
+      // The same product from the current values, on a copy the backend has never cached.
+      const fresh = tf.tidy(() => c.apply(x, tf.tensor(w.dataSync(), c.shape)).dataSync());
+      assert.ok(sameBits(got as Float32Array, fresh as Float32Array), `step ${step}: ${c.name} used stale packed weights`);
+    }
+    tf.dispose([w, x, g]);
+    optimizer.dispose();
+  });
+
+test("a parameter whose buffer another tensor shares gets a fresh buffer: the other tensor keeps its values", () => {
+  const w = tf.variable(tf.tensor2d([1, 2, 3, 4], [2, 2]), true, "shared/w");
+  const alias = tf.reshape(w, [4]); // shares w's buffer on wasm
+  const optimizer = updateInPlaceOnWasm(buildOptimizer(tf.train, optimizerSettings("sgd", { lr: 1 })), 0);
+  const g = tf.ones([2, 2]);
+  optimizer.applyGradients({ [w.name]: g });
+  assert.equal(Array.from(w.dataSync()), [0, 1, 2, 3]);
+  assert.equal(Array.from(alias.dataSync()), [1, 2, 3, 4]);
+  tf.dispose([w, alias, g]);
   optimizer.dispose();
 });
 
