@@ -1,11 +1,12 @@
 /**
  * Running out of the wasm heap, said as such. WebAssembly's 32-bit memory stops at 4 GiB, and
  * tfjs-backend-wasm 4.22 does not check what its `_malloc` returns: a failed allocation becomes a
- * tensor at address 0, which corrupted memory and hung a threaded VGG-11 step for minutes. The
- * same unchecked path wraps a request of 4 GiB or more to a small one, and a failed growth past
- * 2 GiB can return an address beyond the heap's end. The
- * guard turns both into an error naming the limit and the ways out; an abort inside the wasm code
- * near the limit (an allocation C++ made) is explained the same way.
+ * tensor at address 0, which corrupted memory and hung a threaded VGG-11 step for minutes. The same
+ * unchecked path wraps a request of 4 GiB or more to a small one, and a failed growth past 2 GiB can
+ * return an address beyond the heap's end. The guard turns all three into an error naming the limit
+ * and the ways out; an abort inside the wasm code near the limit is explained the same way.
+ * Allocations XNNPACK makes inside the wasm code are not seen: tfjs prints "XNN status … Got status
+ * 6" for those and carries on, and the next tensor allocation then fails here.
  */
 import * as tf from "@tensorflow/tfjs";
 import { AlexcRuntimeError } from "./errors.js";
