@@ -28,9 +28,11 @@ function wasmModule(): WasmModule | undefined {
   return typeof module?._malloc === "function" ? module : undefined;
 }
 
+// Not `alexc summary`'s estimate: on wasm the backend's packed weight copies and the heap's
+// fragmentation come on top of it (VGG-11 at batch 2 reached 3.9 GiB against an estimate of 1.7).
 const ADVICE =
-  "WebAssembly can address at most 4 GiB. Train with a smaller --batch (`alexc summary <spec> --batch N` estimates the " +
-  "memory a training step needs), or install @tensorflow/tfjs-node to train natively without this limit";
+  "WebAssembly can address at most 4 GiB. Train with a smaller --batch, or install @tensorflow/tfjs-node to train " +
+  "natively without this limit (alexc's docs/training.md, “Memory on wasm”)";
 
 function mib(bytes: number): string {
   return `${Math.round(bytes / MIB).toLocaleString("en-US")} MiB`;
