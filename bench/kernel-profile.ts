@@ -9,10 +9,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../src/runtime/backend.js";
-import { createOptimizer, crossEntropy } from "../src/runtime/settings.js";
+import { createOptimizer, crossEntropy, type TrainingSettings } from "../src/runtime/settings.js";
 import { trainStep } from "../src/runtime/step.js";
 import type { Batch } from "../src/runtime/batch.js";
-import type { TrainingSettings } from "../src/runtime/settings.js";
 
 const MODEL = process.env["BENCH_MODEL"] ?? "alexnet";
 if (!/^[\w-]+$/.test(MODEL)) throw new Error(`BENCH_MODEL names a folder of generated/, not ${JSON.stringify(MODEL)}`);
