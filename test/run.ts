@@ -74,26 +74,54 @@ function count(output: string, label: string): number | undefined {
   return last ? Number(last[1]) : undefined;
 }
 
+/** Process groups of the suites running now. */
+const groups = new Set<number>();
+
+/** SIGKILLs a suite's process group; whether anything was left in it. */
+function killGroup(pid: number): boolean {
+  try {
+    process.kill(-pid, "SIGKILL");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    for (const pid of groups) killGroup(pid);
+    process.exit(130);
+  });
+}
+
 function runFile(file: string): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", file], {
       cwd: ROOT,
+      // A group of its own, so that a timeout, the end of the file or a Ctrl-C to this runner takes
+      // every process the suite started with it: a torchrun worker left spinning once ate a core for
+      // the rest of the run.
+      detached: true,
       // One wasm thread per training process: two suites run at once on two cores, and a second
       // thread each only adds contention and worker start-up (measured: the trainer suites ran
       // 1.5x faster side by side). test/wasm-threads.test.ts sets its own thread counts.
       env: { ...process.env, FORCE_COLOR: "0", ALEXC_WASM_THREADS: process.env["ALEXC_WASM_THREADS"] ?? "1" },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    groups.add(child.pid!);
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const timer = setTimeout(() => {
       output += `\n[test/run] ${relative(ROOT, file)} still running after ${FILE_TIMEOUT_MS / 60_000} min: killed\n`;
-      child.kill("SIGKILL");
+      killGroup(child.pid!);
     }, FILE_TIMEOUT_MS);
     child.on("close", (code) => {
       clearTimeout(timer);
+      const leftovers = killGroup(child.pid!);
+      groups.delete(child.pid!);
+      if (leftovers) output += `\n[test/run] ${relative(ROOT, file)} left processes running after it ended: killed\n`;
       const total = count(output, "Total");
       const passed = count(output, "Passed") ?? 0;
       const skipped = count(output, "Skipped") ?? 0;

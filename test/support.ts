@@ -39,13 +39,3 @@ export function golden(path: string, actual: string): void {
 export function specText(name: string): string {
   return readFileSync(join(ROOT, "specs", name), "utf8");
 }
-
-/** One training step's duration in this run: the batch over the last speed its progress line showed. */
-export function stepMs(stderr: string, args: string[]): number {
-  const speeds = [...stderr.matchAll(/([\d.]+) img\/s/g)].map((m) => Number(m[1]));
-  const batchAt = args.indexOf("--batch");
-  const batch = batchAt >= 0 ? Number(args[batchAt + 1]) : 32;
-  const speed = speeds.at(-1);
-  if (speed === undefined || speed <= 0) throw new Error(`no speed in the progress output:\n${stderr}`);
-  return (1000 * batch) / speed!;
-}
