@@ -20,6 +20,7 @@ const BENCHES: BenchRun[] = [
   { file: "trainer-overhead" },
   { file: "optimizer-update" },
   { file: "pipeline" },
+  { file: "interrupt" },
   { file: "seed-224" },
   { file: "seed-224", env: { ALEXC_WASM_THREADS: "1" } },
   { file: "torch" },
@@ -73,6 +74,7 @@ function checks(results: BenchResult[]): Check[] {
   const same = must("trainer-overhead", "ratio generated (no augmentation) / same model");
   const pipelinePhotos = must("pipeline", "photo JPEGs");
   const pipelineBuiltin = must("pipeline", "built-in set");
+  const beyondStep = must("interrupt", "beyond the step in progress");
   const startRatio = must("compiler", "ratio cold check");
   const tenThousand = must("compiler", "check of a 10,000-layer");
   // The slowest kind of answer (median) after an edit, per spec size; completion included.
@@ -128,6 +130,12 @@ function checks(results: BenchResult[]): Check[] {
       value: pipelineBuiltin / mini,
       target: "≥ 10",
       pass: pipelineBuiltin / mini >= 10,
+    },
+    {
+      what: "Ctrl-C mid-step of the seed model: exit with last/ saved, beyond the step in progress (ms)",
+      value: beyondStep,
+      target: "≤ 2000",
+      pass: beyondStep <= 2000,
     },
     { what: "seed model at 224×224, batch 32, wasm, default threads (images/s)", value: seed, target: "recorded", pass: true },
     { what: "seed model, wasm default threads / 1 thread", value: seed / seedOneThread, target: "recorded", pass: true },

@@ -5,7 +5,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -169,12 +169,20 @@ test("a checkpoint folder holds the tfjs files, the optimizer, the state and the
     assert.is(existingCheckpoint(join(dir, "last")), join(dir, "last.old"));
     copyCheckpoint(join(dir, "last.old"), join(dir, "best"));
     assert.is(readState(join(dir, "best")).epoch, 3);
+    // best/ shares last's files (hard links, no second copy of the weights)...
+    const inode = (d: string, f: string): number => statSync(join(dir, d, f)).ino;
+    for (const f of readdirSync(join(dir, "best"))) assert.is(inode("best", f), inode("last.old", f), `best/${f} is a link`);
+    const bestWeights = readFileSync(join(dir, "best", "weights.bin"));
     assert.not.ok(existsSync(join(dir, ".best.tmp")));
     assert.is(existingCheckpoint(join(dir, "nothing")), undefined);
     // The next save after such a cut: the .old folder goes only once the new one is in place.
     await saveCheckpoint(join(dir, "last"), m, opt, state(settings, 4));
     assert.is(readState(join(dir, "last")).epoch, 4);
     assert.not.ok(existsSync(join(dir, "last.old")));
+    // ...and keeps them when last/ moves on: saves write new files, they never rewrite old ones.
+    assert.is(readState(join(dir, "best")).epoch, 3);
+    assert.ok(readFileSync(join(dir, "best", "weights.bin")).equals(bestWeights), "best/weights.bin unchanged");
+    assert.is.not(inode("best", "state.json"), inode("last", "state.json"));
     assert.equal(readdirSync(dir).sort(), ["best", "last"], "no temporary folders left");
   } finally {
     m.dispose();
