@@ -29,11 +29,31 @@ interface Finished {
   stderr: string;
 }
 
-type Launch = "tsx-cli" | "node-import";
+type Launch = "tsx-cli" | "node-import" | "timeout";
 
 /**
- * Starts `program` in a process group of its own (as a shell does), waits until `ready` matches its
- * output, then `after` ms later sends `signals` (each [delay ms, signal, to the group or the pid]).
+ * How each launcher starts `program`. `timeout` is not started in a group of its own: it makes one
+ * itself, and sends the signal to it as well as to the command. Its duration is only a backstop:
+ * the test raises SIGALRM, which is how timeout's own timer expires, once training runs, instead of
+ * guessing how long start-up takes (a fixed 7 s fell before training on a loaded machine).
+ */
+const LAUNCHERS: Record<Launch, { command: string; prefix: string[]; detached: boolean }> = {
+  "tsx-cli": { command: TSX_CLI, prefix: [], detached: true },
+  "node-import": { command: process.execPath, prefix: ["--import", "tsx"], detached: true },
+  timeout: { command: "timeout", prefix: ["--preserve-status", "-s", "TERM", "600", TSX_CLI], detached: false },
+};
+
+/**
+ * The trainer prints `writing` once its Ctrl-C handling is in place; signals go out this long after,
+ * some steps into an epoch that lasts seconds. (A signal before the first step would still save after
+ * it: the position is at least 1 batch either way.)
+ */
+const INTO_THE_EPOCH_MS = 500;
+
+/**
+ * Starts `program` in a process group of its own (as a shell does; `timeout` makes its own), waits
+ * until `ready` matches its output, then `after` ms later sends `signals` (each [delay ms, signal,
+ * to the group or the pid]).
  */
 function interrupted(
   launch: Launch,
@@ -43,9 +63,9 @@ function interrupted(
   after: number,
   signals: Array<[number, NodeJS.Signals, "group" | "pid"]>,
 ): Promise<Finished> {
-  const [command, prefix] = launch === "tsx-cli" ? [TSX_CLI, []] : [process.execPath, ["--import", "tsx"]];
+  const { command, prefix, detached } = LAUNCHERS[launch];
   return new Promise((resolve) => {
-    const child = spawn(command, [...prefix, program, ...args], { cwd: ROOT, env, detached: true });
+    const child = spawn(command, [...prefix, program, ...args], { cwd: ROOT, env, detached });
     let stdout = "";
     let stderr = "";
     let armed = false;
@@ -89,9 +109,10 @@ const MINI_ARGS = ["--data", "builtin:2400", "--epochs", "1", "--batch", "8", "-
 
 test("npx tsx train.ts, Ctrl-C to the process group mid-epoch: last/ saved with the position, exit 130, --resume continues from that batch", async () => {
   const out = join(runs, "tsx-group");
-  const r = await interrupted("tsx-cli", MINI, [...MINI_ARGS, "--out", out], /^writing /m, 2500, [[0, "SIGINT", "group"]]);
+  const r = await interrupted("tsx-cli", MINI, [...MINI_ARGS, "--out", out], /^writing /m, INTO_THE_EPOCH_MS, [[0, "SIGINT", "group"]]);
   const batches = assertSavedMidEpoch(r, out);
-  const resumed = await finish(MINI, ["--resume", "--out", out]);
+  // Two more batches end the epoch (--steps caps it): enough to show where it continued.
+  const resumed = await finish(MINI, ["--resume", "--out", out, "--steps", String(batches + 2)]);
   assert.is(resumed.status, 0, resumed.stderr);
   assert.match(resumed.stdout, new RegExp(`resuming .*: 0 epochs done, ${batches} batches into epoch 1`));
   assert.is(state(out).epoch, 1);
@@ -99,28 +120,21 @@ test("npx tsx train.ts, Ctrl-C to the process group mid-epoch: last/ saved with 
 
 test("npx tsx train.ts, SIGTERM to the tsx process alone (a process manager): saved, exit 130", async () => {
   const out = join(runs, "tsx-pid");
-  const r = await interrupted("tsx-cli", MINI, [...MINI_ARGS, "--out", out], /^writing /m, 2500, [[0, "SIGTERM", "pid"]]);
+  const r = await interrupted("tsx-cli", MINI, [...MINI_ARGS, "--out", out], /^writing /m, INTO_THE_EPOCH_MS, [[0, "SIGTERM", "pid"]]);
   assertSavedMidEpoch(r, out);
   assert.match(r.stderr, /SIGTERM: stopping after this step to save/);
 });
 
 test("timeout -s TERM around npx tsx train.ts (it signals the command and its own group): saved, exit 130", async () => {
   const out = join(runs, "timeout");
-  const r = await new Promise<Finished>((resolve) => {
-    const child = spawn("timeout", ["--preserve-status", "-s", "TERM", "7", TSX_CLI, MINI, ...MINI_ARGS, "--out", out], { cwd: ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }));
-  });
+  const r = await interrupted("timeout", MINI, [...MINI_ARGS, "--out", out], /^writing /m, INTO_THE_EPOCH_MS, [[0, "SIGALRM", "pid"]]);
   assertSavedMidEpoch(r, out);
   assert.match(r.stderr, /SIGTERM: stopping after this step to save/);
 });
 
 test("node --import tsx, the group's Ctrl-C plus a relayed copy 20 ms later: one request, saved (not 'quit without saving')", async () => {
   const out = join(runs, "node-dup");
-  const r = await interrupted("node-import", MINI, [...MINI_ARGS, "--out", out], /^writing /m, 2500, [
+  const r = await interrupted("node-import", MINI, [...MINI_ARGS, "--out", out], /^writing /m, INTO_THE_EPOCH_MS, [
     [0, "SIGINT", "group"],
     [20, "SIGINT", "pid"],
   ]);
@@ -136,7 +150,7 @@ test("a second Ctrl-C quits at once, saying what last/ keeps: even mid-step of t
       program,
       [...data, "--epochs", "1", "--seed", "5", "--workers", "1", "--out", out],
       /^writing /m,
-      2500,
+      INTO_THE_EPOCH_MS,
       [
         [0, "SIGINT", "group"],
         [900, "SIGINT", "group"],

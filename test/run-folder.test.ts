@@ -5,7 +5,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +23,7 @@ interface Exit {
   stderr: string;
 }
 
-function train(args: string[], env: Record<string, string> = {}, onStdout?: (text: string) => void): Promise<Exit> {
+function train(args: string[], env: Record<string, string> = {}, onStdout?: (text: string, child: ChildProcess) => void): Promise<Exit> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", PROGRAM, ...args], {
       cwd: ROOT,
@@ -31,7 +31,7 @@ function train(args: string[], env: Record<string, string> = {}, onStdout?: (tex
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d: Buffer) => ((stdout += d.toString()), onStdout?.(stdout)));
+    child.stdout.on("data", (d: Buffer) => ((stdout += d.toString()), onStdout?.(stdout, child)));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }));
   });
@@ -42,10 +42,13 @@ const stateOf = (dir: string): { epoch: number; best?: { epoch: number } } => JS
 test("a second training into a run folder in use is refused with the owner's pid; the first finishes alone", async () => {
   const out = join(runs, "shared");
   let second: Promise<Exit> | undefined;
-  // Twelve epochs (about 8 s at one thread) outlast the second process's start-up (2–3 s) with room:
-  // with three, a fast machine finished the first run before the second reached the lock.
-  const first = await train([...ARGS, "--epochs", "12", "--out", out], {}, (text) => {
-    if (!second && /^writing /m.test(text)) second = train([...ARGS, "--epochs", "1", "--out", out, "--overwrite"]);
+  // The first run holds the lock once it says `writing`; it is stopped there (SIGSTOP) until the
+  // second has been answered, so it is still in use however fast the machine, without training
+  // through the second's start-up (2–3 s) to make sure of it.
+  const first = await train([...ARGS, "--epochs", "2", "--out", out], {}, (text, child) => {
+    if (second || !/^writing /m.test(text)) return;
+    child.kill("SIGSTOP");
+    second = train([...ARGS, "--epochs", "1", "--out", out, "--overwrite"]).finally(() => child.kill("SIGCONT"));
   });
   const refused = await second!;
   assert.is(first.status, 0, first.stderr);
@@ -60,35 +63,37 @@ test("a second training into a run folder in use is refused with the owner's pid
       .split("\n")
       .slice(1)
       .map((l) => l.split(",")[0]),
-    Array.from({ length: 12 }, (_, i) => String(i + 1)),
+    ["1", "2"],
   );
   assert.not.ok(existsSync(join(out, ".alexc-lock")), "lock released");
 });
 
-test("a stale lock (dead pid, or a live pid with another start time) is taken over; temp folders of killed runs are removed", async () => {
-  for (const [name, pid] of [
-    ["dead", 2 ** 22 + 17],
-    ["reused", process.pid],
-  ] as const) {
-    const out = join(runs, `stale-${name}`);
-    mkdirSync(join(out, ".last.424242.tmp"), { recursive: true });
-    writeFileSync(join(out, ".last.424242.tmp", "weights.bin"), Buffer.alloc(1 << 20));
-    writeFileSync(join(out, "metrics.csv.424242.tmp"), "half");
-    writeFileSync(join(out, ".alexc-lock"), JSON.stringify({ pid, start: "1", host: hostname(), since: "2026-01-01T00:00:00.000Z" }));
-    const r = await train([...ARGS, "--epochs", "1", "--out", out]);
-    assert.is(r.status, 0, r.stderr);
-    assert.equal(readdirSync(out).sort(), ["best", "class_indices.json", "last", "metrics.csv", "metrics.svg"], name);
-  }
-});
+/** What a killed run may leave beside a stale lock: a half-written checkpoint folder and file. */
+function leaveTemps(out: string): void {
+  mkdirSync(join(out, ".last.424242.tmp"), { recursive: true });
+  writeFileSync(join(out, ".last.424242.tmp", "weights.bin"), Buffer.alloc(1 << 20));
+  writeFileSync(join(out, "metrics.csv.424242.tmp"), "half");
+}
 
-test("killed between the save of last/ and the copy to best/: the next start copies best/ again", async () => {
+/** A run folder once its training has ended: no lock, no temp files. */
+const CLEAN = ["best", "class_indices.json", "last", "metrics.csv", "metrics.svg"];
+
+// The stale locks and temp folders of killed runs are cleared by the next start: the two tests below
+// start their second training on them, rather than training again for this alone.
+
+test("killed between the save of last/ and the copy to best/: the next start copies best/ again, takes over the lock of the dead run and removes its temp folders", async () => {
   const out = join(runs, "best-copy");
   const killed = await train([...ARGS, "--epochs", "1", "--out", out], { ALEXC_FAULT: "best:before-copy:1" });
   assert.is(killed.signal, "SIGKILL");
   assert.is(stateOf(join(out, "last")).best?.epoch, 1);
   assert.not.ok(existsSync(join(out, "best")), "the kill left no best/");
+  // A stale lock whose pid is dead: the killed run's own.
+  const lock = JSON.parse(readFileSync(join(out, ".alexc-lock"), "utf8")) as { pid: number };
+  assert.throws(() => process.kill(lock.pid, 0), /ESRCH/, `pid ${lock.pid} of the killed run is gone`);
+  leaveTemps(out);
   const resumed = await train(["--resume", "--out", out, "--epochs", "1", "--backend", "wasm"]);
   assert.is(resumed.status, 0, resumed.stderr);
+  assert.equal(readdirSync(out).sort(), CLEAN);
   assert.match(
     resumed.stderr,
     /best did not hold epoch 1, the best so far \(a run was stopped while copying it\): copied again from .*last/,
@@ -96,7 +101,7 @@ test("killed between the save of last/ and the copy to best/: the next start cop
   assert.is(stateOf(join(out, "best")).epoch, 1);
 });
 
-test("a full disk while saving a checkpoint: one line, exit 74, the previous checkpoint intact; the next start clears the temp and resumes", async () => {
+test("a full disk while saving a checkpoint: one line, exit 74, the previous checkpoint intact; the next start clears the temp and resumes, taking over a lock whose pid now names another process", async () => {
   const out = join(runs, "disk-full");
   // The first save (epoch 1) succeeds, the second fails with ENOSPC after its temp folder is written.
   const failed = await train([...ARGS, "--epochs", "2", "--out", out], { ALEXC_FAULT: "save:temp-written:2:enospc" });
@@ -108,13 +113,15 @@ test("a full disk while saving a checkpoint: one line, exit 74, the previous che
     readdirSync(out).some((n) => /^\.last\.\d+\.tmp$/.test(n)),
     "the half-written save is left for the next start",
   );
+  // A stale lock whose pid is alive but started at another time: the pid was reused (here: this test's).
+  writeFileSync(
+    join(out, ".alexc-lock"),
+    JSON.stringify({ pid: process.pid, start: "1", host: hostname(), since: "2026-01-01T00:00:00.000Z" }),
+  );
   const resumed = await train(["--resume", "--out", out, "--epochs", "2", "--backend", "wasm"]);
   assert.is(resumed.status, 0, resumed.stderr);
   assert.is(stateOf(join(out, "last")).epoch, 2);
-  assert.equal(
-    readdirSync(out).filter((n) => n.endsWith(".tmp")),
-    [],
-  );
+  assert.equal(readdirSync(out).sort(), CLEAN);
 });
 
 test.run();
