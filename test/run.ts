@@ -24,20 +24,20 @@ const TIMINGS = join(ROOT, "node_modules", ".cache", "alexc-test-timings.json");
 /** Where there is no earlier run (a fresh clone in CI): the suites known to take longest. */
 const KNOWN_SLOW = [
   "user-project.test.ts",
-  "tfjs-model.test.ts",
   "train.test.ts",
-  "crash.test.ts",
-  "interrupt.test.ts",
+  "tfjs-model.test.ts",
   "torchrun.test.ts",
-  "pytorch-target.test.ts",
   "ci-docs.test.ts",
-  "torch-weights.test.ts",
-  "lsp.test.ts",
-  "resume.test.ts",
   "hostile-specs.test.ts",
-  "inputs.test.ts",
-  "run-folder.test.ts",
+  "interrupt.test.ts",
+  "crash.test.ts",
+  "torch-weights.test.ts",
   "wasm-threads.test.ts",
+  "run-folder.test.ts",
+  "pytorch-target.test.ts",
+  "cli-output.test.ts",
+  "inputs.test.ts",
+  "report.test.ts",
 ];
 
 /**
