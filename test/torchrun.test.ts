@@ -87,6 +87,9 @@ function start(args: string[]): Run {
   return { child, output: () => text, exit };
 }
 
+/** What every run trains: torchrun's output options, then train.py and its arguments. */
+const job = (out: string, extra: string[]): string[] => [...TEE, TRAIN, ...TRAINING, "--out", out, ...extra];
+
 async function torchrun(out: string, extra: string[] = []): Promise<Run> {
   const port = await freePort();
   // Not --standalone: it always takes port 29400, which another run on the machine may hold.
@@ -99,12 +102,7 @@ async function torchrun(out: string, extra: string[] = []): Promise<Run> {
     "c10d",
     "--rdzv_endpoint",
     `127.0.0.1:${port}`,
-    ...TEE,
-    TRAIN,
-    ...TRAINING,
-    "--out",
-    out,
-    ...extra,
+    ...job(out, extra),
   ]);
 }
 
@@ -217,12 +215,7 @@ async function twoNodes(out: string, extra: string[]): Promise<void> {
       "127.0.0.1",
       "--master_port",
       String(port),
-      ...TEE,
-      TRAIN,
-      ...TRAINING,
-      "--out",
-      out,
-      ...extra,
+      ...job(out, extra),
     ]);
   const [a, b] = [node(0), node(1)];
   const [ca, cb] = await Promise.all([a.exit, b.exit]);
