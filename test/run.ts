@@ -74,17 +74,46 @@ function count(output: string, label: string): number | undefined {
   return last ? Number(last[1]) : undefined;
 }
 
+const LEFTOVER_GRACE_MS = 500;
+
 /** Process groups of the suites running now. */
 const groups = new Set<number>();
 
-/** SIGKILLs a suite's process group; whether anything was left in it. */
-function killGroup(pid: number): boolean {
+/** SIGKILLs a suite's process group. */
+function killGroup(pid: number): void {
   try {
     process.kill(-pid, "SIGKILL");
-    return true;
   } catch {
-    return false;
+    // empty already
   }
+}
+
+/**
+ * Whether a process of the group still runs. Zombies do not count: orphans wait for PID 1 to reap
+ * them, which in a container may take a while, and a signal to the group "reaches" them too.
+ */
+function groupRuns(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    // No /proc (not Linux): whether a signal reaches anyone.
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return entries.some((name) => {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const [state, , group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return Number(group) === pgid && state !== "Z";
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -117,9 +146,12 @@ function runFile(file: string): Promise<Outcome> {
       output += `\n[test/run] ${relative(ROOT, file)} still running after ${FILE_TIMEOUT_MS / 60_000} min: killed\n`;
       killGroup(child.pid!);
     }, FILE_TIMEOUT_MS);
-    child.on("close", (code) => {
+    child.on("close", async (code) => {
       clearTimeout(timer);
-      const leftovers = killGroup(child.pid!);
+      // A helper process on its way out (tsx's esbuild service ends when its pipe closes) gets a moment.
+      if (groupRuns(child.pid!)) await new Promise((settle) => setTimeout(settle, LEFTOVER_GRACE_MS));
+      const leftovers = groupRuns(child.pid!);
+      killGroup(child.pid!);
       groups.delete(child.pid!);
       // Said even when the suite passed: a leftover is a leak to fix, though not one that failed a test.
       if (leftovers) process.stdout.write(`[test/run] ${relative(ROOT, file)} left processes running after it ended: killed\n`);
