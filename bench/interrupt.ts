@@ -44,10 +44,13 @@ function interruptOnce(out: string): Promise<Stop> {
     };
     child.stdout.on("data", watch);
     child.stderr.on("data", watch);
-    child.on("exit", (status) => {
+    // Timed at "exit"; judged at "close", once the pipes have handed over the last output.
+    let exitMs = 0;
+    child.on("exit", () => (exitMs = performance.now() - sentAt));
+    child.on("close", (status) => {
       if (status !== 130 || !/saved .*last \(0 epochs \+ \d+ batches\)/.test(output))
         reject(new Error(`the trainer exited ${status} without the mid-epoch save:\n${output}`));
-      else resolve({ exitMs: performance.now() - sentAt, stepMs });
+      else resolve({ exitMs, stepMs });
     });
   });
 }
