@@ -8,7 +8,6 @@ import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { selectBackend } from "../src/runtime/backend.js";
@@ -30,10 +29,10 @@ import { appendMetrics, csvText, isBetter, writeMetrics, type EpochRecord } from
 import { plotSvg } from "../src/runtime/plot.js";
 import { renderBuiltin } from "../src/runtime/builtin.js";
 import { seedMathRandom } from "../src/runtime/random.js";
-import { ROOT } from "./support.js";
+import { ROOT, importTs } from "./support.js";
 
 const quiet = (): void => {};
-const mini = (await import(pathToFileURL(join(ROOT, "generated", "alexnet_mini", "model.ts")).href)) as {
+const mini = (await importTs(join(ROOT, "generated", "alexnet_mini", "model.ts"))) as {
   buildModel(): tf.LayersModel;
   SPEC_HASH: string;
   INPUT_SHAPE: [number, number, number];

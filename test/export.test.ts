@@ -10,12 +10,11 @@ import { createServer, type Server } from "node:http";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { checkSource } from "../src/check/check-spec.js";
 import { exportTfjsJson } from "../src/views/export/tfjs-json.js";
 import { shapeDims } from "../src/layers/kind.js";
-import { ROOT, runCli, specText } from "./support.js";
+import { ROOT, runCli, specText, importTs } from "./support.js";
 
 tf.enableProdMode();
 const dir = mkdtempSync(join(tmpdir(), "alexc-export-"));
@@ -85,7 +84,7 @@ for (const spec of ["alexnet.anet"]) {
 }
 
 test("the exported topology is the one the generated buildModel() constructs", async () => {
-  const mod = (await import(pathToFileURL(join(ROOT, "generated", "alexnet", "model.ts")).href)) as { buildModel(): tf.LayersModel };
+  const mod = (await importTs(join(ROOT, "generated", "alexnet", "model.ts"))) as { buildModel(): tf.LayersModel };
   const generated = mod.buildModel();
   const exported = JSON.parse(readFileSync(join(dir, "alexnet", "model.json"), "utf8")).modelTopology;
   // Seeds are the export's (for reproducible weights.bin); everything else must be identical.

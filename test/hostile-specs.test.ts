@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkSource, checkSpec, errorCount, openWarningCount } from "../src/check/check-spec.js";
@@ -21,7 +21,15 @@ import { CLI, ROOT, runCli } from "./support.js";
 
 const small = (body: string): string => `model m {\n  input 3x32x32\n${body}\n  flatten\n  dense(10)\n}\n`;
 const codes = (text: string): string[] => checkSource("t.anet", text).diagnostics.map((d) => d.code);
-const scratch = (): string => mkdtempSync(join(tmpdir(), "alexc-hostile-"));
+const scratches: string[] = [];
+const scratch = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), "alexc-hostile-"));
+  scratches.push(dir);
+  return dir;
+};
+test.after(() => {
+  for (const dir of scratches) rmSync(dir, { recursive: true, force: true });
+});
 
 // 3. Invalid UTF-8: an error with its line; fmt leaves the bytes alone.
 

@@ -61,7 +61,7 @@ function interrupted(
   args: string[],
   ready: RegExp,
   after: number,
-  signals: Array<[number, NodeJS.Signals, "group" | "pid"]>,
+  signals: Array<[number, NodeJS.Signals, "group" | "pid" | "supervisor"]>,
 ): Promise<Finished> {
   const { command, prefix, detached } = LAUNCHERS[launch];
   return new Promise((resolve) => {
@@ -75,7 +75,7 @@ function interrupted(
       for (const [delay, signal, to] of signals) {
         setTimeout(() => {
           try {
-            process.kill(to === "group" ? -child.pid! : child.pid!, signal);
+            process.kill(to === "group" ? -child.pid! : to === "pid" ? child.pid! : supervisorOf(child.pid!), signal);
           } catch {
             // already gone
           }
@@ -88,6 +88,14 @@ function interrupted(
   });
 }
 
+/** The program tsx's CLI runs as its child: under tsx it supervises the trainer (src/runtime/supervise.ts). */
+function supervisorOf(tsxPid: number): number {
+  const children = readFileSync(`/proc/${tsxPid}/task/${tsxPid}/children`, "utf8").trim().split(/\s+/).map(Number);
+  const supervisor = children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("preflight"));
+  assert.ok(supervisor, `no child of tsx (${tsxPid}) runs its preflight: ${children.join(" ")}`);
+  return supervisor;
+}
+
 function finish(program: string, args: string[]): Promise<Finished> {
   return interrupted("node-import", program, args, /^$/, 0, []);
 }
@@ -97,6 +105,10 @@ const state = (dir: string): { epoch: number; position?: { batches: number } } =
 
 function assertSavedMidEpoch(r: Finished, out: string): number {
   assert.is(r.status, 130, `exit ${r.status} ${r.signal}\n${r.stdout}\n${r.stderr}`);
+  return assertSaved(r, out);
+}
+
+function assertSaved(r: Finished, out: string): number {
   assert.match(r.stdout, /saved .*last \(0 epochs \+ \d+ batches\); continue with --resume --out/);
   assert.not.match(r.stderr, /quitting without saving/);
   assert.ok(existsSync(join(out, "last", "state.json")), "last/ saved");
@@ -118,18 +130,42 @@ test("npx tsx train.ts, Ctrl-C to the process group mid-epoch: last/ saved with 
   assert.is(state(out).epoch, 1);
 });
 
+/**
+ * A SIGTERM through tsx's relay: the supervisor acknowledges it and the run exits 130, or, when the
+ * machine is too loaded for the supervisor to answer within tsx's 30 ms, tsx kills it and exits 143
+ * and the trainer saves on its own (the test after these forces that case). Saved either way.
+ */
+function assertSavedThroughRelay(r: Finished, out: string): void {
+  if (r.status === 143) assert.match(r.stderr, /the launching process is gone: stopping as on SIGTERM/, `exit 143\n${r.stderr}`);
+  else {
+    assert.is(r.status, 130, `exit ${r.status} ${r.signal}\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, /SIGTERM: stopping after this step to save/);
+  }
+  assertSaved(r, out);
+}
+
 test("npx tsx train.ts, SIGTERM to the tsx process alone (a process manager): saved, exit 130", async () => {
   const out = join(runs, "tsx-pid");
   const r = await interrupted("tsx-cli", MINI, [...MINI_ARGS, "--out", out], /^writing /m, INTO_THE_EPOCH_MS, [[0, "SIGTERM", "pid"]]);
-  assertSavedMidEpoch(r, out);
-  assert.match(r.stderr, /SIGTERM: stopping after this step to save/);
+  assertSavedThroughRelay(r, out);
 });
 
 test("timeout -s TERM around npx tsx train.ts (it signals the command and its own group): saved, exit 130", async () => {
   const out = join(runs, "timeout");
   const r = await interrupted("timeout", MINI, [...MINI_ARGS, "--out", out], /^writing /m, INTO_THE_EPOCH_MS, [[0, "SIGALRM", "pid"]]);
-  assertSavedMidEpoch(r, out);
-  assert.match(r.stderr, /SIGTERM: stopping after this step to save/);
+  assertSavedThroughRelay(r, out);
+});
+
+test("tsx gives up on a supervisor that cannot answer (stopped, as on an overloaded machine): tsx exits 143, the trainer still saves", async () => {
+  const out = join(runs, "tsx-gave-up");
+  const r = await interrupted("tsx-cli", MINI, [...MINI_ARGS, "--out", out], /^writing /m, INTO_THE_EPOCH_MS, [
+    [0, "SIGSTOP", "supervisor"],
+    [20, "SIGTERM", "pid"],
+  ]);
+  assert.is(r.status, 143, `exit ${r.status} ${r.signal}\n${r.stderr}`);
+  assert.match(r.stderr, /the launching process is gone: stopping as on SIGTERM\n/);
+  assert.match(r.stderr, /SIGTERM: stopping after this step to save .*tsx-gave-up/);
+  assertSaved(r, out);
 });
 
 test("node --import tsx, the group's Ctrl-C plus a relayed copy 20 ms later: one request, saved (not 'quit without saving')", async () => {

@@ -7,7 +7,6 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../src/runtime/index.js";
 import { checkSource } from "../src/check/check-spec.js";
@@ -16,7 +15,7 @@ import { writeOutputs } from "../src/emit/write.js";
 import { layerKinds } from "../src/layers/index.js";
 import { defineKind, NO_PARAMS, type LayerKind } from "../src/layers/kind.js";
 import { withLayerTable } from "../src/layers/docs.js";
-import { ROOT } from "./support.js";
+import { ROOT, importTs } from "./support.js";
 
 const kinds = [...layerKinds.values()];
 
@@ -132,7 +131,7 @@ for (const k of kinds) {
     );
     const out = emitModel(r.checked!, r.file);
     writeOutputs(outRoot, out.dir, out.files);
-    const mod = (await import(pathToFileURL(join(outRoot, out.dir, "model.ts")).href)) as { buildModel(): tf.LayersModel };
+    const mod = (await importTs(join(outRoot, out.dir, "model.ts"))) as { buildModel(): tf.LayersModel };
     const model = mod.buildModel();
     try {
       const input = r.checked!.input;
@@ -150,7 +149,7 @@ test("a flatten of a vector builds in tfjs (it lowered to tfjs Flatten, which re
   const r = checkSource("v.anet", "model v {\n  input 2x3x3\n  flatten\n  dense(4)\n  flatten\n}\n");
   const out = emitModel(r.checked!, r.file);
   writeOutputs(outRoot, out.dir, out.files);
-  const mod = (await import(pathToFileURL(join(outRoot, out.dir, "model.ts")).href)) as { buildModel(): tf.LayersModel };
+  const mod = (await importTs(join(outRoot, out.dir, "model.ts"))) as { buildModel(): tf.LayersModel };
   const model = mod.buildModel();
   try {
     assert.equal(model.outputs[0]!.shape, [null, 4]);

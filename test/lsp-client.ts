@@ -3,10 +3,8 @@
  * built CLI (`dist/cli/alexc.cjs lsp --stdio`) as an editor starts it, Content-Length framing only.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+import { join } from "node:path";
+import { ROOT } from "./support.js";
 
 interface Message {
   id?: number;

@@ -13,7 +13,6 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../src/runtime/index.js";
 import { checkSource } from "../src/check/check-spec.js";
@@ -21,7 +20,7 @@ import { emitModel } from "../src/emit/emit.js";
 import { writeOutputs } from "../src/emit/write.js";
 import { probabilities } from "../src/runtime/step.js";
 import { exportTfjsJson } from "../src/views/export/tfjs-json.js";
-import { FIXTURES, ROOT } from "./support.js";
+import { FIXTURES, ROOT, importTs } from "./support.js";
 import { relErr } from "./numeric.js";
 
 const TOL = 1e-5;
@@ -95,7 +94,7 @@ async function compile(body: string): Promise<Built> {
   );
   const out = emitModel(r.checked!, r.file);
   writeOutputs(outRoot, out.dir, out.files);
-  return (await import(pathToFileURL(join(outRoot, out.dir, "model.ts")).href)) as Built;
+  return (await importTs(join(outRoot, out.dir, "model.ts"))) as Built;
 }
 
 /** PyTorch's NCHW (or NC) values as the channels-last input tfjs takes. */

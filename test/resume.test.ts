@@ -10,8 +10,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { CLI, ROOT, specText } from "./support.js";
+import { CLI, ROOT, specText, importTs } from "./support.js";
 
 const runs = mkdtempSync(join(tmpdir(), "alexc-resume-"));
 /** The mini spec with dropout (the seed's layout), compiled inside the package so it resolves alexc/runtime. */
@@ -30,7 +29,7 @@ test.before(async () => {
   );
   const r = spawnSync(process.execPath, [CLI, "compile", spec, "-o", GEN_ROOT], { cwd: ROOT, encoding: "utf8" });
   assert.is(r.status, 0, r.stderr);
-  ({ main } = await import(pathToFileURL(join(GEN_ROOT, "mini_dropout", "train.ts")).href));
+  ({ main } = await importTs<{ main: typeof main }>(join(GEN_ROOT, "mini_dropout", "train.ts")));
 });
 
 test.after(() => {

@@ -18,7 +18,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { CLI, ROOT, runCli } from "./support.js";
 
 function project(): string {
@@ -80,7 +80,7 @@ test("a symlinked output file is replaced, its target untouched; leftover temp f
     assert.equal(readdirSync(join(dir, "generated", "alexnet")).sort(), ["model.ts", "predict.ts", "train.ts"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    rmSync(victim, { force: true });
+    rmSync(dirname(victim), { recursive: true, force: true });
   }
 });
 

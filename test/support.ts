@@ -2,11 +2,35 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { register, type NamespacedUnregister } from "tsx/esm/api";
 import * as assert from "uvu/assert";
 
-export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+/**
+ * The repository: the nearest folder above this file with a package.json. Not a fixed "..": `npm
+ * test` runs the suites compiled into dist-test/test/ (test/run.ts says why).
+ */
+export const ROOT = repositoryRoot(dirname(fileURLToPath(import.meta.url)));
+
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 export const FIXTURES = join(ROOT, "test", "fixtures");
+let tsx: NamespacedUnregister | undefined;
+
+/**
+ * Imports a .ts file at run time (a generated model.ts or train.ts), with tsx's loader registered
+ * for these imports only: the suites run compiled under plain node (test/run.ts). One namespace per
+ * process, so importing the same file twice gives the same module, as a plain import would.
+ */
+export async function importTs<T>(path: string): Promise<T> {
+  tsx ??= register({ namespace: "alexc-test" });
+  return (await tsx.import(pathToFileURL(path).href, import.meta.url)) as T;
+}
+
 /** The bundled CLI, exactly what `npx alexc` runs. */
 export const CLI = join(ROOT, "dist", "cli", "alexc.cjs");
 

@@ -9,14 +9,13 @@ import * as assert from "uvu/assert";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { selectBackend } from "../src/runtime/index.js";
 import { checkSpec } from "../src/check/check-spec.js";
 import { outputDir } from "../src/emit/emit.js";
 import { shapeDims } from "../src/layers/kind.js";
-import { ROOT } from "./support.js";
+import { ROOT, importTs } from "./support.js";
 
 const specs = readdirSync(join(ROOT, "specs"))
   .filter((f) => f.endsWith(".anet"))
@@ -82,7 +81,7 @@ for (const { spec, trains, checked } of configurations) {
   const dir = join(ROOT, "generated", outputDir(checked));
 
   test(`${spec}: the generated tfjs model agrees with the checker layer by layer`, async () => {
-    const mod = (await import(pathToFileURL(join(dir, "model.ts")).href)) as GeneratedModel;
+    const mod = (await importTs(join(dir, "model.ts"))) as GeneratedModel;
     const model = mod.buildModel();
     try {
       for (const layer of checked.layers) {
@@ -108,7 +107,7 @@ for (const { spec, trains, checked } of configurations) {
   // spec, its cheapest (torchvision-alexnet's input of 100, zfnet's 128, alexnet-table's CIFAR, VGG's tiny).
   if (!trains) continue;
   test(`${spec}: one training step of the generated train.ts on wasm gives a finite loss`, async () => {
-    const trainer = (await import(pathToFileURL(join(dir, "train.ts")).href)) as GeneratedTrainer;
+    const trainer = (await importTs(join(dir, "train.ts"))) as GeneratedTrainer;
     const out = mkdtempSync(join(tmpdir(), "alexc-step-"));
     try {
       const before = tf.memory().numTensors;

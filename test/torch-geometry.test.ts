@@ -15,13 +15,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend, setTorchConv2dWeights } from "../src/runtime/index.js";
 import { checkSource } from "../src/check/check-spec.js";
 import { emitModel } from "../src/emit/emit.js";
 import { writeOutputs } from "../src/emit/write.js";
-import { FIXTURES, ROOT } from "./support.js";
+import { FIXTURES, ROOT, importTs } from "./support.js";
 import { relErr } from "./numeric.js";
 
 const TOL = 1e-5;
@@ -84,7 +83,7 @@ async function build(layers: string, chw: number[]): Promise<tf.LayersModel> {
   assert.ok(r.checked?.complete, `${layers}: ${JSON.stringify(r.diagnostics.filter((d) => d.severity === "error"))}`);
   const out = emitModel(r.checked!, r.file);
   writeOutputs(outRoot, out.dir, out.files);
-  const mod = (await import(pathToFileURL(join(outRoot, out.dir, "model.ts")).href)) as { buildModel(): tf.LayersModel };
+  const mod = (await importTs(join(outRoot, out.dir, "model.ts"))) as { buildModel(): tf.LayersModel };
   return mod.buildModel();
 }
 

@@ -19,7 +19,6 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../src/runtime/index.js";
 import { assertSameModel, readState, restoreWeights } from "../src/runtime/checkpoint.js";
@@ -36,7 +35,7 @@ import { torchBatchNorm } from "../src/layers/torch-params.js";
 import { buildTfjsModel } from "../src/views/export/tfjs-json.js";
 import { expectedTorchParams, permuteAxes, tfjsToTorch, torchToTfjs, type TfjsWeights } from "../src/views/export/torch-state.js";
 import { readCheckpointWeights, writeImportedCheckpoint } from "../src/views/export/torch-checkpoint.js";
-import { FIXTURES, ROOT, runCli } from "./support.js";
+import { FIXTURES, ROOT, runCli, importTs } from "./support.js";
 import { relErr } from "./numeric.js";
 
 const DIR = join(FIXTURES, "torch-weights");
@@ -104,7 +103,7 @@ async function generatedModel(checked: CheckedModel, text: string, path: string)
   const out = emitModel(r.checked!, r.file);
   const root = join(work, `gen${compiled++}`);
   writeOutputs(root, out.dir, out.files);
-  const mod = (await import(pathToFileURL(join(root, out.dir, "model.ts")).href)) as {
+  const mod = (await importTs(join(root, out.dir, "model.ts"))) as {
     buildModel(): tf.LayersModel;
     SPEC_HASH: string;
     MODEL_NAME: string;

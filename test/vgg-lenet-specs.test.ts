@@ -11,11 +11,10 @@ import * as assert from "uvu/assert";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { renderBuiltin, selectBackend } from "../src/runtime/index.js";
-import { FIXTURES, ROOT, runCli } from "./support.js";
+import { FIXTURES, ROOT, runCli, importTs } from "./support.js";
 
 interface TorchLayer {
   name: string;
@@ -120,8 +119,8 @@ function savedStatistics(dir: string): Map<string, Float32Array> {
 
 test("batchnorm's running statistics: saved by a step, restored by --resume, used by predict", async () => {
   await selectBackend("wasm", () => {});
-  const train = ((await import(pathToFileURL(join(GENERATED, "train.ts")).href)) as { main: Main }).main;
-  const predict = ((await import(pathToFileURL(join(GENERATED, "predict.ts")).href)) as { main: Main }).main;
+  const train = ((await importTs(join(GENERATED, "train.ts"))) as { main: Main }).main;
+  const predict = ((await importTs(join(GENERATED, "predict.ts"))) as { main: Main }).main;
   const [straight, resumed] = [join(runs, "straight"), join(runs, "resumed")];
   await train([...OPTIONS, "--epochs", "2", "--out", straight]);
   await train([...OPTIONS, "--epochs", "1", "--out", resumed]);

@@ -9,8 +9,12 @@
  * again (same loader, same arguments) as the trainer, in a session of its own, and keeps its own
  * thread free. tsx gets its report at once; the trainer gets exactly one copy of each signal (the
  * supervisor drops the copies a keypress produces) and saves; a second Ctrl-C kills the trainer
- * and says what the run folder keeps. If the supervisor dies, the trainer's IPC channel closes and
- * the trainer exits too, so no training is left running without its launcher.
+ * and says what the run folder keeps.
+ *
+ * tsx's 30 ms can still pass before the supervisor answers: on a loaded machine it may simply not be
+ * scheduled in time (CI saw it), and tsx then SIGKILLs it and exits 143. The trainer, in a session of
+ * its own, sees its IPC channel close and takes that as the stop it was: it saves after the step in
+ * progress, as on SIGTERM, so no training is left running without its launcher and none is lost.
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
@@ -82,12 +86,16 @@ export function supervise(lastDir: string): Promise<never> {
   });
 }
 
-/** In the trainer: exit when the supervisor is gone (killed), instead of training on unseen. */
+/**
+ * In the trainer: when the supervisor is gone (killed, usually by tsx's relay giving up on it), stop
+ * as on SIGTERM instead of training on unseen: after the step in progress, saving. Before training
+ * has its handler in place, SIGTERM's default ends the process, and there is nothing to save yet.
+ */
 export function followSupervisor(): void {
   if (process.env[TRAINER_ENV] !== "1" || !process.channel) return;
   process.channel.unref();
   process.on("disconnect", () => {
-    process.stderr.write("\nalexc: the launching process is gone: stopping\n");
-    process.exit(130);
+    process.stderr.write("\nalexc: the launching process is gone: stopping as on SIGTERM\n");
+    process.kill(process.pid, "SIGTERM");
   });
 }

@@ -124,10 +124,11 @@ async function trainLocked(
       plan.workers,
       plan.prefetch,
     );
-    const supervised = process.env[TRAINER_ENV] === "1";
+    // A supervisor that is still there has told the user already (see supervise.ts).
+    const supervised = (): boolean => process.env[TRAINER_ENV] === "1" && process.connected;
     interrupt = new InterruptFlag(
       (signal) =>
-        supervised ||
+        supervised() ||
         process.stderr.write(`\nalexc: ${signal}: stopping after this step to save ${plan.lastDir} (again to quit without saving)\n`),
       plan.lastDir,
     );

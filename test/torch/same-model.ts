@@ -8,14 +8,13 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import type { StateDict } from "../../src/runtime/torch/dtypes.js";
 import { torchToTfjs } from "../../src/views/export/torch-state.js";
 import type { CheckResult } from "../../src/check/check-spec.js";
 import { emitModel } from "../../src/emit/emit.js";
 import { writeOutputs } from "../../src/emit/write.js";
-import { ROOT } from "../support.js";
+import { ROOT, importTs } from "../support.js";
 import { TORCH_PYTHON } from "../torch-python.js";
 import { relErr } from "../numeric.js";
 
@@ -71,7 +70,7 @@ export async function logitsDiff(folders: Compiled): Promise<number> {
   );
   const { weights, problems } = torchToTfjs(checked, dict, { where: (l) => l.name });
   if (problems.length > 0) throw new Error(`PyTorch's state dict does not fit the tfjs model: ${problems.join("; ")}`);
-  const mod = (await import(pathToFileURL(join(folders.tfjs, "model.ts")).href)) as { buildModel(): tf.LayersModel };
+  const mod = (await importTs(join(folders.tfjs, "model.ts"))) as { buildModel(): tf.LayersModel };
   const model = mod.buildModel();
   try {
     for (const w of model.weights) {
