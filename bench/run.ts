@@ -21,6 +21,7 @@ const BENCHES: BenchRun[] = [
   { file: "optimizer-update" },
   { file: "pipeline" },
   { file: "interrupt" },
+  { file: "startup" },
   { file: "seed-224" },
   { file: "seed-224", env: { ALEXC_WASM_THREADS: "1" } },
   { file: "torch" },
@@ -75,6 +76,7 @@ function checks(results: BenchResult[]): Check[] {
   const pipelinePhotos = must("pipeline", "photo JPEGs");
   const pipelineBuiltin = must("pipeline", "built-in set");
   const beyondStep = must("interrupt", "beyond the step in progress");
+  const startup = must("startup", "ratio CPU alexc/runtime");
   const startRatio = must("compiler", "ratio cold check");
   const tenThousand = must("compiler", "check of a 10,000-layer");
   // The slowest kind of answer (median) after an edit, per spec size; completion included.
@@ -136,6 +138,12 @@ function checks(results: BenchResult[]): Check[] {
       value: beyondStep,
       target: "≤ 2000",
       pass: beyondStep <= 2000,
+    },
+    {
+      what: "start-up under tsx: CPU of importing alexc/runtime / of its dependencies alone with source maps on",
+      value: startup,
+      target: "< 1",
+      pass: startup < 1,
     },
     { what: "seed model at 224×224, batch 32, wasm, default threads (images/s)", value: seed, target: "recorded", pass: true },
     { what: "seed model, wasm default threads / 1 thread", value: seed / seedOneThread, target: "recorded", pass: true },

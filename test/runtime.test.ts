@@ -3,12 +3,14 @@
  * backend (the reference implementation), a short wasm training run with a
  * tensor-leak check, and backend selection.
  */
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as tf from "@tensorflow/tfjs";
 import { AlexcRuntimeError, registerWasmGradientKernels, selectBackend, unregisterWasmGradientKernels } from "../src/runtime/index.js";
 import { drawFrom, relErr as relativeError } from "./numeric.js";
+import { ROOT } from "./support.js";
 
 /** Max |wasm − cpu| over max |cpu|: element-wise ratios blow up near zero. */
 const REL_TOL = 1e-4;
@@ -111,6 +113,18 @@ async function convGrads(backend: "cpu" | "wasm", c: ConvCase): Promise<Float32A
       .map((g) => g.dataSync() as Float32Array);
   });
 }
+
+test("importing alexc/runtime leaves Node's source-map setting as it found it (off only while tfjs loads)", () => {
+  const probe = `import "alexc/runtime"; process.stdout.write(String(process.sourceMapsEnabled));`;
+  for (const [flags, expected] of [
+    [[], "false"],
+    [["--enable-source-maps"], "true"],
+  ] as const) {
+    const r = spawnSync(process.execPath, [...flags, "--input-type=module", "-e", probe], { cwd: ROOT, encoding: "utf8" });
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout, expected, flags.join(" "));
+  }
+});
 
 test('selectBackend("tensorflow") refuses to fall back when no native binding is installed', async () => {
   const resolvable = (pkg: string): boolean => {

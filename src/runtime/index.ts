@@ -4,6 +4,8 @@
  * default backend: call `await selectBackend()` before any other tf call
  * (train() and predict() do).
  */
+// Keep first (and source-maps-restore.js last): see source-maps-off.ts.
+import "./source-maps-off.js";
 import "./tfjs-fixes.js";
 export { AlexcRuntimeError } from "./errors.js";
 export { selectBackend } from "./backend.js";
@@ -22,3 +24,5 @@ export type { CheckpointState } from "./checkpoint.js";
 export { fileSystem, registerFileRouter } from "./files.js";
 export { BUILTIN_CLASSES, renderBuiltin } from "./builtin.js";
 export { DataLoader } from "./loader.js";
+// Keep last: see source-maps-off.ts.
+import "./source-maps-restore.js";
