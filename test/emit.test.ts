@@ -124,6 +124,38 @@ test("the CLI writes atomically into <out>/<model>/ and refuses specs with error
   }
 });
 
+test("compile takes several specs, folders and globs: all written in one run, none when one has errors or two share a folder", () => {
+  const dir = mkdtempSync(join(tmpdir(), "alexc-many-"));
+  try {
+    const both = runCli(["compile", "specs/alexnet.anet", "specs/lenet5.anet", "-o", join(dir, "out")]);
+    assert.is(both.status, 0, both.stderr);
+    assert.equal(readdirSync(join(dir, "out")).sort(), ["alexnet", "lenet5"]);
+    // The committed generated/ holds every spec with every variant: one --check over the folder.
+    const check = runCli(["compile", "specs/", "--all-variants", "--check"]);
+    assert.is(check.status, 0, check.stderr);
+    assert.is(check.stderr.match(/^generated: up to date with specs\/.*\.anet$/gm)?.length, specs.length);
+    const stale = runCli(["compile", "specs/*.anet", "--check", "-o", join(dir, "out")]);
+    assert.is(stale.status, 1);
+    assert.match(stale.stdout, /missing .*zfnet\/model\.ts/);
+
+    const bad = join(dir, "bad.anet");
+    writeFileSync(bad, readFileSync(join(ROOT, "test/fixtures/diagnostics/dense-in-mismatch.anet")));
+    const refused = runCli(["compile", "specs/lenet5.anet", bad, "-o", join(dir, "refused")]);
+    assert.is(refused.status, 1);
+    assert.match(refused.stderr, /error\[E0201\][\s\S]*nothing written/);
+    assert.throws(() => readdirSync(join(dir, "refused")));
+
+    const twin = join(dir, "twin.anet");
+    writeFileSync(twin, readFileSync(join(ROOT, "specs/lenet5.anet")));
+    const shared = runCli(["compile", "specs/lenet5.anet", twin, "-o", join(dir, "shared")]);
+    assert.is(shared.status, 2);
+    assert.match(shared.stderr, /specs\/lenet5\.anet and .*twin\.anet both compile to .*shared\/lenet5\/: give one of the models another name/);
+    assert.throws(() => readdirSync(join(dir, "shared")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("check and compile both refuse a model whose output is not a vector of class scores (E0204)", () => {
   const dir = mkdtempSync(join(tmpdir(), "alexc-emit-"));
   try {
