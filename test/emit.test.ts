@@ -149,7 +149,10 @@ test("compile takes several specs, folders and globs: all written in one run, no
     writeFileSync(twin, readFileSync(join(ROOT, "specs/lenet5.anet")));
     const shared = runCli(["compile", "specs/lenet5.anet", twin, "-o", join(dir, "shared")]);
     assert.is(shared.status, 2);
-    assert.match(shared.stderr, /specs\/lenet5\.anet and .*twin\.anet both compile to .*shared\/lenet5\/: give one of the models another name/);
+    assert.match(
+      shared.stderr,
+      /specs\/lenet5\.anet and .*twin\.anet both compile to .*shared\/lenet5\/: give one of the models another name/,
+    );
     assert.throws(() => readdirSync(join(dir, "shared")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
