@@ -186,5 +186,6 @@ export function readWeightFiles(files: string[], bytes: number, describedBy: str
   if (total !== bytes) {
     fail(files.join(", "), `${total} bytes, but ${describedBy} describes ${bytes}: the file is truncated or belongs to another checkpoint`);
   }
-  return Buffer.concat(parts);
+  // One file is the usual case: no second copy of what may be hundreds of megabytes.
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }

@@ -26,7 +26,7 @@ import {
 } from "./checkpoint-check.js";
 import { AlexcRuntimeError } from "./errors.js";
 import { faultPoint } from "./fault.js";
-import { fileSystem, fsyncDir, joinWeights, MODEL_FILE, writeFileAtomic } from "./files.js";
+import { fileSystem, fsyncDir, joinWeights, MODEL_FILE, ownBuffer, writeFileAtomic } from "./files.js";
 import type { EpochRecord } from "./metrics.js";
 import type { Preprocessing } from "./preprocess.js";
 import type { TrainingSettings } from "./settings.js";
@@ -208,10 +208,7 @@ export function assertSameModel(dir: string, state: CheckpointState, model: tf.L
 export async function restoreWeights(dir: string, model: tf.LayersModel): Promise<void> {
   const manifest = readManifest(dir);
   const bytes = readWeightFiles(manifest.files, manifest.bytes, join(dir, MODEL_FILE));
-  const named = tf.io.decodeWeights(
-    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-    manifest.specs,
-  );
+  const named = tf.io.decodeWeights(ownBuffer(bytes), manifest.specs);
   try {
     model.loadWeights(named, true);
   } finally {
@@ -238,7 +235,7 @@ export async function restoreOptimizer(dir: string, optimizer: tf.Optimizer): Pr
   }
   const expected = meta.weights.reduce((sum, w) => sum + entryBytes(metaPath, w), 0);
   const bytes = readWeightFiles([join(dir, OPTIMIZER_WEIGHTS)], expected, metaPath);
-  const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, meta.weights);
+  const named = tf.io.decodeWeights(ownBuffer(bytes), meta.weights);
   const list = meta.weights.map((w) => ({ name: w.name, tensor: named[w.name]! }));
   try {
     await optimizer.setWeights(list);
