@@ -36,7 +36,7 @@ test("'tensorflow' with a native binding of another version: refused, with the i
   const r = withFakeNode("4.20.0", "tensorflow");
   assert.match(
     r.stdout,
-    /refused: .*@tensorflow\/tfjs-node: version 4\.20\.0 is installed, but @tensorflow\/tfjs is 4\.22\.0; install @tensorflow\/tfjs-node@4\.22\.0/,
+    /refused: .*@tensorflow\/tfjs-node: version 4\.20\.0 is installed, but alexc's @tensorflow\/tfjs-core is 4\.22\.0; install @tensorflow\/tfjs-node@4\.22\.0/,
   );
 });
 

@@ -114,16 +114,19 @@ test.after(() => {
   rmSync(TEMP, { recursive: true, force: true });
 });
 
-test("the tarball installs exactly one tfjs copy", () => {
+test("the tarball installs exactly one tfjs-core, and not the tfjs bundle", () => {
   const copies = (function find(dir: string): string[] {
     return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
       if (!e.isDirectory()) return [];
       const path = join(dir, e.name);
-      if (path.endsWith(join("@tensorflow", "tfjs")) && existsSync(join(path, "package.json"))) return [path];
+      if (path.endsWith(join("@tensorflow", "tfjs-core")) && existsSync(join(path, "package.json"))) return [path];
       return find(path);
     });
   })(join(CJS, "node_modules"));
   assert.equal(copies.length, 1, copies.join("\n"));
+  // The bundle (converter, tf.data, WebGL: ~190 MB) is nothing alexc runs.
+  for (const absent of ["tfjs", "tfjs-converter", "tfjs-backend-webgl", "tfjs-data"])
+    assert.not.ok(existsSync(join(CJS, "node_modules", "@tensorflow", absent)), `@tensorflow/${absent} was installed`);
 });
 
 // The project's module format decides how the generated files load (require or import): both are

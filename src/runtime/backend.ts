@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 import { AlexcRuntimeError } from "./errors.js";
 import { registerWasmGradientKernels } from "./wasm-kernels.js";
 import { registerWasmMaxPoolGrad } from "./wasm-maxpool-grad.js";
@@ -41,7 +41,7 @@ interface Failure {
 
 /**
  * The installed version of `pkg`, or undefined when it is not installed. Every @tensorflow package
- * must be the version of @tensorflow/tfjs: a native binding built for another tfjs-core registers
+ * must be the version of alexc's tfjs-core: a native binding built for another tfjs-core registers
  * its backend with that copy, and ours would never see it.
  */
 function installedVersion(pkg: string): string | undefined {
@@ -81,11 +81,11 @@ async function tryNative(packages: readonly string[], failures: Failure[]): Prom
       failures.push({ pkg, installed: false, reason: "not installed" });
       continue;
     }
-    if (version !== tf.version.tfjs) {
+    if (version !== tf.version_core) {
       failures.push({
         pkg,
         installed: true,
-        reason: `version ${version} is installed, but @tensorflow/tfjs is ${tf.version.tfjs}; install ${pkg}@${tf.version.tfjs}`,
+        reason: `version ${version} is installed, but alexc's @tensorflow/tfjs-core is ${tf.version_core}; install ${pkg}@${tf.version_core}`,
       });
       continue;
     }
@@ -160,12 +160,12 @@ async function select(choice: BackendChoice, options: BackendOptions): Promise<B
         throw new AlexcRuntimeError(
           `alexc: backend 'gpu' was requested and ${GPU_PACKAGE} loaded, but TensorFlow found no usable CUDA GPU and would ` +
             `run on the CPU. Check that \`nvidia-smi\` sees the GPU and that the CUDA and cuDNN versions libtensorflow ` +
-            `${tf.version.tfjs} needs are installed (see the tfjs-node-gpu README), or run with --backend tensorflow to accept the CPU.`,
+            `${tf.version_core} needs are installed (see the tfjs-node-gpu README), or run with --backend tensorflow to accept the CPU.`,
         );
       }
       throw new AlexcRuntimeError(
         `alexc: backend 'gpu' was requested but ${GPU_PACKAGE} could not be loaded (${listFailures(failures)}). ` +
-          `Install it with \`npm install ${GPU_PACKAGE}@${tf.version.tfjs}\` (NVIDIA GPU with CUDA; its install downloads ` +
+          `Install it with \`npm install ${GPU_PACKAGE}@${tf.version_core}\` (NVIDIA GPU with CUDA; its install downloads ` +
           "libtensorflow from storage.googleapis.com).",
       );
     }

@@ -15,7 +15,7 @@
  * are trainable (absent without affine); the moving statistics are not, and are saved with the model
  * like any weight, so checkpoints carry them. Built from plain ops whose gradients every backend has.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 type LayerVariable = ReturnType<tf.layers.Layer["addWeight"]>;

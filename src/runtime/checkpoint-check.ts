@@ -7,7 +7,7 @@
  * file is named, not handed to tfjs). Every problem is an AlexcRuntimeError naming the file.
  */
 import { basename, join } from "node:path";
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "./tf.js";
 import { READ_LIMITS, readBoundedSync, ReadRefused } from "./bounded-read.js";
 import { AlexcRuntimeError } from "./errors.js";
 

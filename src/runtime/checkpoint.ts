@@ -13,7 +13,7 @@
  */
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 import { READ_LIMITS } from "./bounded-read.js";
 import {
   BadCheckpoint,

@@ -6,7 +6,7 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 import { READ_LIMITS } from "./bounded-read.js";
 import { checkManifest, readCheckpointJson, readWeightFiles } from "./checkpoint-check.js";
 

@@ -2,7 +2,7 @@
  * What a generated model.ts hands to the runtime: its identity (name and spec hash, checked
  * against checkpoints), its input and output sizes, and the function that builds it.
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "./tf.js";
 
 export interface GeneratedModel {
   name: string;

@@ -16,7 +16,7 @@
  * no backend: it works wherever @tensorflow/tfjs does (every backend, wasm included, has tf's LRN
  * kernels in tfjs 4.22).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 type Kwargs = Record<string, unknown>;

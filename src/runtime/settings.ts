@@ -3,7 +3,7 @@
  * and their tfjs meaning: each optimizer is the tfjs one with PyTorch's update rule, and the loss
  * is PyTorch's nn.CrossEntropyLoss on logits (mean over the batch, optional label smoothing).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 import {
   buildOptimizer,
   OPTIMIZERS,

@@ -3,7 +3,7 @@
  * (forward with dropout on, loss, gradients, update, accuracy), written out so that the loop owns
  * the data and the numbers it reports. Everything allocated is released before returning.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 import type { Batch } from "./batch.js";
 
 export type LossFn = (oneHot: tf.Tensor, logits: tf.Tensor) => tf.Scalar;

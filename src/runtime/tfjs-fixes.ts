@@ -3,7 +3,7 @@
  * SGDOptimizer's dispose() without calling it, so the learning-rate scalar `c` leaks one tensor per
  * optimizer (spec `sgd(lr, momentum)` trains with it). Idempotent; harmless once tfjs fixes it.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 
 type Patched = { alexcDisposesLearningRate?: true; dispose(): void };
 const proto = tf.MomentumOptimizer.prototype as unknown as Patched;

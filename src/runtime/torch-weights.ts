@@ -3,7 +3,7 @@
  * tfjs wants [kh, kw, Cin/groups, Cout]. A grouped conv is generated as one conv per group
  * (`<name>.g0`, `<name>.g1`, …): each takes its slice of the output channels, in order.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 
 /** The tfjs conv layers that make up spec layer `name`: itself, or its groups' branches. */
 function convLayers(model: tf.LayersModel, name: string): tf.layers.Layer[] {

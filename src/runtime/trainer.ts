@@ -8,7 +8,7 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "./tf.js";
 import { selectBackend } from "./backend.js";
 import { existingCheckpoint, readState, RUN_FOLDER } from "./checkpoint.js";
 import { registerFileRouter } from "./files.js";

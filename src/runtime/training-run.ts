@@ -5,7 +5,7 @@
  * images found unreadable, per-step figures) lives on the object, so each part is a short method.
  */
 import { join } from "node:path";
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "./tf.js";
 import {
   assertSameModel,
   CHECKPOINT_FORMAT,

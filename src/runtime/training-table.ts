@@ -8,7 +8,7 @@
  * It lives in the runtime because the runtime must stand alone (it never imports the compiler),
  * while the compiler may import this file: it has no imports but tfjs's types, which compile away.
  */
-import type * as tf from "@tensorflow/tfjs";
+import type * as tf from "./tf.js";
 
 /** A numeric hyper-parameter: its default and the range the compiler accepts. */
 export interface HyperParameter {

@@ -8,7 +8,7 @@
  * Allocations XNNPACK makes inside the wasm code are not seen: tfjs prints "XNN status … Got status
  * 6" for those and carries on, and the next tensor allocation then fails here.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 import { AlexcRuntimeError } from "./errors.js";
 
 /** The most the wasm heap can grow to (emscripten's getHeapMax for wasm32: 4 GiB − 64 KiB). */

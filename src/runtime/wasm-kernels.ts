@@ -16,7 +16,7 @@
  * tracking) and every intermediate is freed with `backend.disposeData`, so
  * `tf.memory().numTensors` and the backend's data-id count stay flat.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 import { BACKEND, isOurs, replaceKernel, restoreStock } from "./wasm-registry.js";
 
 type Info = tf.TensorInfo;

@@ -7,7 +7,7 @@
  * each dy to its window's first maximum, as tfjs-cpu and PyTorch do (cells outside the input never win).
  * It is no slower than the stock kernel on AlexNet's pools (docs/benchmarks.md, `npm run bench`).
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 import { replaceKernel, restoreStock } from "./wasm-registry.js";
 
 const NAME = "MaxPoolGrad";

@@ -26,7 +26,7 @@
  * Anything this does not cover (another backend, nesterov, centered RMSprop, a slot shared with
  * another tensor) takes the stock path.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 
 const fr = Math.fround;
 

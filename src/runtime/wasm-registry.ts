@@ -4,7 +4,7 @@
  * that compare against stock tfjs. Replace before `tf.setBackend('wasm')`: a
  * kernel's setup (its wasm function binding) runs at backend initialisation.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 // Side effect: registers the wasm backend and its stock kernels, which must
 // exist before they can be looked up and wrapped.
 import "@tensorflow/tfjs-backend-wasm";

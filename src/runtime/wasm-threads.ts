@@ -20,7 +20,7 @@ import os from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Worker as NodeWorker, type WorkerOptions } from "node:worker_threads";
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 import * as tfwasm from "@tensorflow/tfjs-backend-wasm";
 import { AlexcRuntimeError } from "./errors.js";
 

@@ -64,7 +64,7 @@ Exit status: 0 no errors, 1 errors, 2 usage or I/O error.`,
       const tooLarge = exportSizeProblem(result.checked);
       if (tooLarge) throw new UsageError(`${file}: ${tooLarge}; nothing written`);
       // tfjs loads only here; prod mode keeps it from printing its Node.js advice.
-      const tf = await import("@tensorflow/tfjs");
+      const tf = await import("../../runtime/tf.js");
       tf.enableProdMode();
       const { exportTfjsJson } = await import("../../views/export/tfjs-json.js");
       const exported = await exportTfjsJson(result.checked, result.file.path.split("\\").join("/"), {

@@ -185,7 +185,7 @@ Exit status: 0 written, 1 the spec has errors or the file does not fit it, 2 usa
         process.exitCode = EXIT_DIAGNOSTICS;
         return;
       }
-      const tf = await import("@tensorflow/tfjs");
+      const tf = await import("../../runtime/tf.js");
       tf.enableProdMode();
       const { writeImportedCheckpoint } = await import("../../views/export/torch-checkpoint.js");
       try {
@@ -227,7 +227,7 @@ Exit status: 0 written, 1 the spec has errors or the checkpoint is not of it, 2 
       const found = checkedSpec(spec, opts);
       if (!found) return;
       const { checked } = found;
-      const tf = await import("@tensorflow/tfjs");
+      const tf = await import("../../runtime/tf.js");
       tf.enableProdMode();
       const { existingCheckpoint } = await import("../../runtime/checkpoint.js");
       if (!existingCheckpoint(dir)) throw new UsageError(`${dir}: no checkpoint there (expected state.json, model.json and weights.bin)`);

@@ -6,7 +6,7 @@
  * kind's `lower` in the layer table, with the spec's initialisers), then serialised by tfjs's own
  * save path, so the topology is exactly what the generated `buildModel()` constructs.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../runtime/tf.js";
 import type { CheckedModel } from "../../check/check.js";
 import type { InitCall, TfjsLayer } from "../../layers/kind.js";
 import * as runtimeLayers from "../../runtime/layers.js";

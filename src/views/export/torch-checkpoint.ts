@@ -6,7 +6,7 @@
  * train.ts continues from it with `--resume` exactly as from one it wrote itself. Export reads a
  * checkpoint with the runtime's checks (same spec hash, same weight shapes) before converting.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "../../runtime/tf.js";
 import type { CheckedModel } from "../../check/check.js";
 import { runtimeSettings } from "../../lower/ir.js";
 import { specHash } from "../../lower/spec-hash.js";
