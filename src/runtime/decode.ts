@@ -4,7 +4,7 @@
  * drawn and resampled in JS (resample.ts). PIL's conventions are kept where torchvision relies on
  * them: alpha is dropped (not composited), EXIF orientation is not applied, greyscale is luma.
  */
-import sharp, { type OutputInfo } from "sharp";
+import type { OutputInfo, Sharp } from "sharp";
 import { READ_LIMITS, readBounded, ReadRefused } from "./bounded-read.js";
 import { renderBuiltin } from "./builtin.js";
 import type { Sample } from "./dataset.js";
@@ -59,6 +59,13 @@ function builtinPixels(index: number, size: PixelSize): Uint8Array {
  */
 export const MAX_INPUT_PIXELS = 8192 * 8192;
 
+/**
+ * sharp on first use: loading it (libvips, a native library) costs about 0.25 CPU-s, which a run on
+ * the built-in set, --help and every refused command line would otherwise pay at start.
+ */
+let sharpLoaded: Promise<typeof import("sharp")> | undefined;
+const loadSharp = (): Promise<typeof import("sharp")> => (sharpLoaded ??= import("sharp"));
+
 export async function decodeFile(path: string, size: PixelSize, plan: Planner): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
@@ -71,7 +78,8 @@ export async function decodeFile(path: string, size: PixelSize, plan: Planner): 
   }
   const unreadable = (e: unknown): UnreadableImage =>
     new UnreadableImage(path, `not a readable JPEG or PNG image (${(e as Error).message.trim()})`);
-  let image: ReturnType<typeof sharp>;
+  const { default: sharp } = await loadSharp();
+  let image: Sharp;
   let width: number | undefined;
   let height: number | undefined;
   try {
