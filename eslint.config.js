@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "dist-test/", "generated/", "runs/", "node_modules/", "test/fixtures/", "docs/", "editors/**/out/"] },
+  { ignores: ["dist/", "dist-test/", "tmp/", "generated/", "runs/", "node_modules/", "test/fixtures/", "docs/", "editors/**/out/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
