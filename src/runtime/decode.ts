@@ -60,7 +60,7 @@ function builtinPixels(index: number, size: PixelSize): Uint8Array {
 export const MAX_INPUT_PIXELS = 8192 * 8192;
 
 /**
- * sharp on first use: loading it (libvips, a native library) costs about 0.25 CPU-s, which a run on
+ * sharp on first use: loading it (libvips, a native library) costs about 0.15 CPU-s, which a run on
  * the built-in set, --help and every refused command line would otherwise pay at start.
  */
 let sharpLoaded: Promise<typeof import("sharp")> | undefined;
