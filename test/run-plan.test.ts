@@ -113,6 +113,9 @@ const refusals: Array<[string, string[], RegExp, Partial<GeneratedModel>?]> = [
     { inputShape: [32, 32, 4] },
   ],
   ["a stray argument", ["--data", IMAGES, "extra"], /unexpected argument 'extra'/],
+  ["no --data at all", [], /--data is required: a folder with one sub-folder of images per class, or builtin/],
+  ["a misspelt option", ["--data", "builtin", "--epoch", "3"], /unknown option --epoch \(did you mean --epochs\?\)/],
+  ["a batch of 0", ["--data", IMAGES, "--batch", "0"], /--batch 0: expected a whole number ≥ 1/],
 ];
 
 for (const [what, args, message, over] of refusals) {
