@@ -339,7 +339,7 @@ async function interruptAndResume(
   assert.is(state(join(dir, out)).epoch, 1);
 }
 
-test("installed: import-weights of a PyTorch state dict then predict with it; compile --target pytorch; the language server answers over stdio", () => {
+test("installed: import-weights of a PyTorch state dict then predict with it; compile --target pytorch; the language server answers over stdio", async () => {
   const dir = CJS;
   copyFileSync(join(ROOT, "test/fixtures/torch-weights/mini.pt"), join(dir, "mini.pt"));
   const spec = "specs/alexnet-mini.anet";
@@ -370,13 +370,19 @@ test("installed: import-weights of a PyTorch state dict then predict with it; co
     frame({ jsonrpc: "2.0", method: "initialized", params: {} }) +
     frame({ jsonrpc: "2.0", id: 2, method: "shutdown" }) +
     frame({ jsonrpc: "2.0", method: "exit" });
-  // Input stays open until the answers are out, as an editor's pipe does (the server exits at EOF).
-  writeFileSync(join(dir, "lsp-session"), session);
-  const lsp = spawnSync("sh", ["-c", "(cat lsp-session; sleep 5) | npx --no -- alexc-lsp --stdio"], {
-    cwd: dir,
-    env: ENV,
-    encoding: "utf8",
-    timeout: 60_000,
+  // Input stays open, as an editor's pipe does (the server also exits at EOF): it must end on `exit`.
+  const lsp = await new Promise<Run>((done) => {
+    const child = spawn("npx", ["--no", "--", "alexc-lsp", "--stdio"], { cwd: dir, env: ENV, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("close", (status) => {
+      clearTimeout(guard);
+      done({ status, stdout, stderr });
+    });
+    child.stdin.write(session);
   });
   assert.is(lsp.status, 0, lsp.stderr);
   assert.match(lsp.stdout, /"inlayHintProvider"/, "the server announced its capabilities");
