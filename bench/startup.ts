@@ -38,15 +38,10 @@ export async function run(): Promise<BenchResult> {
     writeFileSync(file, imports.map((i) => `import ${JSON.stringify(i)};\n`).join(""));
     return file;
   };
-  // What alexc/runtime loads before its own code, with tsx's source maps left on; and the same with
-  // the @tensorflow/tfjs bundle, which it imported before it took only tfjs-core and tfjs-layers.
-  const deps = [
-    "@tensorflow/tfjs-core",
-    "@tensorflow/tfjs-layers",
-    "@tensorflow/tfjs-backend-cpu",
-    "@tensorflow/tfjs-backend-wasm",
-    "sharp",
-  ];
+  // What alexc/runtime loads before its own code, with tsx's source maps left on (sharp is not among
+  // them: it loads on the first image file decoded); and what it loaded before it took only
+  // tfjs-core and tfjs-layers and deferred sharp: the @tensorflow/tfjs bundle, wasm and sharp.
+  const deps = ["@tensorflow/tfjs-core", "@tensorflow/tfjs-layers", "@tensorflow/tfjs-backend-cpu", "@tensorflow/tfjs-backend-wasm"];
   const depsOn = script("deps.mjs", deps);
   const bundleOn = script("bundle.mjs", ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "sharp"]);
   const runtime = script("runtime.mjs", [pathToFileURL(join(ROOT, "dist", "src", "runtime", "index.js")).href]);

@@ -143,7 +143,8 @@ function builtFile(file: string): string {
   return join(ROOT, "dist-test", "test", relative(TEST_DIR, file).replace(/\.ts$/, ".js"));
 }
 
-let built = false;
+/** --built: run dist-test/'s compiled suites (npm test compiles them first). */
+const built = process.argv.includes("--built");
 
 function runFile(file: string): Promise<Outcome> {
   const started = performance.now();
@@ -244,7 +245,6 @@ async function runAll(files: string[], jobs: number): Promise<Outcome[]> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const files = selectFiles(args);
-  built = args.includes("--built");
   const missing = built ? files.filter((f) => !existsSync(builtFile(f))) : [];
   if (missing.length > 0) {
     console.error(`test/run: --built: ${relative(ROOT, builtFile(missing[0]!))} is missing: run tsc -p test/tsconfig.json first`);
